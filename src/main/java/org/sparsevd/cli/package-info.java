@@ -1,0 +1,2 @@
+/** Command-line entry points run by the scripts in {@code jobs/}. */
+package org.sparsevd.cli;
