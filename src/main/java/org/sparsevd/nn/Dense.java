@@ -1,0 +1,76 @@
+package org.sparsevd.nn;
+
+import org.sparsevd.math.MatMul;
+import org.sparsevd.rand.CounterRng;
+
+/**
+ * A plain dense layer y = x theta + b, the deterministic baseline. Layout from the offset:
+ * theta[in x out] row-major, then bias[out].
+ */
+public final class Dense implements Layer {
+  private final int in;
+  private final int out;
+  private final float initStd;
+
+  public Dense(int in, int out, float initStd) {
+    if (in <= 0 || out <= 0) {
+      throw new IllegalArgumentException("dense layer " + in + " -> " + out + ": sizes must be > 0");
+    }
+    this.in = in;
+    this.out = out;
+    this.initStd = initStd;
+  }
+
+  @Override public int inputSize() { return in; }
+  @Override public int outputSize() { return out; }
+  @Override public int paramCount() { return in * out + out; }
+  @Override public String spec() { return "dense(" + out + ")"; }
+  @Override public int weightCount() { return in * out; }
+  @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
+
+  @Override
+  public float[] effectiveWeights(float[] params, int off) {
+    return java.util.Arrays.copyOfRange(params, off, off + in * out);
+  }
+
+  @Override
+  public float[] bias(float[] params, int off) {
+    return java.util.Arrays.copyOfRange(params, off + in * out, off + in * out + out);
+  }
+
+  @Override
+  public void init(float[] params, int off, long seed, int layerIndex) {
+    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, in * out);
+    for (int k = 0; k < in * out; k++) {
+      params[off + k] *= initStd;
+    }
+    java.util.Arrays.fill(params, off + in * out, off + in * out + out, 0f);
+  }
+
+  @Override
+  public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
+                      Noise noise, int stream, Scratch scratch) {
+    MatMul.gemm(x, 0, params, off, y, 0, rows, in, out, false);
+    int b = off + in * out;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < out; j++) {
+        y[r * out + j] += params[b + j];
+      }
+    }
+  }
+
+  @Override
+  public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
+                       int rows, Scratch scratch) {
+    MatMul.gemmTN(x, 0, dy, 0, grad, off, in, rows, out, true);
+    int b = off + in * out;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < out; j++) {
+        grad[b + j] += dy[r * out + j];
+      }
+    }
+    if (dx != null) {
+      MatMul.gemmNT(dy, 0, params, off, dx, 0, rows, out, in, false);
+    }
+  }
+}

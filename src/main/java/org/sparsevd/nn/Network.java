@@ -1,0 +1,229 @@
+package org.sparsevd.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A feed-forward classifier over one flat parameter array: layer {@code l} owns
+ * {@code params[offset(l), offset(l) + layer(l).paramCount())}. The flat array is what the
+ * trainer broadcasts, aggregates, checkpoints and saves.
+ *
+ * <p>The training objective (Molchanov et al. 2017, eq. 3 scaled by N) is
+ * {@code N * mean_batch(CE) + klWeight * KL}. This class computes its two parts separately:
+ * {@link #nllGradient} sums the cross-entropy gradient over the rows it is given, so that
+ * partitions can each take a share of a batch, and {@link #addKlGradient} adds the KL
+ * gradient once per step.
+ */
+public final class Network {
+  private final int inputSize;
+  private final List<Layer> layers;
+  private final int[] offsets;
+  private final int paramCount;
+
+  public Network(int inputSize, List<Layer> layers) {
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("a network needs at least one layer");
+    }
+    this.inputSize = inputSize;
+    this.layers = List.copyOf(layers);
+    this.offsets = new int[layers.size()];
+    int width = inputSize;
+    long total = 0;
+    for (int l = 0; l < layers.size(); l++) {
+      Layer layer = layers.get(l);
+      if (layer.inputSize() != width) {
+        throw new IllegalArgumentException("layer " + l + " (" + layer.spec() + ") takes "
+            + layer.inputSize() + " inputs while layer " + (l - 1) + " gives " + width);
+      }
+      offsets[l] = (int) total;
+      total += layer.paramCount();
+      width = layer.outputSize();
+    }
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("network has " + total + " parameters, over 2^31");
+    }
+    this.paramCount = (int) total;
+  }
+
+  public int inputSize() { return inputSize; }
+  public int numClasses() { return layers.get(layers.size() - 1).outputSize(); }
+  public int paramCount() { return paramCount; }
+  public List<Layer> layers() { return layers; }
+  public int offset(int layer) { return offsets[layer]; }
+
+  /** The layer list as written in a config, e.g. {@code vd(300) | relu | vd(10)}. */
+  public String spec() {
+    List<String> parts = new ArrayList<>();
+    for (Layer l : layers) {
+      parts.add(l.spec());
+    }
+    return String.join(" | ", parts);
+  }
+
+  /** Fresh parameters; a function of the seed only. */
+  public float[] initParams(long seed) {
+    float[] params = new float[paramCount];
+    for (int l = 0; l < layers.size(); l++) {
+      layers.get(l).init(params, offsets[l], seed, l);
+    }
+    return params;
+  }
+
+  public Workspace newWorkspace(int maxRows) {
+    return new Workspace(this, maxRows);
+  }
+
+  /**
+   * Forward and backward pass of the summed cross-entropy over {@code rows} examples, with
+   * local reparameterisation noise keyed by (seed, step, example id).
+   *
+   * @param x inputs [rows x inputSize]; not modified
+   * @param exampleIds global index of each row (noise key and error messages); not modified
+   * @param grad ADDS d(sum CE)/dparams; modified
+   * @return the summed cross-entropy
+   */
+  public double nllGradient(float[] params, float[] x, int[] labels, long[] exampleIds, int rows,
+                            long seed, long step, float[] grad, Workspace ws) {
+    checkBatch(x, labels, exampleIds, rows, ws);
+    float[] logits = forward(params, x, rows, Mode.TRAIN, new Noise(seed, step, exampleIds), ws);
+    int classes = numClasses();
+    float[] dy = ws.gradA;
+    double loss = SoftmaxCrossEntropy.lossAndGradient(logits, labels, rows, classes, dy);
+    if (!Double.isFinite(loss)) {
+      throw new NonFiniteException("step " + step + ": loss is " + loss + "; "
+          + diagnose(params, ws, rows));
+    }
+    float[] dx = ws.gradB;
+    for (int l = layers.size() - 1; l >= 0; l--) {
+      float[] out = l == 0 ? null : dx;
+      layers.get(l).backward(params, offsets[l], ws.acts[l], dy, out, grad, rows, ws.scratch[l]);
+      float[] t = dy;
+      dy = dx;
+      dx = t;
+    }
+    return loss;
+  }
+
+  /**
+   * Runs the layers on {@code x} and returns the workspace buffer holding the logits
+   * [rows x numClasses]; valid until the next call on the same workspace.
+   */
+  public float[] forward(float[] params, float[] x, int rows, Mode mode, Noise noise,
+                         Workspace ws) {
+    if (rows > ws.maxRows) {
+      throw new IllegalArgumentException(rows + " rows, workspace holds " + ws.maxRows);
+    }
+    System.arraycopy(x, 0, ws.acts[0], 0, rows * inputSize);
+    for (int l = 0; l < layers.size(); l++) {
+      layers.get(l).forward(params, offsets[l], ws.acts[l], ws.acts[l + 1], rows, mode, noise,
+          l, ws.scratch[l]);
+    }
+    return ws.acts[layers.size()];
+  }
+
+  /** Sum of the KL terms of all layers. */
+  public double kl(float[] params) {
+    double sum = 0;
+    for (int l = 0; l < layers.size(); l++) {
+      sum += layers.get(l).kl(params, offsets[l]);
+    }
+    return sum;
+  }
+
+  /** Adds {@code weight * dKL/dparams} into {@code grad}. */
+  public void addKlGradient(float[] params, float weight, float[] grad) {
+    for (int l = 0; l < layers.size(); l++) {
+      layers.get(l).addKlGradient(params, offsets[l], weight, grad);
+    }
+  }
+
+  /** Pruning statistics of the layers that have weights. */
+  public Sparsity sparsity(float[] params) {
+    List<Sparsity.LayerCount> counts = new ArrayList<>();
+    for (int l = 0; l < layers.size(); l++) {
+      Layer layer = layers.get(l);
+      if (layer.weightCount() > 0) {
+        counts.add(new Sparsity.LayerCount(l, layer.spec(), layer.weightCount(),
+            layer.keptWeights(params, offsets[l])));
+      }
+    }
+    return new Sparsity(counts);
+  }
+
+  private void checkBatch(float[] x, int[] labels, long[] ids, int rows, Workspace ws) {
+    if (rows <= 0) {
+      throw new IllegalArgumentException("empty batch: " + rows + " rows");
+    }
+    if (rows > ws.maxRows) {
+      throw new IllegalArgumentException(rows + " rows, workspace holds " + ws.maxRows);
+    }
+    if (x.length < rows * inputSize || labels.length < rows || ids.length < rows) {
+      throw new IllegalArgumentException("batch of " + rows + " rows x " + inputSize
+          + " features: have " + x.length + " floats, " + labels.length + " labels, "
+          + ids.length + " example ids");
+    }
+    int classes = numClasses();
+    for (int r = 0; r < rows; r++) {
+      if (labels[r] < 0 || labels[r] >= classes) {
+        throw new IllegalArgumentException("example " + ids[r] + ": label " + labels[r]
+            + " outside [0, " + classes + ")");
+      }
+      for (int f = 0; f < inputSize; f++) {
+        float v = x[r * inputSize + f];
+        if (!Float.isFinite(v)) {
+          throw new IllegalArgumentException("example " + ids[r] + ", feature " + f + ": " + v);
+        }
+      }
+    }
+  }
+
+  /**
+   * Throws {@link NonFiniteException} naming the step, the layer and the index of the first
+   * non-finite entry of a flat array laid out like the parameters (parameters or gradient).
+   * Zero inputs skip their weights, so a bad weight can hide from the loss: the trainer
+   * checks the aggregated gradient with this once per step.
+   */
+  public void requireFinite(float[] flat, String what, long step) {
+    for (int l = 0; l < layers.size(); l++) {
+      int bad = firstNonFinite(flat, offsets[l], layers.get(l).paramCount());
+      if (bad >= 0) {
+        throw new NonFiniteException("step " + step + ": " + what + " of layer " + l + " ("
+            + layers.get(l).spec() + ") entry " + bad + " is " + flat[offsets[l] + bad]);
+      }
+    }
+  }
+
+  /** Names the first layer whose parameters or outputs are not finite. */
+  private String diagnose(float[] params, Workspace ws, int rows) {
+    for (int l = 0; l < layers.size(); l++) {
+      Layer layer = layers.get(l);
+      int bad = firstNonFinite(params, offsets[l], layer.paramCount());
+      if (bad >= 0) {
+        return "layer " + l + " (" + layer.spec() + ") parameter " + bad + " is "
+            + params[offsets[l] + bad];
+      }
+      bad = firstNonFinite(ws.acts[l + 1], 0, rows * layer.outputSize());
+      if (bad >= 0) {
+        return "layer " + l + " (" + layer.spec() + ") output " + bad + " is "
+            + ws.acts[l + 1][bad];
+      }
+    }
+    return "no non-finite parameter or activation found";
+  }
+
+  private static int firstNonFinite(float[] a, int off, int n) {
+    for (int k = 0; k < n; k++) {
+      if (!Float.isFinite(a[off + k])) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Thrown when the loss or the parameters stop being finite. */
+  public static final class NonFiniteException extends ArithmeticException {
+    public NonFiniteException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package org.sparsevd.nn;
+
+import org.sparsevd.rand.CounterRng;
+
+/**
+ * Standard normal noise for the rows of a batch, keyed by each row's global example index so
+ * that an example sees the same noise whichever partition or thread computes it.
+ */
+public final class Noise {
+  private final long seed;
+  private final long step;
+  private final long[] exampleIds;
+
+  /**
+   * @param exampleIds global example index of each batch row; not copied, not modified
+   */
+  public Noise(long seed, long step, long[] exampleIds) {
+    this.seed = seed;
+    this.step = step;
+    this.exampleIds = exampleIds;
+  }
+
+  /**
+   * Fills {@code out[r * width + j]} for rows r in [0, rows) and j in [0, width).
+   *
+   * @param stream the caller's stream id (a layer's index in its network)
+   * @param out modified
+   */
+  public void fill(int stream, int rows, int width, float[] out) {
+    if (rows > exampleIds.length) {
+      throw new IllegalArgumentException(
+          "noise for " + rows + " rows requested, only " + exampleIds.length + " example ids");
+    }
+    for (int r = 0; r < rows; r++) {
+      CounterRng.gaussians(seed, step, exampleIds[r], stream, out, r * width, width);
+    }
+  }
+}

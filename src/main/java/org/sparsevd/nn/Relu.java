@@ -1,0 +1,36 @@
+package org.sparsevd.nn;
+
+/** y = max(0, x); dx = dy where y > 0. */
+public final class Relu implements Layer {
+  private final int size;
+
+  public Relu(int size) {
+    this.size = size;
+  }
+
+  @Override public int inputSize() { return size; }
+  @Override public int outputSize() { return size; }
+  @Override public int paramCount() { return 0; }
+  @Override public String spec() { return "relu"; }
+  @Override public void init(float[] params, int off, long seed, int layerIndex) {}
+  @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
+
+  @Override
+  public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
+                      Noise noise, int stream, Scratch scratch) {
+    for (int k = 0, n = rows * size; k < n; k++) {
+      y[k] = Math.max(0f, x[k]);
+    }
+  }
+
+  @Override
+  public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
+                       int rows, Scratch scratch) {
+    if (dx == null) {
+      return;
+    }
+    for (int k = 0, n = rows * size; k < n; k++) {
+      dx[k] = x[k] > 0f ? dy[k] : 0f;
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package org.sparsevd.nn;
+
+import org.sparsevd.math.MatMul;
+import org.sparsevd.rand.CounterRng;
+
+/**
+ * A dense layer with a factorised Gaussian posterior q(w_ij) = N(theta_ij, alpha_ij
+ * theta_ij^2) per weight, trained with the local reparameterisation trick (Kingma, Salimans,
+ * Welling 2015): the pre-activations are sampled instead of the weights,
+ *
+ * <pre>mean = x theta + b,  var = x^2 (alpha theta^2),  y = mean + sqrt(var + 1e-8) eps.</pre>
+ *
+ * <p>Parameter layout from the layer's offset: theta[in x out] row-major (theta[i * out + j]
+ * connects input i to output j), then the second parameter u[in x out] in the same layout
+ * (log sigma^2 or log alpha, see {@link Parameterization}), then bias[out].
+ *
+ * <p>log alpha is clipped to [logAlphaMin, logAlphaMax] everywhere (variance and KL); a weight
+ * is pruned when its log alpha is at or above the threshold.
+ */
+public final class VariationalDense implements Layer {
+  /** Keeps sqrt finite and the gradient bounded when every input is zero. */
+  static final float VAR_EPS = 1e-8f;
+  /** Inside log(theta^2 + eps) for the additive parameterisation, as in the authors' code. */
+  static final float THETA2_EPS = 1e-8f;
+
+  private final int in;
+  private final int out;
+  private final VdSettings settings;
+  private final float alphaMin;
+  private final float alphaMax;
+  private final float alphaThreshold;
+
+  public VariationalDense(int in, int out, VdSettings settings) {
+    if (in <= 0 || out <= 0) {
+      throw new IllegalArgumentException("vd layer " + in + " -> " + out + ": sizes must be > 0");
+    }
+    this.in = in;
+    this.out = out;
+    this.settings = settings;
+    // Compare alpha, not log alpha: one exp per weight instead of an exp and a log.
+    this.alphaMin = (float) Math.exp(settings.logAlphaMin());
+    this.alphaMax = (float) Math.exp(settings.logAlphaMax());
+    this.alphaThreshold = (float) Math.exp(settings.threshold());
+  }
+
+  @Override public int inputSize() { return in; }
+  @Override public int outputSize() { return out; }
+  @Override public int paramCount() { return 2 * in * out + out; }
+  @Override public String spec() { return "vd(" + out + ")"; }
+  @Override public int weightCount() { return in * out; }
+
+  public VdSettings settings() { return settings; }
+
+  @Override
+  public void init(float[] params, int off, long seed, int layerIndex) {
+    int n = in * out;
+    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, n);
+    for (int k = 0; k < n; k++) {
+      float theta = params[off + k] * settings.thetaInitStd();
+      params[off + k] = theta;
+      params[off + n + k] = settings.parameterization() == Parameterization.LOG_SIGMA2
+          ? settings.logSigma2Init()
+          : clamp((float) (settings.logSigma2Init() - Math.log(theta * theta + THETA2_EPS)),
+              settings.logAlphaMin(), settings.logAlphaMax());
+    }
+    java.util.Arrays.fill(params, off + 2 * n, off + 2 * n + out, 0f);
+  }
+
+  /** The clipped log alpha of weight k (k = i * out + j). */
+  public float logAlpha(float[] params, int off, int k) {
+    float theta = params[off + k];
+    float u = params[off + in * out + k];
+    float raw = settings.parameterization() == Parameterization.LOG_SIGMA2
+        ? (float) (u - Math.log(theta * theta + THETA2_EPS)) : u;
+    return clamp(raw, settings.logAlphaMin(), settings.logAlphaMax());
+  }
+
+  @Override
+  public int keptWeights(float[] params, int off) {
+    int kept = 0;
+    for (int k = 0, n = in * out; k < n; k++) {
+      if (alpha(params[off + k], params[off + n + k]) < alphaThreshold) {
+        kept++;
+      }
+    }
+    return kept;
+  }
+
+  @Override
+  public float[] effectiveWeights(float[] params, int off) {
+    int n = in * out;
+    float[] w = new float[n];
+    for (int k = 0; k < n; k++) {
+      w[k] = alpha(params[off + k], params[off + n + k]) < alphaThreshold ? params[off + k] : 0f;
+    }
+    return w;
+  }
+
+  @Override
+  public float[] bias(float[] params, int off) {
+    int b = off + 2 * in * out;
+    return java.util.Arrays.copyOfRange(params, b, b + out);
+  }
+
+  /** The clipped alpha of a weight from its two parameters. */
+  private float alpha(float theta, float u) {
+    float a = settings.parameterization() == Parameterization.LOG_SIGMA2
+        ? (float) Math.exp(u) / (theta * theta + THETA2_EPS)
+        : (float) Math.exp(u);
+    return clamp(a, alphaMin, alphaMax);
+  }
+
+  @Override
+  public Scratch newScratch(int maxRows) {
+    return new VdScratch(in, out, maxRows);
+  }
+
+  @Override
+  public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
+                      Noise noise, int stream, Scratch scratch) {
+    VdScratch s = (VdScratch) scratch;
+    prepare(params, off, mode, s);
+    int b = off + 2 * in * out;
+    MatMul.gemm(x, 0, s.meanTheta, 0, y, 0, rows, in, out, false);
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < out; j++) {
+        y[r * out + j] += params[b + j];
+      }
+    }
+    if (mode == Mode.EVAL) {
+      return;
+    }
+    for (int k = 0, n = rows * in; k < n; k++) {
+      s.x2[k] = x[k] * x[k];
+    }
+    MatMul.gemm(s.x2, 0, mode == Mode.TRAIN ? s.variance : s.maskedVariance(), 0, s.std, 0,
+        rows, in, out, false);
+    noise.fill(stream, rows, out, s.eps);
+    for (int k = 0, n = rows * out; k < n; k++) {
+      float sd = (float) Math.sqrt(s.std[k] + VAR_EPS);
+      s.std[k] = sd;
+      y[k] += sd * s.eps[k];
+    }
+  }
+
+  /**
+   * Per-weight quantities of this step: the mean-path weights (masked when pruning applies),
+   * the variance alpha theta^2, and its derivatives for the backward pass.
+   */
+  private void prepare(float[] params, int off, Mode mode, VdScratch s) {
+    boolean mask = mode != Mode.TRAIN || settings.trainClip();
+    boolean additive = settings.parameterization() == Parameterization.LOG_SIGMA2;
+    for (int k = 0, n = in * out; k < n; k++) {
+      float theta = params[off + k];
+      float u = params[off + n + k];
+      float t2 = theta * theta;
+      float expU = (float) Math.exp(u);
+      float alphaRaw = additive ? expU / (t2 + THETA2_EPS) : expU;
+      boolean clipped = alphaRaw < alphaMin || alphaRaw > alphaMax;
+      float alpha = clamp(alphaRaw, alphaMin, alphaMax);
+      boolean keep = alpha < alphaThreshold;
+      s.keep[k] = keep;
+      s.meanTheta[k] = mask && !keep ? 0f : theta;
+      float variance = alpha * t2;
+      s.variance[k] = variance;
+      if (clipped) {
+        s.dVarDU[k] = 0f;
+        s.dVarDTheta[k] = 2f * alpha * theta;
+      } else if (additive) {
+        // var = e^u theta^2 / (theta^2 + eps): nearly e^u, with a tiny theta dependence.
+        float d = t2 + THETA2_EPS;
+        s.dVarDU[k] = variance;
+        s.dVarDTheta[k] = expU * 2f * theta * THETA2_EPS / (d * d);
+      } else {
+        s.dVarDU[k] = variance;
+        s.dVarDTheta[k] = 2f * alpha * theta;
+      }
+    }
+    s.trainMask = mask;
+  }
+
+  @Override
+  public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
+                       int rows, Scratch scratch) {
+    VdScratch s = (VdScratch) scratch;
+    int n = in * out;
+    // dvar = dy * eps / (2 std): the gradient reaching the variance through the sample.
+    for (int k = 0, m = rows * out; k < m; k++) {
+      s.dVar[k] = dy[k] * s.eps[k] / (2f * s.std[k]);
+    }
+    MatMul.gemmTN(x, 0, dy, 0, s.gradMean, 0, in, rows, out, false);
+    MatMul.gemmTN(s.x2, 0, s.dVar, 0, s.gradVar, 0, in, rows, out, false);
+    for (int k = 0; k < n; k++) {
+      float gm = s.trainMask && !s.keep[k] ? 0f : s.gradMean[k];
+      grad[off + k] += gm + s.gradVar[k] * s.dVarDTheta[k];
+      grad[off + n + k] += s.gradVar[k] * s.dVarDU[k];
+    }
+    int b = off + 2 * n;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < out; j++) {
+        grad[b + j] += dy[r * out + j];
+      }
+    }
+    if (dx != null) {
+      // dx = dy theta^T + 2 x (dvar var^T)
+      MatMul.gemmNT(s.dVar, 0, s.variance, 0, dx, 0, rows, out, in, false);
+      for (int k = 0, m = rows * in; k < m; k++) {
+        dx[k] *= 2f * x[k];
+      }
+      MatMul.gemmNT(dy, 0, s.meanTheta, 0, dx, 0, rows, out, in, true);
+    }
+  }
+
+  @Override
+  public double kl(float[] params, int off) {
+    double sum = 0;
+    for (int k = 0, n = in * out; k < n; k++) {
+      sum += SparseVdKl.kl(logAlpha(params, off, k));
+    }
+    return sum;
+  }
+
+  @Override
+  public void addKlGradient(float[] params, int off, float weight, float[] grad) {
+    boolean additive = settings.parameterization() == Parameterization.LOG_SIGMA2;
+    for (int k = 0, n = in * out; k < n; k++) {
+      float theta = params[off + k];
+      float u = params[off + n + k];
+      double raw = additive ? u - Math.log(theta * theta + THETA2_EPS) : u;
+      if (raw < settings.logAlphaMin() || raw > settings.logAlphaMax()) {
+        continue;
+      }
+      double g = weight * SparseVdKl.dKlDLogAlpha(raw);
+      grad[off + n + k] += (float) g;
+      if (additive) {
+        grad[off + k] += (float) (g * -2.0 * theta / (theta * theta + THETA2_EPS));
+      }
+    }
+  }
+
+  private static float clamp(float v, float lo, float hi) {
+    return v < lo ? lo : (v > hi ? hi : v);
+  }
+
+  /** Buffers of one thread: per-weight [in x out] and per-row [rows x in] / [rows x out]. */
+  private static final class VdScratch implements Scratch {
+    final float[] meanTheta;
+    final float[] variance;
+    final float[] dVarDTheta;
+    final float[] dVarDU;
+    final boolean[] keep;
+    final float[] gradMean;
+    final float[] gradVar;
+    final float[] x2;
+    final float[] eps;
+    final float[] std;
+    final float[] dVar;
+    float[] maskedVariance;
+    boolean trainMask;
+
+    VdScratch(int in, int out, int rows) {
+      int n = in * out;
+      meanTheta = new float[n];
+      variance = new float[n];
+      dVarDTheta = new float[n];
+      dVarDU = new float[n];
+      keep = new boolean[n];
+      gradMean = new float[n];
+      gradVar = new float[n];
+      x2 = new float[rows * in];
+      eps = new float[rows * out];
+      std = new float[rows * out];
+      dVar = new float[rows * out];
+    }
+
+    /** The variance with pruned weights removed, for Monte-Carlo sampling of the pruned net. */
+    float[] maskedVariance() {
+      if (maskedVariance == null) {
+        maskedVariance = new float[variance.length];
+      }
+      for (int k = 0; k < variance.length; k++) {
+        maskedVariance[k] = keep[k] ? variance[k] : 0f;
+      }
+      return maskedVariance;
+    }
+  }
+}

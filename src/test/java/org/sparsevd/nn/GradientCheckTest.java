@@ -1,0 +1,101 @@
+package org.sparsevd.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Analytic gradients of (sum CE + klWeight KL) against central finite differences of the
+ * double-precision reference, with the noise fixed by its coordinates. Log alphas are spread
+ * over five bands away from the kinks at -8, the threshold 3 and 8, so every branch
+ * (clipped below, free, pruned by train clip, clipped above) is exercised.
+ */
+class GradientCheckTest {
+  private static final double[] LOG_ALPHA_BANDS = {-10, -4, 0, 5, 10};
+
+  @ParameterizedTest(name = "{0}, {1}, trainClip={2}")
+  @CsvSource({
+      "vd(5) | relu | vd(4) | relu | vd(3), LOG_SIGMA2, true",
+      "vd(5) | relu | vd(4) | relu | vd(3), LOG_SIGMA2, false",
+      "vd(5) | relu | vd(4) | relu | vd(3), LOG_ALPHA, true",
+      "vd(5) | relu | vd(4) | relu | vd(3), LOG_ALPHA, false",
+      "vd(3), LOG_SIGMA2, true",
+      "vd(3), LOG_ALPHA, true",
+      "dense(5) | relu | vd(3), LOG_SIGMA2, true",
+      "dense(5) | gdrop(0.3) | relu | dense(3), LOG_SIGMA2, true",
+      "vd(6) | gdrop(0.5) | relu | vd(4) | relu | dense(3), LOG_ALPHA, false"
+  })
+  void analyticGradientMatchesFiniteDifferences(String spec, Parameterization param,
+                                                boolean trainClip) {
+    VdSettings settings = VdSettings.DEFAULTS.withParameterization(param).withTrainClip(trainClip);
+    Network net = NetworkSpec.parse(spec, 7, settings);
+    SplittableRandom rnd = new SplittableRandom(11);
+    float[] params = spreadParams(net, rnd);
+    int rows = 5;
+    float[] x = new float[rows * 7];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = k % 5 == 0 ? 0f : (float) rnd.nextGaussian();
+    }
+    int[] labels = {0, 2, 1, 2, 0};
+    long[] ids = {3, 17, 4, 1000, 99};
+    double klWeight = 0.7;
+
+    float[] grad = new float[net.paramCount()];
+    double nll = net.nllGradient(params, x, labels, ids, rows, 5L, 9L, grad, net.newWorkspace(8));
+    net.addKlGradient(params, (float) klWeight, grad);
+
+    ReferenceNet ref = new ReferenceNet(net);
+    double[] p = new double[params.length];
+    for (int k = 0; k < p.length; k++) {
+      p[k] = params[k];
+    }
+    double refLoss = ref.loss(p, x, labels, ids, rows, 5L, 9L, klWeight);
+    assertEquals(refLoss, nll + klWeight * net.kl(params), 1e-4 * Math.abs(refLoss),
+        "float engine loss vs double reference");
+
+    double[] fd = new double[p.length];
+    double scale = 0;
+    for (int k = 0; k < p.length; k++) {
+      double h = 1e-5 * Math.max(1, Math.abs(p[k]));
+      double saved = p[k];
+      p[k] = saved + h;
+      double up = ref.loss(p, x, labels, ids, rows, 5L, 9L, klWeight);
+      p[k] = saved - h;
+      double down = ref.loss(p, x, labels, ids, rows, 5L, 9L, klWeight);
+      p[k] = saved;
+      fd[k] = (up - down) / (2 * h);
+      scale = Math.max(scale, Math.abs(fd[k]));
+    }
+    assertTrue(scale > 0.1, "the check must see gradients, max |fd| = " + scale);
+    for (int k = 0; k < p.length; k++) {
+      double tol = 1e-4 * scale + 2e-3 * Math.abs(fd[k]);
+      assertEquals(fd[k], grad[k], tol, "parameter " + k + " of " + spec);
+    }
+  }
+
+  /** theta ~ N(0, 0.5); each weight's log alpha in one of the bands, +-0.8. */
+  static float[] spreadParams(Network net, SplittableRandom rnd) {
+    float[] params = net.initParams(1);
+    for (int l = 0; l < net.layers().size(); l++) {
+      Layer layer = net.layers().get(l);
+      int off = net.offset(l);
+      int n = layer.weightCount();
+      for (int k = 0; k < layer.paramCount(); k++) {
+        params[off + k] = (float) (0.5 * rnd.nextGaussian());
+      }
+      if (layer instanceof VariationalDense vd) {
+        for (int k = 0; k < n; k++) {
+          float theta = params[off + k];
+          double target = LOG_ALPHA_BANDS[rnd.nextInt(LOG_ALPHA_BANDS.length)]
+              + rnd.nextDouble(-0.8, 0.8);
+          params[off + n + k] = (float) (vd.settings().parameterization()
+              == Parameterization.LOG_SIGMA2 ? target + Math.log(theta * theta + 1e-8) : target);
+        }
+      }
+    }
+    return params;
+  }
+}

@@ -1,0 +1,102 @@
+package org.sparsevd.nn;
+
+import java.util.List;
+
+/**
+ * A direct double-precision transcription of the model's formulas, used as the oracle of the
+ * gradient checks: it shares no code with the engine except the noise, which it draws from
+ * the same coordinates.
+ */
+final class ReferenceNet {
+  private final Network net;
+
+  ReferenceNet(Network net) {
+    this.net = net;
+  }
+
+  /** sum CE + klWeight * KL over the batch, in double, in TRAIN mode. */
+  double loss(double[] p, float[] x, int[] labels, long[] ids, int rows, long seed, long step,
+              double klWeight) {
+    Noise noise = new Noise(seed, step, ids);
+    List<Layer> layers = net.layers();
+    double[] a = new double[rows * net.inputSize()];
+    for (int k = 0; k < a.length; k++) {
+      a[k] = x[k];
+    }
+    double kl = 0;
+    for (int l = 0; l < layers.size(); l++) {
+      Layer layer = layers.get(l);
+      int in = layer.inputSize();
+      int out = layer.outputSize();
+      int off = net.offset(l);
+      float[] eps = new float[rows * out];
+      double[] y = new double[rows * out];
+      if (layer instanceof VariationalDense vd) {
+        noise.fill(l, rows, out, eps);
+        VdSettings s = vd.settings();
+        int n = in * out;
+        double[] mean = new double[n];
+        double[] var = new double[n];
+        for (int k = 0; k < n; k++) {
+          double theta = p[off + k];
+          double u = p[off + n + k];
+          double raw = s.parameterization() == Parameterization.LOG_SIGMA2
+              ? u - Math.log(theta * theta + 1e-8) : u;
+          double la = Math.max(s.logAlphaMin(), Math.min(s.logAlphaMax(), raw));
+          boolean pruned = la >= s.threshold();
+          mean[k] = s.trainClip() && pruned ? 0 : theta;
+          var[k] = Math.exp(la) * theta * theta;
+          kl += SparseVdKl.kl(la);
+        }
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < out; j++) {
+            double mu = p[off + 2 * n + j];
+            double v = 0;
+            for (int i = 0; i < in; i++) {
+              double xi = a[r * in + i];
+              mu += xi * mean[i * out + j];
+              v += xi * xi * var[i * out + j];
+            }
+            y[r * out + j] = mu + Math.sqrt(v + 1e-8) * eps[r * out + j];
+          }
+        }
+      } else if (layer instanceof Dense) {
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < out; j++) {
+            double mu = p[off + in * out + j];
+            for (int i = 0; i < in; i++) {
+              mu += a[r * in + i] * p[off + i * out + j];
+            }
+            y[r * out + j] = mu;
+          }
+        }
+      } else if (layer instanceof Relu) {
+        for (int k = 0; k < y.length; k++) {
+          y[k] = Math.max(0, a[k]);
+        }
+      } else if (layer instanceof GaussianDropout g) {
+        noise.fill(l, rows, out, eps);
+        for (int k = 0; k < y.length; k++) {
+          y[k] = a[k] * (1 + Math.sqrt(g.alpha()) * eps[k]);
+        }
+      } else {
+        throw new IllegalStateException("no reference for " + layer.spec());
+      }
+      a = y;
+    }
+    int c = net.numClasses();
+    double ce = 0;
+    for (int r = 0; r < rows; r++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < c; j++) {
+        max = Math.max(max, a[r * c + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < c; j++) {
+        sum += Math.exp(a[r * c + j] - max);
+      }
+      ce += max + Math.log(sum) - a[r * c + labels[r]];
+    }
+    return ce + klWeight * kl;
+  }
+}
