@@ -1,0 +1,89 @@
+package org.sparsevd.train;
+
+import java.util.Arrays;
+import org.sparsevd.nn.Network;
+import org.sparsevd.optim.Optimizer;
+import org.sparsevd.rand.CounterRng;
+
+/**
+ * The training loop of every trainer in this project. Per step it takes the next minibatch of
+ * the epoch's permutation (a function of seed and epoch only), asks the {@link
+ * GradientSource} for the summed cross-entropy gradient, scales it to the full data set
+ * (N / B), adds the KL gradient once, checks it is finite and runs the optimiser.
+ *
+ * <p>Each epoch uses floor(N / B) full batches; the few examples past the last full batch
+ * wait for the next epoch's permutation.
+ */
+public final class TrainingLoop {
+  /** Called after each epoch, e.g. to log metrics and write checkpoints. */
+  @FunctionalInterface
+  public interface Listener {
+    void epochDone(EpochReport report, TrainingState state) throws java.io.IOException;
+  }
+
+  /** Held-out evaluation of the deterministic pruned network. */
+  @FunctionalInterface
+  public interface Evaluator {
+    EpochReport.Evaluation evaluate(float[] params);
+  }
+
+  private TrainingLoop() {}
+
+  /** The state before the first step: initial parameters, fresh optimiser. */
+  public static TrainingState initialState(Network net, TrainConfig config) {
+    float[] params = net.initParams(config.seed());
+    return new TrainingState(params, config.newOptimizer().newState(params.length), 0, 0);
+  }
+
+  /** Runs the epochs from {@code state.epochsDone()} to {@code config.epochs()}. */
+  public static void run(Network net, TrainConfig config, TrainingState state,
+                         GradientSource source, Evaluator evaluator, Listener listener)
+      throws java.io.IOException {
+    long size = source.size();
+    if (size < 1 || size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("training set of " + size + " examples");
+    }
+    int n = (int) size;
+    int batchSize = Math.min(config.batchSize(), n);
+    int steps = n / batchSize;
+    Optimizer optimizer = config.newOptimizer();
+    float[] params = state.params();
+    float[] grad = new float[params.length];
+    float scale = (float) ((double) n / batchSize);
+    for (int epoch = state.epochsDone(); epoch < config.epochs(); epoch++) {
+      long start = System.nanoTime();
+      double lr = config.lr().at(epoch);
+      double klWeight = config.klWeight().at(epoch);
+      int[] perm = CounterRng.permutation(config.seed(), epoch, n);
+      double nllSum = 0;
+      for (int s = 0; s < steps; s++) {
+        int[] batch = Arrays.copyOfRange(perm, s * batchSize, (s + 1) * batchSize);
+        Arrays.sort(batch);
+        double nll = source.gradient(params, batch, state.step(), grad);
+        for (int k = 0; k < grad.length; k++) {
+          grad[k] *= scale;
+        }
+        if (klWeight > 0) {
+          net.addKlGradient(params, (float) klWeight, grad);
+        }
+        if (!Double.isFinite(nll)) {
+          throw new Network.NonFiniteException("step " + state.step() + ": batch loss " + nll);
+        }
+        net.requireFinite(grad, "gradient", state.step());
+        optimizer.step(state.optimizer(), params, grad, lr);
+        state.advanceStep();
+        nllSum += nll;
+      }
+      state.finishEpoch();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double nll = nllSum / ((double) steps * batchSize);
+      double kl = net.kl(params) / n;
+      boolean evaluate = state.epochsDone() % config.evalEvery() == 0
+          || state.epochsDone() == config.epochs();
+      EpochReport.Evaluation eval =
+          evaluate && evaluator != null ? evaluator.evaluate(params) : null;
+      listener.epochDone(new EpochReport(epoch, state.step(), nll + klWeight * kl, nll, kl,
+          klWeight, lr, net.sparsity(params), seconds, steps * batchSize / seconds, eval), state);
+    }
+  }
+}
