@@ -4,6 +4,8 @@ package org.sparsevd.math;
 public final class MatMul {
   private MatMul() {}
 
+  public static String implementationName() { return "scalar-placeholder"; }
+
   public static void gemm(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
                           int m, int k, int n, boolean accumulate) {
     for (int i = 0; i < m; i++) {

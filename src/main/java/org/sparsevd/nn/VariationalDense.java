@@ -1,5 +1,6 @@
 package org.sparsevd.nn;
 
+import org.sparsevd.math.ArrayMath;
 import org.sparsevd.math.MatMul;
 import org.sparsevd.rand.CounterRng;
 
@@ -150,11 +151,12 @@ public final class VariationalDense implements Layer {
   private void prepare(float[] params, int off, Mode mode, VdScratch s) {
     boolean mask = mode != Mode.TRAIN || settings.trainClip();
     boolean additive = settings.parameterization() == Parameterization.LOG_SIGMA2;
-    for (int k = 0, n = in * out; k < n; k++) {
+    int n = in * out;
+    ArrayMath.exp(params, off + n, s.expU, 0, n);
+    for (int k = 0; k < n; k++) {
       float theta = params[off + k];
-      float u = params[off + n + k];
       float t2 = theta * theta;
-      float expU = (float) Math.exp(u);
+      float expU = s.expU[k];
       float alphaRaw = additive ? expU / (t2 + THETA2_EPS) : expU;
       boolean clipped = alphaRaw < alphaMin || alphaRaw > alphaMax;
       float alpha = clamp(alphaRaw, alphaMin, alphaMax);
@@ -220,20 +222,54 @@ public final class VariationalDense implements Layer {
     return sum;
   }
 
+  /**
+   * Adds weight * dKL/d(theta, u). Three array passes, so that the transcendental functions
+   * run as vector kernels: log alpha, then exp(-(k2 + k3 log alpha)) and alpha, then the
+   * derivative dKL/dlog alpha = -k1 k3 s (1 - s) - 0.5 / (1 + alpha) with
+   * s = 1 / (1 + exp(-(k2 + k3 log alpha))). Clipped weights get no KL gradient.
+   */
   @Override
   public void addKlGradient(float[] params, int off, float weight, float[] grad) {
     boolean additive = settings.parameterization() == Parameterization.LOG_SIGMA2;
-    for (int k = 0, n = in * out; k < n; k++) {
-      float theta = params[off + k];
-      float u = params[off + n + k];
-      double raw = additive ? u - Math.log(theta * theta + THETA2_EPS) : u;
-      if (raw < settings.logAlphaMin() || raw > settings.logAlphaMax()) {
+    int n = in * out;
+    float[] logAlpha = new float[n];
+    float[] sigArg = new float[n];
+    float[] alpha = new float[n];
+    if (additive) {
+      for (int k = 0; k < n; k++) {
+        float theta = params[off + k];
+        logAlpha[k] = theta * theta + THETA2_EPS;
+      }
+      ArrayMath.log(logAlpha, 0, logAlpha, 0, n);
+      for (int k = 0; k < n; k++) {
+        logAlpha[k] = params[off + n + k] - logAlpha[k];
+      }
+    } else {
+      System.arraycopy(params, off + n, logAlpha, 0, n);
+    }
+    float lo = settings.logAlphaMin();
+    float hi = settings.logAlphaMax();
+    float k2 = (float) SparseVdKl.K2;
+    float k3 = (float) SparseVdKl.K3;
+    for (int k = 0; k < n; k++) {
+      float la = clamp(logAlpha[k], lo, hi);
+      sigArg[k] = -(k2 + k3 * la);
+      alpha[k] = la;
+    }
+    ArrayMath.exp(sigArg, 0, sigArg, 0, n);
+    ArrayMath.exp(alpha, 0, alpha, 0, n);
+    float k1k3 = (float) (SparseVdKl.K1 * SparseVdKl.K3);
+    for (int k = 0; k < n; k++) {
+      float la = logAlpha[k];
+      if (la < lo || la > hi) {
         continue;
       }
-      double g = weight * SparseVdKl.dKlDLogAlpha(raw);
-      grad[off + n + k] += (float) g;
+      float sig = 1f / (1f + sigArg[k]);
+      float g = weight * (-k1k3 * sig * (1f - sig) - 0.5f / (1f + alpha[k]));
+      grad[off + n + k] += g;
       if (additive) {
-        grad[off + k] += (float) (g * -2.0 * theta / (theta * theta + THETA2_EPS));
+        float theta = params[off + k];
+        grad[off + k] += g * -2f * theta / (theta * theta + THETA2_EPS);
       }
     }
   }
@@ -249,6 +285,7 @@ public final class VariationalDense implements Layer {
     final float[] dVarDTheta;
     final float[] dVarDU;
     final boolean[] keep;
+    final float[] expU;
     final float[] gradMean;
     final float[] gradVar;
     final float[] x2;
@@ -265,6 +302,7 @@ public final class VariationalDense implements Layer {
       dVarDTheta = new float[n];
       dVarDU = new float[n];
       keep = new boolean[n];
+      expU = new float[n];
       gradMean = new float[n];
       gradVar = new float[n];
       x2 = new float[rows * in];

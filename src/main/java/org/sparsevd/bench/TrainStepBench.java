@@ -1,0 +1,153 @@
+package org.sparsevd.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.sparsevd.data.LabeledData;
+import org.sparsevd.data.MnistIdx;
+import org.sparsevd.math.MatMul;
+import org.sparsevd.nn.Mode;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkSpec;
+import org.sparsevd.nn.VariationalDense;
+import org.sparsevd.nn.VdSettings;
+import org.sparsevd.nn.Workspace;
+import org.sparsevd.optim.Adam;
+import org.sparsevd.optim.OptimizerState;
+import org.sparsevd.sparse.SparseNetwork;
+
+/**
+ * Single-threaded speed of the engine on LeNet-300-100 at batch 100: a full training step
+ * (LRT forward, backward, KL gradient, Adam) and deterministic inference, dense versus CSR at
+ * the paper's per-layer sparsity (98.9 / 97.2 / 62%). Inputs are MNIST images / 255 when the
+ * data folder exists, else random images with MNIST's share of zero pixels.
+ *
+ * <p>Usage: {@code TrainStepBench [OUT.json] [MNIST_DIR]}. Effective GFLOP/s counts the dense
+ * matrix products of the step (2 per layer forward, 2 or 4 backward) whether or not the
+ * kernels skip zeros.
+ */
+public final class TrainStepBench {
+  private static final int BATCH = 100;
+
+  private TrainStepBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/train-step.json");
+    String mnist = args.length > 1 ? args[1] : "../shared/data/mnist";
+    Network net = NetworkSpec.parse(NetworkSpec.LENET_300_100, 784, VdSettings.DEFAULTS);
+    int pool = 20 * BATCH;
+    float[] x = inputs(mnist, pool);
+    int[] labels = new int[pool];
+    long[] ids = new long[pool];
+    for (int i = 0; i < pool; i++) {
+      labels[i] = i % 10;
+      ids[i] = i;
+    }
+    float[] params = net.initParams(1);
+    float[] grad = new float[net.paramCount()];
+    Workspace ws = net.newWorkspace(BATCH);
+    Adam adam = Adam.DEFAULT;
+    OptimizerState state = adam.newState(params.length);
+    float[] batch = new float[BATCH * 784];
+    int[] batchLabels = new int[BATCH];
+    long[] batchIds = new long[BATCH];
+    long[] step = {0};
+
+    Runnable trainStep = () -> {
+      int b = (int) (step[0] % (pool / BATCH));
+      System.arraycopy(x, b * BATCH * 784, batch, 0, BATCH * 784);
+      System.arraycopy(labels, b * BATCH, batchLabels, 0, BATCH);
+      System.arraycopy(ids, b * BATCH, batchIds, 0, BATCH);
+      Arrays.fill(grad, 0f);
+      net.nllGradient(params, batch, batchLabels, batchIds, BATCH, 1, step[0], grad, ws);
+      net.addKlGradient(params, 1f, grad);
+      adam.step(state, params, grad, 1e-4);
+      step[0]++;
+    };
+    Runnable klOnly = () -> net.addKlGradient(params, 1f, grad);
+    double stepMs = Timing.medianMillis(trainStep, 20, 60);
+    double klMs = Timing.medianMillis(klOnly, 30, 30);
+    double flops = trainingFlops(net, BATCH);
+
+    prune(net, params, new double[] {0.989, 0.972, 0.62});
+    double sparsity = net.sparsity(params).sparsity();
+    System.arraycopy(x, 0, batch, 0, BATCH * 784);
+    double denseMs = Timing.medianMillis(
+        () -> net.forward(params, batch, BATCH, Mode.EVAL, null, ws), 20, 100);
+    SparseNetwork csr = SparseNetwork.export(net, params);
+    float[] logits = new float[BATCH * 10];
+    double csrMs = Timing.medianMillis(() -> csr.predict(batch, BATCH, logits), 20, 100);
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("kernels", MatMul.implementationName());
+    json.put("inputs", x == null ? "random" : inputsName);
+    json.put("batch", BATCH);
+    json.put("train_step_ms_median", stepMs);
+    json.put("train_examples_per_s", BATCH / (stepMs / 1e3));
+    json.put("train_effective_gflops", flops / (stepMs / 1e3) / 1e9);
+    json.put("kl_gradient_ms_median", klMs);
+    json.put("inference_sparsity", sparsity);
+    json.put("dense_inference_examples_per_s", BATCH / (denseMs / 1e3));
+    json.put("csr_inference_examples_per_s", BATCH / (csrMs / 1e3));
+    json.put("csr_speedup", denseMs / csrMs);
+    String text = Timing.toJson(json);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, text);
+    System.out.println(text);
+  }
+
+  private static String inputsName = "random";
+
+  /** MNIST images / 255, or random images with MNIST's 81% zero pixels. */
+  private static float[] inputs(String dir, int rows) throws Exception {
+    if (Files.isDirectory(Path.of(dir))) {
+      LabeledData d = MnistIdx.readTest(dir, new Configuration()).slice(0, rows);
+      float[] f = d.features().clone();
+      for (int k = 0; k < f.length; k++) {
+        f[k] /= 255f;
+      }
+      inputsName = "mnist";
+      return f;
+    }
+    SplittableRandom rnd = new SplittableRandom(3);
+    float[] f = new float[rows * 784];
+    for (int k = 0; k < f.length; k++) {
+      f[k] = rnd.nextDouble() < 0.81 ? 0f : (float) rnd.nextDouble();
+    }
+    return f;
+  }
+
+  /** Sets log sigma^2 so that the given share of each layer's weights is pruned. */
+  private static void prune(Network net, float[] params, double[] shares) {
+    SplittableRandom rnd = new SplittableRandom(9);
+    int v = 0;
+    for (int l = 0; l < net.layers().size(); l++) {
+      if (!(net.layers().get(l) instanceof VariationalDense)) {
+        continue;
+      }
+      int n = net.layers().get(l).weightCount();
+      int off = net.offset(l);
+      for (int k = 0; k < n; k++) {
+        params[off + n + k] = rnd.nextDouble() < shares[v] ? 2f : -20f;
+      }
+      v++;
+    }
+  }
+
+  /** Dense-equivalent FLOPs of one training step (multiply-add = 2). */
+  static double trainingFlops(Network net, int batch) {
+    double flops = 0;
+    for (int l = 0; l < net.layers().size(); l++) {
+      var layer = net.layers().get(l);
+      if (layer instanceof VariationalDense) {
+        double gemm = 2.0 * batch * layer.inputSize() * layer.outputSize();
+        flops += gemm * (l == 0 ? 4 : 6);
+      }
+    }
+    return flops;
+  }
+}

@@ -1,0 +1,49 @@
+package org.sparsevd.spark;
+
+import java.io.Serializable;
+
+/**
+ * The examples of one partition in the layout the engine reads: features row-major
+ * [rows x cols] in one {@code float[]}, labels in one {@code int[]}, and the global index of
+ * the first row (rows are numbered contiguously across partitions in partition order). The
+ * global index is what batches are drawn from and what keys each example's noise.
+ *
+ * <p>Cached bytes per example: 4 * cols + 4 (plus a few dozen bytes per block).
+ */
+public final class DataBlock implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final long firstIndex;
+  private final int cols;
+  private final float[] features;
+  private final int[] labels;
+
+  public DataBlock(long firstIndex, int cols, float[] features, int[] labels) {
+    if (firstIndex < 0 || cols <= 0 || (long) labels.length * cols != features.length) {
+      throw new IllegalArgumentException("block at " + firstIndex + ": " + labels.length
+          + " labels, " + features.length + " feature values, " + cols + " columns");
+    }
+    this.firstIndex = firstIndex;
+    this.cols = cols;
+    this.features = features;
+    this.labels = labels;
+  }
+
+  public long firstIndex() { return firstIndex; }
+  public int rows() { return labels.length; }
+  public int cols() { return cols; }
+  /** Live array; not to be modified once the block is cached. */
+  public float[] features() { return features; }
+  /** Live array; not to be modified once the block is cached. */
+  public int[] labels() { return labels; }
+
+  /** The same rows renumbered from {@code newFirst}. */
+  public DataBlock withFirstIndex(long newFirst) {
+    return new DataBlock(newFirst, cols, features, labels);
+  }
+
+  /** Bytes of the arrays this block holds. */
+  public long bytes() {
+    return 4L * features.length + 4L * labels.length;
+  }
+}
