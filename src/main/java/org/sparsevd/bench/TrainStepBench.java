@@ -69,18 +69,23 @@ public final class TrainStepBench {
       step[0]++;
     };
     Runnable klOnly = () -> net.addKlGradient(params, 1f, grad);
+    Runnable nllOnly = () -> net.nllGradient(params, batch, batchLabels, batchIds, BATCH, 1, 0,
+        grad, ws);
+    Runnable adamOnly = () -> adam.step(state, params, grad, 0);
     double stepMs = Timing.medianMillis(trainStep, 20, 60);
     double klMs = Timing.medianMillis(klOnly, 30, 30);
+    double nllMs = Timing.medianMillis(nllOnly, 30, 30);
+    double adamMs = Timing.medianMillis(adamOnly, 30, 30);
     double flops = trainingFlops(net, BATCH);
 
     prune(net, params, new double[] {0.989, 0.972, 0.62});
     double sparsity = net.sparsity(params).sparsity();
     System.arraycopy(x, 0, batch, 0, BATCH * 784);
     double denseMs = Timing.medianMillis(
-        () -> net.forward(params, batch, BATCH, Mode.EVAL, null, ws), 20, 100);
+        () -> net.forward(params, batch, BATCH, Mode.EVAL, null, ws), 300, 200);
     SparseNetwork csr = SparseNetwork.export(net, params);
     float[] logits = new float[BATCH * 10];
-    double csrMs = Timing.medianMillis(() -> csr.predict(batch, BATCH, logits), 20, 100);
+    double csrMs = Timing.medianMillis(() -> csr.predict(batch, BATCH, logits), 300, 200);
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("kernels", MatMul.implementationName());
@@ -89,7 +94,9 @@ public final class TrainStepBench {
     json.put("train_step_ms_median", stepMs);
     json.put("train_examples_per_s", BATCH / (stepMs / 1e3));
     json.put("train_effective_gflops", flops / (stepMs / 1e3) / 1e9);
+    json.put("nll_forward_backward_ms_median", nllMs);
     json.put("kl_gradient_ms_median", klMs);
+    json.put("adam_ms_median", adamMs);
     json.put("inference_sparsity", sparsity);
     json.put("dense_inference_examples_per_s", BATCH / (denseMs / 1e3));
     json.put("csr_inference_examples_per_s", BATCH / (csrMs / 1e3));

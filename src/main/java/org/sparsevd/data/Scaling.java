@@ -70,35 +70,78 @@ public final class Scaling {
       throw new InvalidDataException(train.source() + ": no rows to fit " + mode + " scaling on");
     }
     float[] x = train.features();
-    double divisor = mode == Mode.CENTER ? CENTER_DIVISOR : 1;
     // Doubles: a float sum of 60,000 values of up to 255 would lose the low digits.
-    double[] sum = new double[cols];
+    double[] mean = new double[cols];
     for (int i = 0; i < rows; i++) {
       for (int j = 0, off = i * cols; j < cols; j++) {
-        sum[j] += x[off + j] / divisor;
+        mean[j] += x[off + j];
       }
     }
-    float[] mean = new float[cols];
     for (int j = 0; j < cols; j++) {
-      mean[j] = (float) (sum[j] / rows);
+      mean[j] /= rows;
     }
-    float[] std = NO_STATS;
+    double[] std = null;
     if (mode == Mode.STANDARDIZE) {
       // Two passes rather than E[x^2] - E[x]^2, which cancels badly for large, nearly constant x.
-      double[] sq = new double[cols];
+      std = new double[cols];
       for (int i = 0; i < rows; i++) {
         for (int j = 0, off = i * cols; j < cols; j++) {
-          double d = x[off + j] - sum[j] / rows;
-          sq[j] += d * d;
+          double d = x[off + j] - mean[j];
+          std[j] += d * d;
         }
       }
-      std = new float[cols];
       for (int j = 0; j < cols; j++) {
-        double s = Math.sqrt(sq[j] / rows);
-        std[j] = s < MIN_STD ? 1f : (float) s;
+        std[j] = Math.sqrt(std[j] / rows);
       }
     }
-    return new Scaling(mode, mean, std);
+    return fromStatistics(mode, mean, std);
+  }
+
+  /**
+   * Builds a scaling from per-feature statistics of the raw training features computed elsewhere,
+   * e.g. aggregated over the partitions of a cluster; {@link #fit} is this applied to statistics
+   * of local data.
+   *
+   * @param mean per-feature mean of the raw values {@code x} (for {@link Mode#CENTER} the scaling
+   *     stores {@code mean / 256}, the mean of {@code x / 256}); empty or null for modes without
+   *     statistics
+   * @param std per-feature population standard deviation of {@code x}, for
+   *     {@link Mode#STANDARDIZE} only (empty or null otherwise); values below {@link #MIN_STD}
+   *     become 1
+   * @throws IllegalArgumentException if the arrays do not fit the mode or hold non-finite or
+   *     negative values
+   */
+  public static Scaling fromStatistics(Mode mode, double[] mean, double[] std) {
+    Objects.requireNonNull(mode, "mode");
+    int means = mean == null ? 0 : mean.length;
+    int stds = std == null ? 0 : std.length;
+    if (mode.isFitted() == (means == 0) || stds != (mode == Mode.STANDARDIZE ? means : 0)) {
+      throw new IllegalArgumentException("scaling mode " + mode + " with " + means
+          + " means and " + stds + " standard deviations");
+    }
+    if (!mode.isFitted()) {
+      return new Scaling(mode, NO_STATS, NO_STATS);
+    }
+    // x / 256 is exact in binary, so dividing the mean equals averaging the divided values.
+    double divisor = mode == Mode.CENTER ? CENTER_DIVISOR : 1;
+    float[] m = new float[means];
+    for (int j = 0; j < means; j++) {
+      if (!Double.isFinite(mean[j])) {
+        throw new IllegalArgumentException("scaling: mean of feature " + j + " is " + mean[j]);
+      }
+      m[j] = (float) (mean[j] / divisor);
+    }
+    float[] s = NO_STATS;
+    if (mode == Mode.STANDARDIZE) {
+      s = new float[stds];
+      for (int j = 0; j < stds; j++) {
+        if (!(std[j] >= 0) || std[j] == Double.POSITIVE_INFINITY) {
+          throw new IllegalArgumentException("scaling: std of feature " + j + " is " + std[j]);
+        }
+        s[j] = std[j] < MIN_STD ? 1f : (float) std[j];
+      }
+    }
+    return new Scaling(mode, m, s);
   }
 
   /** @return the identity scaling */

@@ -1,19 +1,21 @@
 package org.sparsevd.math;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Elementwise exp and log over float arrays. The per-weight terms of a step (the variance
- * alpha theta^2, the KL gradient) need a few of these for each of the 266k weights of
- * LeNet-300-100; done one {@link Math#exp} at a time they cost more than the matrix
- * products. The lanewise Vector API versions run several times faster; when the
- * {@code jdk.incubator.vector} module is absent (or {@code -Dsparsevd.kernels=scalar}), the
- * scalar loop is used, chosen once.
+ * Elementwise {@link FastMath#exp} and {@link FastMath#log} over float arrays. The per-weight
+ * terms of a training step (the variance alpha theta^2, the KL gradient) need a few of these
+ * for each of the 266k weights of LeNet-300-100; one call at a time they cost more than the
+ * matrix products. The vector versions do the same operations as {@link FastMath} lane by
+ * lane, so their results are bitwise equal to the scalar ones; the implementation follows
+ * {@link MatMul}'s choice, made once.
  */
 public final class ArrayMath {
-  private static final boolean VECTOR = !"scalar".equals(System.getProperty("sparsevd.kernels"));
+  private static final boolean VECTOR = MatMul.isVectorized();
 
   private ArrayMath() {}
 
@@ -25,29 +27,38 @@ public final class ArrayMath {
    */
   public static void exp(float[] src, int sOff, float[] dst, int dOff, int n) {
     check(src, sOff, dst, dOff, n);
-    if (VECTOR) {
-      Lanewise.exp(src, sOff, dst, dOff, n);
-    } else {
-      for (int i = 0; i < n; i++) {
-        dst[dOff + i] = (float) Math.exp(src[sOff + i]);
-      }
+    int i = VECTOR ? Lanes.exp(src, sOff, dst, dOff, n) : 0;
+    for (; i < n; i++) {
+      dst[dOff + i] = FastMath.exp(src[sOff + i]);
     }
   }
 
   /**
-   * dst[dOff + i] = ln(src[sOff + i]) for i in [0, n).
+   * dst[dOff + i] = ln(src[sOff + i]) for i in [0, n), for positive normal floats.
    *
    * @param src not modified (may be dst)
    * @param dst modified
    */
   public static void log(float[] src, int sOff, float[] dst, int dOff, int n) {
     check(src, sOff, dst, dOff, n);
-    if (VECTOR) {
-      Lanewise.log(src, sOff, dst, dOff, n);
-    } else {
-      for (int i = 0; i < n; i++) {
-        dst[dOff + i] = (float) Math.log(src[sOff + i]);
-      }
+    int i = VECTOR ? Lanes.log(src, sOff, dst, dOff, n) : 0;
+    for (; i < n; i++) {
+      dst[dOff + i] = FastMath.log(src[sOff + i]);
+    }
+  }
+
+  /**
+   * y[yOff + i] = fma(a, x[xOff + i], y[yOff + i]) for i in [0, n): one fused multiply-add
+   * per element on both paths, so they agree bitwise.
+   *
+   * @param x not modified
+   * @param y modified
+   */
+  public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+    check(x, xOff, y, yOff, n);
+    int i = VECTOR ? Lanes.axpy(a, x, xOff, y, yOff, n) : 0;
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
     }
   }
 
@@ -58,33 +69,71 @@ public final class ArrayMath {
     }
   }
 
-  /** Kept in its own class so that the scalar path never loads the vector classes. */
-  private static final class Lanewise {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /**
+   * The vector bodies over the largest multiple of the lane count; they return where they
+   * stopped and the scalar loop does the tail. Kept in their own class so that the scalar path
+   * never loads the incubator module's classes.
+   */
+  private static final class Lanes {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-    // One method per operator: the intrinsic needs the operator as a compile-time constant.
-    static void exp(float[] src, int sOff, float[] dst, int dOff, int n) {
+    static int exp(float[] src, int sOff, float[] dst, int dOff, int n) {
       int i = 0;
-      for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-        FloatVector.fromArray(S, src, sOff + i).lanewise(VectorOperators.EXP)
-            .intoArray(dst, dOff + i);
+      for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        FloatVector x = FloatVector.fromArray(F, src, sOff + i)
+            .max(FastMath.EXP_MIN).min(FastMath.EXP_MAX);
+        FloatVector t = x.fma(FastMath.LOG2E, FastMath.SHIFTER);
+        FloatVector negN = t.sub(FastMath.SHIFTER).neg();
+        FloatVector r = negN.fma(bc(FastMath.LN2_HI), x);
+        r = negN.fma(bc(FastMath.LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, FastMath.EXP_C[0]);
+        for (int c = 1; c < FastMath.EXP_C.length; c++) {
+          p = p.fma(r, FloatVector.broadcast(F, FastMath.EXP_C[c]));
+        }
+        p = p.fma(r, bc(1f)).fma(r, bc(1f));
+        IntVector k = ((IntVector) t.reinterpretAsInts()).sub(FastMath.SHIFTER_BITS);
+        FloatVector scale = (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23)
+            .reinterpretAsFloats();
+        p.mul(scale).intoArray(dst, dOff + i);
       }
-      for (; i < n; i++) {
-        dst[dOff + i] = FloatVector.broadcast(S, src[sOff + i]).lanewise(VectorOperators.EXP)
-            .lane(0);
-      }
+      return i;
     }
 
-    static void log(float[] src, int sOff, float[] dst, int dOff, int n) {
+    static int log(float[] src, int sOff, float[] dst, int dOff, int n) {
       int i = 0;
-      for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-        FloatVector.fromArray(S, src, sOff + i).lanewise(VectorOperators.LOG)
-            .intoArray(dst, dOff + i);
+      for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        IntVector bits = (IntVector) FloatVector.fromArray(F, src, sOff + i).reinterpretAsInts();
+        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
+            .convert(VectorOperators.I2F, 0);
+        FloatVector m = (FloatVector) bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
+        VectorMask<Float> big = m.compare(VectorOperators.GT, FastMath.SQRT2);
+        m = m.blend(m.mul(0.5f), big);
+        e = e.blend(e.add(1f), big);
+        FloatVector f = m.sub(1f);
+        FloatVector s = f.div(f.add(2f));
+        FloatVector z = s.mul(s);
+        FloatVector q = FloatVector.broadcast(F, FastMath.LOG_C[0]);
+        for (int c = 1; c < FastMath.LOG_C.length; c++) {
+          q = q.fma(z, FloatVector.broadcast(F, FastMath.LOG_C[c]));
+        }
+        FloatVector logM = s.mul(z).fma(q, s.mul(2f));
+        e.fma(bc(FastMath.LN2_HI), e.fma(bc(FastMath.LN2_LO), logM)).intoArray(dst, dOff + i);
       }
-      for (; i < n; i++) {
-        dst[dOff + i] = FloatVector.broadcast(S, src[sOff + i]).lanewise(VectorOperators.LOG)
-            .lane(0);
+      return i;
+    }
+
+    static int axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+      int i = 0;
+      FloatVector av = bc(a);
+      for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        av.fma(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i))
+            .intoArray(y, yOff + i);
       }
+      return i;
+    }
+
+    private static FloatVector bc(float v) {
+      return FloatVector.broadcast(F, v);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.sparsevd.nn;
 
 import org.sparsevd.math.ArrayMath;
+import org.sparsevd.math.FastMath;
 import org.sparsevd.math.MatMul;
 import org.sparsevd.rand.CounterRng;
 
@@ -30,6 +31,7 @@ public final class VariationalDense implements Layer {
   private final float alphaMin;
   private final float alphaMax;
   private final float alphaThreshold;
+  private final VdWeights.Bounds bounds;
 
   public VariationalDense(int in, int out, VdSettings settings) {
     if (in <= 0 || out <= 0) {
@@ -42,6 +44,9 @@ public final class VariationalDense implements Layer {
     this.alphaMin = (float) Math.exp(settings.logAlphaMin());
     this.alphaMax = (float) Math.exp(settings.logAlphaMax());
     this.alphaThreshold = (float) Math.exp(settings.threshold());
+    this.bounds = new VdWeights.Bounds(alphaMin, alphaMax, alphaThreshold,
+        settings.logAlphaMin(), settings.logAlphaMax(),
+        settings.parameterization() == Parameterization.LOG_SIGMA2);
   }
 
   @Override public int inputSize() { return in; }
@@ -103,11 +108,11 @@ public final class VariationalDense implements Layer {
     return java.util.Arrays.copyOfRange(params, b, b + out);
   }
 
-  /** The clipped alpha of a weight from its two parameters. */
+  /** The clipped alpha of a weight, computed exactly as the forward pass computes it. */
   private float alpha(float theta, float u) {
     float a = settings.parameterization() == Parameterization.LOG_SIGMA2
-        ? (float) Math.exp(u) / (theta * theta + THETA2_EPS)
-        : (float) Math.exp(u);
+        ? FastMath.exp(u) / (theta * theta + THETA2_EPS)
+        : FastMath.exp(u);
     return clamp(a, alphaMin, alphaMax);
   }
 
@@ -134,7 +139,7 @@ public final class VariationalDense implements Layer {
     for (int k = 0, n = rows * in; k < n; k++) {
       s.x2[k] = x[k] * x[k];
     }
-    MatMul.gemm(s.x2, 0, mode == Mode.TRAIN ? s.variance : s.maskedVariance(), 0, s.std, 0,
+    MatMul.gemm(s.x2, 0, mode == Mode.TRAIN ? s.variance : s.maskedVariance(alphaThreshold), 0, s.std, 0,
         rows, in, out, false);
     noise.fill(stream, rows, out, s.eps);
     for (int k = 0, n = rows * out; k < n; k++) {
@@ -145,40 +150,15 @@ public final class VariationalDense implements Layer {
   }
 
   /**
-   * Per-weight quantities of this step: the mean-path weights (masked when pruning applies),
-   * the variance alpha theta^2, and its derivatives for the backward pass.
+   * Per-weight quantities of this step: alpha, the variance alpha theta^2 and the mean-path
+   * weights (masked when pruning applies).
    */
   private void prepare(float[] params, int off, Mode mode, VdScratch s) {
-    boolean mask = mode != Mode.TRAIN || settings.trainClip();
-    boolean additive = settings.parameterization() == Parameterization.LOG_SIGMA2;
     int n = in * out;
+    s.trainMask = mode != Mode.TRAIN || settings.trainClip();
     ArrayMath.exp(params, off + n, s.expU, 0, n);
-    for (int k = 0; k < n; k++) {
-      float theta = params[off + k];
-      float t2 = theta * theta;
-      float expU = s.expU[k];
-      float alphaRaw = additive ? expU / (t2 + THETA2_EPS) : expU;
-      boolean clipped = alphaRaw < alphaMin || alphaRaw > alphaMax;
-      float alpha = clamp(alphaRaw, alphaMin, alphaMax);
-      boolean keep = alpha < alphaThreshold;
-      s.keep[k] = keep;
-      s.meanTheta[k] = mask && !keep ? 0f : theta;
-      float variance = alpha * t2;
-      s.variance[k] = variance;
-      if (clipped) {
-        s.dVarDU[k] = 0f;
-        s.dVarDTheta[k] = 2f * alpha * theta;
-      } else if (additive) {
-        // var = e^u theta^2 / (theta^2 + eps): nearly e^u, with a tiny theta dependence.
-        float d = t2 + THETA2_EPS;
-        s.dVarDU[k] = variance;
-        s.dVarDTheta[k] = expU * 2f * theta * THETA2_EPS / (d * d);
-      } else {
-        s.dVarDU[k] = variance;
-        s.dVarDTheta[k] = 2f * alpha * theta;
-      }
-    }
-    s.trainMask = mask;
+    VdWeights.forward(params, off, n, s.expU, bounds, s.trainMask, s.alpha, s.variance,
+        s.meanTheta);
   }
 
   @Override
@@ -192,11 +172,8 @@ public final class VariationalDense implements Layer {
     }
     MatMul.gemmTN(x, 0, dy, 0, s.gradMean, 0, in, rows, out, false);
     MatMul.gemmTN(s.x2, 0, s.dVar, 0, s.gradVar, 0, in, rows, out, false);
-    for (int k = 0; k < n; k++) {
-      float gm = s.trainMask && !s.keep[k] ? 0f : s.gradMean[k];
-      grad[off + k] += gm + s.gradVar[k] * s.dVarDTheta[k];
-      grad[off + n + k] += s.gradVar[k] * s.dVarDU[k];
-    }
+    VdWeights.backward(params, off, n, s.expU, s.alpha, bounds, s.trainMask, s.gradMean,
+        s.gradVar, grad, off, off + n);
     int b = off + 2 * n;
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < out; j++) {
@@ -222,56 +199,10 @@ public final class VariationalDense implements Layer {
     return sum;
   }
 
-  /**
-   * Adds weight * dKL/d(theta, u). Three array passes, so that the transcendental functions
-   * run as vector kernels: log alpha, then exp(-(k2 + k3 log alpha)) and alpha, then the
-   * derivative dKL/dlog alpha = -k1 k3 s (1 - s) - 0.5 / (1 + alpha) with
-   * s = 1 / (1 + exp(-(k2 + k3 log alpha))). Clipped weights get no KL gradient.
-   */
   @Override
   public void addKlGradient(float[] params, int off, float weight, float[] grad) {
-    boolean additive = settings.parameterization() == Parameterization.LOG_SIGMA2;
     int n = in * out;
-    float[] logAlpha = new float[n];
-    float[] sigArg = new float[n];
-    float[] alpha = new float[n];
-    if (additive) {
-      for (int k = 0; k < n; k++) {
-        float theta = params[off + k];
-        logAlpha[k] = theta * theta + THETA2_EPS;
-      }
-      ArrayMath.log(logAlpha, 0, logAlpha, 0, n);
-      for (int k = 0; k < n; k++) {
-        logAlpha[k] = params[off + n + k] - logAlpha[k];
-      }
-    } else {
-      System.arraycopy(params, off + n, logAlpha, 0, n);
-    }
-    float lo = settings.logAlphaMin();
-    float hi = settings.logAlphaMax();
-    float k2 = (float) SparseVdKl.K2;
-    float k3 = (float) SparseVdKl.K3;
-    for (int k = 0; k < n; k++) {
-      float la = clamp(logAlpha[k], lo, hi);
-      sigArg[k] = -(k2 + k3 * la);
-      alpha[k] = la;
-    }
-    ArrayMath.exp(sigArg, 0, sigArg, 0, n);
-    ArrayMath.exp(alpha, 0, alpha, 0, n);
-    float k1k3 = (float) (SparseVdKl.K1 * SparseVdKl.K3);
-    for (int k = 0; k < n; k++) {
-      float la = logAlpha[k];
-      if (la < lo || la > hi) {
-        continue;
-      }
-      float sig = 1f / (1f + sigArg[k]);
-      float g = weight * (-k1k3 * sig * (1f - sig) - 0.5f / (1f + alpha[k]));
-      grad[off + n + k] += g;
-      if (additive) {
-        float theta = params[off + k];
-        grad[off + k] += g * -2f * theta / (theta * theta + THETA2_EPS);
-      }
-    }
+    VdWeights.klGradient(params, off, off + n, n, bounds, weight, grad, off, off + n);
   }
 
   private static float clamp(float v, float lo, float hi) {
@@ -282,9 +213,7 @@ public final class VariationalDense implements Layer {
   private static final class VdScratch implements Scratch {
     final float[] meanTheta;
     final float[] variance;
-    final float[] dVarDTheta;
-    final float[] dVarDU;
-    final boolean[] keep;
+    final float[] alpha;
     final float[] expU;
     final float[] gradMean;
     final float[] gradVar;
@@ -299,9 +228,7 @@ public final class VariationalDense implements Layer {
       int n = in * out;
       meanTheta = new float[n];
       variance = new float[n];
-      dVarDTheta = new float[n];
-      dVarDU = new float[n];
-      keep = new boolean[n];
+      alpha = new float[n];
       expU = new float[n];
       gradMean = new float[n];
       gradVar = new float[n];
@@ -312,12 +239,12 @@ public final class VariationalDense implements Layer {
     }
 
     /** The variance with pruned weights removed, for Monte-Carlo sampling of the pruned net. */
-    float[] maskedVariance() {
+    float[] maskedVariance(float alphaThreshold) {
       if (maskedVariance == null) {
         maskedVariance = new float[variance.length];
       }
       for (int k = 0; k < variance.length; k++) {
-        maskedVariance[k] = keep[k] ? variance[k] : 0f;
+        maskedVariance[k] = alpha[k] < alphaThreshold ? variance[k] : 0f;
       }
       return maskedVariance;
     }

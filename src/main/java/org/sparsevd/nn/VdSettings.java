@@ -14,7 +14,7 @@ package org.sparsevd.nn;
  */
 public record VdSettings(Parameterization parameterization, float logAlphaMin, float logAlphaMax,
                          float threshold, boolean trainClip, float thetaInitStd,
-                         float logSigma2Init) {
+                         float logSigma2Init) implements java.io.Serializable {
   /** The authors' recipe for the LeNets: additive parameterisation, clip [-8, 8], threshold 3. */
   public static final VdSettings DEFAULTS =
       new VdSettings(Parameterization.LOG_SIGMA2, -8f, 8f, 3f, true, 0.01f, -10f);

@@ -6,6 +6,9 @@ package org.sparsevd.nn;
  * in turn, and each layer's scratch. Not thread-safe; make one per thread.
  */
 public final class Workspace {
+  /** Rows per engine call: large enough for efficient kernels, small enough for the caches. */
+  public static final int CHUNK_ROWS = 256;
+
   final int maxRows;
   final float[][] acts;
   final float[] gradA;

@@ -1,5 +1,7 @@
 package org.sparsevd.rand;
 
+import org.sparsevd.math.FastMath;
+
 /**
  * Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as 1, 2, 3",
  * SC 2011): a keyed bijection on 128-bit counters, so any random number is computed directly
@@ -7,8 +9,9 @@ package org.sparsevd.rand;
  *
  * <p>Coordinates: the 64-bit seed is the key; the counter words are (block, stream, example,
  * step). Each block yields four 32-bit words, which {@link #gaussians} turns into four
- * standard normals by the Box-Muller transform. {@link StrictMath} keeps the normals
- * bitwise equal on every JVM and CPU, which a distributed run relies on.
+ * standard normals by the Box-Muller transform. Its log, sin and cos come from {@link
+ * FastMath}, plain IEEE arithmetic, so the normals are bitwise equal on every JVM and CPU,
+ * which a distributed run relies on.
  */
 public final class CounterRng {
   /** Stream ids below this are free for layers; the ones at and above are reserved. */
@@ -22,7 +25,6 @@ public final class CounterRng {
   private static final int M1 = 0xCD9E8D57;
   private static final int W0 = 0x9E3779B9;
   private static final int W1 = 0xBB67AE85;
-  private static final double TWO_PI = 2 * Math.PI;
   private static final double INV_2_32 = 1.0 / 4294967296.0;
 
   private CounterRng() {}
@@ -63,15 +65,16 @@ public final class CounterRng {
                                float[] out, int off, int n) {
     checkCoordinates(step, example);
     int[] w = new int[4];
+    float[] sc = new float[2];
     for (int i = 0; i < n; i += 4) {
       block(seed, i >>> 2, stream, (int) example, (int) step, w);
       int left = Math.min(4, n - i);
       for (int pair = 0; pair < left; pair += 2) {
-        double r = StrictMath.sqrt(-2.0 * StrictMath.log(uniform(w[pair])));
-        double angle = TWO_PI * uniform(w[pair + 1]);
-        out[off + i + pair] = (float) (r * StrictMath.cos(angle));
+        float r = (float) Math.sqrt(-2f * FastMath.log(openUniform(w[pair])));
+        FastMath.sinCos2Pi(halfOpenUniform(w[pair + 1]), sc, 0);
+        out[off + i + pair] = r * sc[1];
         if (pair + 1 < left) {
-          out[off + i + pair + 1] = (float) (r * StrictMath.sin(angle));
+          out[off + i + pair + 1] = r * sc[0];
         }
       }
     }
@@ -110,9 +113,14 @@ public final class CounterRng {
     return perm;
   }
 
-  /** Maps a 32-bit word to (0, 1): never 0, so the logarithm above stays finite. */
-  private static double uniform(int word) {
-    return ((word & 0xFFFFFFFFL) + 0.5) * INV_2_32;
+  /** Maps a 32-bit word to (0, 1] in float: never 0, so the logarithm stays finite. */
+  private static float openUniform(int word) {
+    return (float) (((word & 0xFFFFFFFFL) + 0.5) * INV_2_32);
+  }
+
+  /** Maps a 32-bit word to [0, 1) in float (24 bits, so 1 is never reached by rounding). */
+  private static float halfOpenUniform(int word) {
+    return (word >>> 8) * 0x1.0p-24f;
   }
 
   private static void checkCoordinates(long step, long example) {

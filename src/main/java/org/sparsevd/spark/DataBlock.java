@@ -42,6 +42,16 @@ public final class DataBlock implements Serializable {
     return new DataBlock(newFirst, cols, features, labels);
   }
 
+  /** The rows whose global index is below {@code end} (this block if all are). */
+  public DataBlock before(long end) {
+    if (firstIndex + rows() <= end) {
+      return this;
+    }
+    int keep = (int) Math.max(0, end - firstIndex);
+    return new DataBlock(firstIndex, cols, java.util.Arrays.copyOf(features, keep * cols),
+        java.util.Arrays.copyOf(labels, keep));
+  }
+
   /** Bytes of the arrays this block holds. */
   public long bytes() {
     return 4L * features.length + 4L * labels.length;

@@ -1,5 +1,7 @@
 package org.sparsevd.sparse;
 
+import org.sparsevd.math.ArrayMath;
+
 /**
  * A weight matrix W[in x out] in compressed sparse rows, one row per input: the non-zeros of
  * row i are {@code values[rowPtr[i], rowPtr[i + 1])} at output columns {@code cols[...]}.
@@ -57,20 +59,22 @@ public record CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[] 
   }
 
   /**
-   * y = x W + bias for one example.
+   * Y = X W + bias for a batch held feature-major: {@code xT[i * batch + r]} is input i of
+   * example r, and {@code yT[j * batch + r]} receives output j. Each kept weight then costs
+   * one contiguous vector multiply-add over the batch instead of a
+   * scattered update per example.
    *
-   * @param x [rows] from xOff; not modified
-   * @param y [cols] from yOff; overwritten
+   * @param xT [rows x batch]; not modified
+   * @param yT [cols x batch]; overwritten
    */
-  public void multiply(float[] x, int xOff, float[] bias, float[] y, int yOff) {
-    System.arraycopy(bias, 0, y, yOff, cols);
+  public void multiplyBatch(float[] xT, float[] bias, float[] yT, int batch) {
+    for (int j = 0; j < cols; j++) {
+      java.util.Arrays.fill(yT, j * batch, (j + 1) * batch, bias[j]);
+    }
     for (int i = 0; i < rows; i++) {
-      float xi = x[xOff + i];
-      if (xi == 0f) {
-        continue;
-      }
+      int xo = i * batch;
       for (int k = rowPtr[i], end = rowPtr[i + 1]; k < end; k++) {
-        y[yOff + colIdx[k]] += xi * values[k];
+        ArrayMath.axpy(values[k], xT, xo, yT, colIdx[k] * batch, batch);
       }
     }
   }

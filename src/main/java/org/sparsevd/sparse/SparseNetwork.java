@@ -22,6 +22,8 @@ public final class SparseNetwork {
   private final int numClasses;
   private final List<Step> steps;
   private final int widest;
+  /** Examples per chunk: the feature-major buffers stay within the L2 cache. */
+  static final int CHUNK = 128;
 
   public SparseNetwork(int inputSize, int numClasses, List<Step> steps) {
     this.inputSize = inputSize;
@@ -60,7 +62,8 @@ public final class SparseNetwork {
   public int numClasses() { return numClasses; }
 
   /**
-   * Logits for {@code rows} examples.
+   * Logits for {@code rows} examples, computed in chunks of up to {@value #CHUNK} examples
+   * held feature-major (see {@link CsrMatrix#multiplyBatch}).
    *
    * @param x [rows x inputSize]; not modified
    * @param logits [rows x numClasses]; overwritten
@@ -71,25 +74,40 @@ public final class SparseNetwork {
           + " inputs (need " + rows * inputSize + "), " + logits.length + " outputs (need "
           + rows * numClasses + ")");
     }
-    float[] a = new float[widest];
-    float[] b = new float[widest];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(x, r * inputSize, a, 0, inputSize);
+    float[] a = new float[widest * CHUNK];
+    float[] b = new float[widest * CHUNK];
+    for (int start = 0; start < rows; start += CHUNK) {
+      int n = Math.min(CHUNK, rows - start);
+      // Transposed in strips of 16 inputs: each example's 16 values are one cache line, and
+      // the 16 destination rows stay cached while the examples are walked.
+      for (int i0 = 0; i0 < inputSize; i0 += 16) {
+        int i1 = Math.min(inputSize, i0 + 16);
+        for (int r = 0; r < n; r++) {
+          int xo = (start + r) * inputSize;
+          for (int i = i0; i < i1; i++) {
+            a[i * n + r] = x[xo + i];
+          }
+        }
+      }
       int width = inputSize;
       for (Step s : steps) {
         if (s.weights() == null) {
-          for (int k = 0; k < width; k++) {
+          for (int k = 0; k < width * n; k++) {
             a[k] = Math.max(0f, a[k]);
           }
           continue;
         }
-        s.weights().multiply(a, 0, s.bias(), b, 0);
+        s.weights().multiplyBatch(a, s.bias(), b, n);
         width = s.weights().cols();
         float[] t = a;
         a = b;
         b = t;
       }
-      System.arraycopy(a, 0, logits, r * numClasses, numClasses);
+      for (int r = 0; r < n; r++) {
+        for (int c = 0; c < numClasses; c++) {
+          logits[(start + r) * numClasses + c] = a[c * n + r];
+        }
+      }
     }
   }
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.sparsevd.nn.Network;
-import org.sparsevd.nn.Workspace;
 
 /**
  * Gradients computed by a fixed number of threads in this JVM. The batch is cut into one
@@ -14,9 +13,6 @@ import org.sparsevd.nn.Workspace;
  * the thread count but not on scheduling.
  */
 public final class LocalGradientSource implements GradientSource {
-  /** Rows per engine call: large enough for efficient kernels, small enough for the caches. */
-  static final int CHUNK_ROWS = 256;
-
   private final Network net;
   private final float[] features;
   private final int[] labels;
@@ -93,27 +89,12 @@ public final class LocalGradientSource implements GradientSource {
 
   /** One thread's buffers, reused across steps. */
   private final class Worker {
-    final Workspace ws = net.newWorkspace(CHUNK_ROWS);
+    final ShardWorker shard = new ShardWorker(net);
     final float[] grad = new float[net.paramCount()];
-    final float[] x = new float[CHUNK_ROWS * net.inputSize()];
-    final int[] y = new int[CHUNK_ROWS];
-    final long[] ids = new long[CHUNK_ROWS];
 
     double run(float[] params, int[] batch, int from, int to, long step) {
       java.util.Arrays.fill(grad, 0f);
-      int cols = net.inputSize();
-      double loss = 0;
-      for (int start = from; start < to; start += CHUNK_ROWS) {
-        int n = Math.min(CHUNK_ROWS, to - start);
-        for (int r = 0; r < n; r++) {
-          int row = batch[start + r];
-          System.arraycopy(features, row * cols, x, r * cols, cols);
-          y[r] = labels[row];
-          ids[r] = row;
-        }
-        loss += net.nllGradient(params, x, y, ids, n, seed, step, grad, ws);
-      }
-      return loss;
+      return shard.accumulate(params, features, labels, 0, batch, from, to, seed, step, grad);
     }
   }
 }

@@ -1,0 +1,138 @@
+package org.sparsevd.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.sparsevd.math.MatMul;
+
+/**
+ * Times {@link MatMul} on the LeNet-300-100 shapes, single-threaded, and writes the median of
+ * each case as JSON (first argument, default {@code target/bench/matmul.json}) and to stdout.
+ *
+ * <p>Wall time is the headline number; the thread's CPU time is reported next to it because
+ * on a shared machine a descheduled thread inflates wall time but not CPU time.
+ *
+ * <p>Run with {@code java --add-modules jdk.incubator.vector -cp target/classes
+ * org.sparsevd.bench.MatMulBench}; add {@code -Dsparsevd.kernels=scalar} for the fallback.
+ */
+public final class MatMulBench {
+
+  private static final int WARMUP_SECONDS = 2;
+  private static final int REPETITIONS = 21;
+  /** Each timed repetition runs the kernel often enough to last about this long. */
+  private static final long MIN_REPETITION_NANOS = 20_000_000L;
+
+  private enum Kind { GEMM, GEMM_TN, GEMM_NT }
+
+  /** One product: C[m x n] from a left operand with k columns (or rows, for TN). */
+  private record Case(Kind kind, int m, int k, int n, double zeroFraction) {
+    String label() {
+      return String.format(Locale.ROOT, "%s %dx%dx%d zeros=%.0f%%", kind, m, k, n,
+          zeroFraction * 100);
+    }
+  }
+
+  private MatMulBench() {
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/matmul.json");
+    List<Case> cases = new ArrayList<>();
+    for (int batch : new int[] {100, 1000}) {
+      for (double zeros : new double[] {0.0, 0.8}) {
+        cases.add(new Case(Kind.GEMM, batch, 784, 300, zeros));
+        cases.add(new Case(Kind.GEMM, batch, 300, 100, zeros));
+        cases.add(new Case(Kind.GEMM, batch, 100, 10, zeros));
+        // Weight gradient X^T * G: A is the stored batch x 784 input.
+        cases.add(new Case(Kind.GEMM_TN, 784, batch, 300, zeros));
+      }
+      // Input gradients G * W^T.
+      cases.add(new Case(Kind.GEMM_NT, batch, 100, 300, 0.0));
+      cases.add(new Case(Kind.GEMM_NT, batch, 10, 100, 0.0));
+    }
+    StringBuilder json = new StringBuilder();
+    json.append("{\n  \"implementation\": \"").append(MatMul.implementationName())
+        .append("\",\n  \"repetitions\": ").append(REPETITIONS)
+        .append(",\n  \"results\": [\n");
+    for (int i = 0; i < cases.size(); i++) {
+      Case cs = cases.get(i);
+      double[] nanos = medianNanos(cs);
+      double flops = 2.0 * cs.m() * cs.k() * cs.n();
+      System.err.printf(Locale.ROOT, "%-36s %10.1f us %8.2f GFLOP/s (cpu %8.2f)%n",
+          cs.label(), nanos[0] / 1e3, flops / nanos[0], flops / nanos[1]);
+      json.append(String.format(Locale.ROOT,
+          "    {\"kernel\": \"%s\", \"m\": %d, \"k\": %d, \"n\": %d, \"zeroFraction\": %.2f, "
+              + "\"medianMicros\": %.2f, \"gflops\": %.2f, \"medianCpuMicros\": %.2f, "
+              + "\"cpuGflops\": %.2f}%s%n",
+          cs.kind().name().toLowerCase(Locale.ROOT).replace("_", ""), cs.m(), cs.k(), cs.n(),
+          cs.zeroFraction(), nanos[0] / 1e3, flops / nanos[0], nanos[1] / 1e3,
+          flops / nanos[1], i + 1 < cases.size() ? "," : ""));
+    }
+    json.append("  ]\n}\n");
+    Path parent = out.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Files.writeString(out, json, StandardCharsets.UTF_8);
+    System.out.print(json);
+  }
+
+  /**
+   * Median wall and CPU time of one call, over REPETITIONS timed batches after a warm-up.
+   */
+  private static double[] medianNanos(Case cs) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    SplittableRandom rnd = new SplittableRandom(42);
+    int aLen = cs.m() * cs.k();
+    float[] a = random(rnd, aLen, cs.zeroFraction());
+    float[] b = random(rnd, cs.k() * cs.n(), 0.0);
+    float[] c = new float[cs.m() * cs.n()];
+    long warmupEnd = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+    int calls = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() < warmupEnd) {
+      run(cs, a, b, c);
+      calls++;
+    }
+    double perCall = (System.nanoTime() - start) / (double) calls;
+    int inner = (int) Math.max(1, MIN_REPETITION_NANOS / perCall);
+    double[] wall = new double[REPETITIONS];
+    double[] cpu = new double[REPETITIONS];
+    for (int r = 0; r < REPETITIONS; r++) {
+      long c0 = threads.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < inner; i++) {
+        run(cs, a, b, c);
+      }
+      wall[r] = (System.nanoTime() - t0) / (double) inner;
+      cpu[r] = (threads.getCurrentThreadCpuTime() - c0) / (double) inner;
+    }
+    Arrays.sort(wall);
+    Arrays.sort(cpu);
+    return new double[] {wall[REPETITIONS / 2], cpu[REPETITIONS / 2]};
+  }
+
+  private static void run(Case cs, float[] a, float[] b, float[] c) {
+    switch (cs.kind()) {
+      case GEMM -> MatMul.gemm(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
+      case GEMM_TN -> MatMul.gemmTN(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
+      case GEMM_NT -> MatMul.gemmNT(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
+      default -> throw new IllegalStateException(cs.kind().name());
+    }
+  }
+
+  /** Uniform values in [-1, 1), each replaced by zero with probability zeroFraction. */
+  private static float[] random(SplittableRandom rnd, int len, double zeroFraction) {
+    float[] x = new float[len];
+    for (int i = 0; i < len; i++) {
+      x[i] = rnd.nextDouble() < zeroFraction ? 0f : (float) (rnd.nextDouble() * 2 - 1);
+    }
+    return x;
+  }
+}

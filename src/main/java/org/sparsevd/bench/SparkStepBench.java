@@ -1,0 +1,127 @@
+package org.sparsevd.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.sparsevd.data.LabeledData;
+import org.sparsevd.data.MnistIdx;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.NetworkSpec;
+import org.sparsevd.nn.VdSettings;
+import org.sparsevd.spark.BlockReader;
+import org.sparsevd.spark.DataBlock;
+import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.train.GradientSource;
+import org.sparsevd.train.LocalGradientSource;
+import org.sparsevd.train.TrainConfig;
+import org.sparsevd.train.TrainingLoop;
+
+/**
+ * Per-step cost of distributed training on LeNet-300-100 over MNIST, all in one run so the
+ * ratios share the machine's state:
+ * <ul>
+ *   <li>an empty Spark job on the cached blocks (the floor of any step);</li>
+ *   <li>a step with negligible arithmetic (2 examples): broadcast, job, collect, sum;</li>
+ *   <li>full epochs of the training loop (gradient, KL, Adam) at batch 100, 500, 1000, 4000
+ *       through Spark and through the same engine on 2 threads in this JVM.</li>
+ * </ul>
+ * Usage: {@code SparkStepBench [OUT.json] [MNIST_DIR]}; Spark settings from the JVM's spark.*
+ * properties (jobs/bench.sh passes conf/spark-defaults.conf), master local[2] by default.
+ */
+public final class SparkStepBench {
+  private static final int[] BATCHES = {100, 500, 1000, 4000};
+
+  private SparkStepBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/spark-step.json");
+    String mnist = args.length > 1 ? args[1] : "../shared/data/mnist";
+    SparkConf conf = new SparkConf().setAppName("sparsevd-bench");
+    if (!conf.contains("spark.master")) {
+      conf.setMaster("local[2]");
+    }
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    LabeledData train = MnistIdx.readTrain(mnist, new Configuration());
+    float[] f = train.features();
+    for (int k = 0; k < f.length; k++) {
+      f[k] /= 255f;
+    }
+    int partitions = 2;
+    JavaRDD<DataBlock> blocks = BlockReader.fromLabeledData(sc, train, partitions).rdd()
+        .persist(StorageLevel.MEMORY_ONLY());
+    blocks.count();
+    NetworkDef def = new NetworkDef(NetworkSpec.LENET_300_100, 784, VdSettings.DEFAULTS);
+    Network net = def.build();
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("master", sc.master());
+    json.put("partitions", partitions);
+    json.put("params", net.paramCount());
+    double empty = Timing.medianMillis(() -> blocks.foreachPartition(it -> { }), 10, 40);
+    json.put("empty_job_ms", empty);
+    try (SparkGradientSource spark2 = new SparkGradientSource(sc, blocks, train.rows(), def, 1)) {
+      float[] params = net.initParams(1);
+      float[] grad = new float[params.length];
+      int[] tiny = {5, 40_000};
+      long[] step = {0};
+      double tinyMs = Timing.medianMillis(() -> spark2.gradient(params, tiny, step[0]++, grad),
+          10, 40);
+      json.put("tiny_step_ms", tinyMs);
+      json.put("tiny_step_over_empty_job", tinyMs / empty);
+
+      List<String> table = new ArrayList<>();
+      int n = train.rows();
+      table.add("| batch | Spark local[2] ms/step | Spark examples/s | 2 threads, no Spark ms/step"
+          + " | no-Spark examples/s | ratio |");
+      table.add("|---|---|---|---|---|---|");
+      try (LocalGradientSource local = new LocalGradientSource(net, train.features(),
+          train.labels(), 1, 2)) {
+        for (int b : BATCHES) {
+          double se = epochSeconds(def, spark2, b);
+          double le = epochSeconds(def, local, b);
+          double s = se * 1e3 / (n / b);
+          double l = le * 1e3 / (n / b);
+          json.put("epoch_s_spark_b" + b, se);
+          json.put("epoch_s_local_b" + b, le);
+          json.put("epoch_ratio_b" + b, se / le);
+          table.add(String.format(Locale.ROOT, "| %d | %.1f | %.0f | %.1f | %.0f | %.2f |", b, s,
+              b / s * 1e3, l, b / l * 1e3, se / le));
+        }
+      }
+      String text = Timing.toJson(json);
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, text);
+      System.out.println(text);
+      System.out.println(String.join("\n", table));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * Seconds of the second epoch of {@link TrainingLoop#run} at batch size b (the first warms
+   * up), without evaluation: the real loop, KL gradient and Adam included.
+   */
+  private static double epochSeconds(NetworkDef def, GradientSource source, int b)
+      throws java.io.IOException {
+    Network net = def.build();
+    TrainConfig config = new TrainConfig(def.layers(), def.vd(), b, 2, 1e-4, "constant",
+        "constant(1)", "adam", 1, 100);
+    double[] seconds = new double[2];
+    TrainingLoop.run(net, config, TrainingLoop.initialState(net, config), source, null,
+        (r, s) -> seconds[r.epoch()] = r.seconds());
+    return seconds[1];
+  }
+}

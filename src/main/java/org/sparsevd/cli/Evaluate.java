@@ -1,0 +1,87 @@
+package org.sparsevd.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparsevd.eval.Metrics;
+import org.sparsevd.io.HadoopFiles;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.spark.SparkEvaluation;
+
+/**
+ * The evaluate job: {@code Evaluate CONFIG --output RUN_DIR [--model DIR] [--mc_samples T]}.
+ * Scores the model on the config's held-out data, deterministically (posterior means, pruned
+ * weights masked) and, with T > 0, by Monte-Carlo averaging over T posterior samples: accuracy,
+ * NLL, expected calibration error (15 bins), Brier score and the confusion matrix. Prints a
+ * summary and writes {@code evaluation.json} next to the model.
+ */
+public final class Evaluate {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Evaluate() {}
+
+  public static void main(String[] args) throws Exception {
+    JobConfig c = JobConfig.parse(args, List.of());
+    SparkSession spark = Sessions.create(c, "sparsevd-evaluate");
+    try {
+      System.out.print(run(spark, c));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Evaluates and returns the JSON report (also written to RUN_DIR/evaluation.json). */
+  public static String run(SparkSession spark, JobConfig c) throws IOException {
+    Configuration hconf = spark.sparkContext().hadoopConfiguration();
+    Path runDir = new Path(c.require("output"));
+    Path modelDir = c.get("model").isEmpty() ? new Path(runDir, "model") : new Path(c.get("model"));
+    SparseVdModel model = ModelFormat.read(modelDir, hconf);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    try (JobData.Held test = JobData.loadTest(spark, c, model.scaling(), model.def().inputSize(),
+        model.numClasses())) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("model", modelDir.toString());
+      o.put("examples", test.rows());
+      o.set("deterministic", report(SparkEvaluation.metrics(sc, test.blocks(), model.def(),
+          model.numClasses(), model.params(), 0, 0)));
+      int samples = c.getInt("mc_samples");
+      if (samples > 0) {
+        ObjectNode mc = report(SparkEvaluation.metrics(sc, test.blocks(), model.def(),
+            model.numClasses(), model.params(), samples, Long.parseLong(c.get("seed"))));
+        mc.put("samples", samples);
+        o.set("monte_carlo", mc);
+      }
+      String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
+      HadoopFiles.writeString(new Path(runDir, "evaluation.json"), hconf, text);
+      return text;
+    }
+  }
+
+  private static ObjectNode report(Metrics m) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("accuracy", m.accuracy());
+    o.put("error", m.error());
+    o.put("nll", m.nll());
+    o.put("ece", m.ece());
+    o.put("brier", m.brier());
+    ArrayNode rows = o.putArray("confusion");
+    for (long[] row : m.confusion()) {
+      ArrayNode r = rows.addArray();
+      for (long v : row) {
+        r.add(v);
+      }
+    }
+    o.put("summary", String.format(Locale.ROOT,
+        "accuracy %.4f  error %.2f%%  nll %.4f  ece %.4f  brier %.4f", m.accuracy(),
+        100 * m.error(), m.nll(), m.ece(), m.brier()));
+    return o;
+  }
+}

@@ -1,0 +1,71 @@
+package org.sparsevd.cli;
+
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparsevd.io.HadoopFiles;
+
+/**
+ * A job's output directory and its completion protocol: the directory counts as complete
+ * only once {@value #MARKER} exists, and that marker is written last, after the model and
+ * the summary. A crashed run leaves checkpoints and metrics but never the marker.
+ *
+ * <pre>
+ * OUTPUT/checkpoints/ckpt-EEEEEE.bin   training state every k epochs
+ * OUTPUT/metrics.jsonl                 one JSON line per epoch
+ * OUTPUT/model/                        the model (see ModelFormat)
+ * OUTPUT/summary.json                  final results
+ * OUTPUT/_SUCCESS                      completion marker
+ * </pre>
+ */
+public final class OutputDir {
+  public static final String MARKER = "_SUCCESS";
+  private final Path root;
+  private final Configuration conf;
+
+  private OutputDir(Path root, Configuration conf) {
+    this.root = root;
+    this.conf = conf;
+  }
+
+  /**
+   * Opens the directory for a new run ({@code resume} false: it must be empty or absent,
+   * unless {@code overwrite}) or to continue one ({@code resume} true: it must not be
+   * complete).
+   */
+  public static OutputDir open(String path, Configuration conf, boolean resume,
+                               boolean overwrite) throws IOException {
+    Path root = new Path(path);
+    FileSystem fs = root.getFileSystem(conf);
+    boolean exists = fs.exists(root);
+    if (exists && fs.exists(new Path(root, MARKER)) && resume) {
+      throw new IOException(root + " is already complete (" + MARKER + " exists); nothing to "
+          + "resume");
+    }
+    if (exists && !resume && fs.listStatus(root).length > 0) {
+      if (!overwrite) {
+        throw new IOException(root + " is not empty: use --resume to continue that run or "
+            + "--overwrite to replace it");
+      }
+      fs.delete(root, true);
+    }
+    fs.mkdirs(root);
+    return new OutputDir(root, conf);
+  }
+
+  public Path root() { return root; }
+  public Path checkpoints() { return new Path(root, "checkpoints"); }
+  public Path metrics() { return new Path(root, "metrics.jsonl"); }
+  public Path model() { return new Path(root, "model"); }
+  public Path summary() { return new Path(root, "summary.json"); }
+
+  public static boolean isComplete(Path root, Configuration conf) throws IOException {
+    return root.getFileSystem(conf).exists(new Path(root, MARKER));
+  }
+
+  /** Writes the completion marker; call last. */
+  public void markComplete() throws IOException {
+    HadoopFiles.writeString(new Path(root, MARKER), conf, "");
+  }
+}

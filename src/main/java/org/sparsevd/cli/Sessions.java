@@ -1,0 +1,20 @@
+package org.sparsevd.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The job's SparkSession: spark-submit's settings win; the config's master is a fallback. */
+final class Sessions {
+  private Sessions() {}
+
+  static SparkSession create(JobConfig c, String app) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(c.get("master"));
+    }
+    if (!conf.contains("spark.app.name")) {
+      conf.setAppName(app);
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,163 @@
+package org.sparsevd.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparsevd.io.CheckpointStore;
+import org.sparsevd.io.HadoopFiles;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.spark.SparkEvaluation;
+import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.train.EpochReport;
+import org.sparsevd.train.TrainConfig;
+import org.sparsevd.train.TrainingLoop;
+import org.sparsevd.train.TrainingState;
+
+/**
+ * The train job: {@code Train CONFIG [--key value ...] [--resume] [--overwrite]}. Loads and
+ * caches the data, trains with the distributed step, writes metrics and checkpoints as it
+ * goes, then the model, the summary and last the completion marker.
+ */
+public final class Train {
+  private static final Logger LOG = LoggerFactory.getLogger(Train.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Train() {}
+
+  public static void main(String[] args) throws Exception {
+    JobConfig c = JobConfig.parse(args, List.of("resume", "overwrite"));
+    SparkSession spark = Sessions.create(c, "sparsevd-train");
+    try {
+      run(spark, c);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Runs the job in an existing session; returns the path of the output directory. */
+  public static String run(SparkSession spark, JobConfig c) throws IOException {
+    Configuration hconf = spark.sparkContext().hadoopConfiguration();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    OutputDir out = OutputDir.open(c.require("output"), hconf, c.flag("resume"),
+        c.flag("overwrite"));
+    TrainConfig tc = c.trainConfig();
+    try (JobData data = JobData.load(spark, c)) {
+      NetworkDef def = c.networkDef(data.cols());
+      Network net = def.build();
+      if (net.numClasses() != data.numClasses()) {
+        throw new IllegalArgumentException("layers '" + def.layers() + "' end in "
+            + net.numClasses() + " outputs, the data has " + data.numClasses() + " classes");
+      }
+      long fingerprint = fingerprint(tc, def);
+      CheckpointStore store = new CheckpointStore(out.checkpoints(), hconf,
+          c.getInt("checkpoint_keep"));
+      TrainingState state = c.flag("resume")
+          ? store.latest(fingerprint, LOG::warn).orElseGet(() -> TrainingLoop.initialState(net, tc))
+          : TrainingLoop.initialState(net, tc);
+      List<String> metrics = previousMetrics(out, hconf, state.epochsDone());
+      if (state.epochsDone() > 0) {
+        System.out.printf("resuming after epoch %d (step %d)%n", state.epochsDone(), state.step());
+      }
+      int checkpointEvery = c.getInt("checkpoint_every");
+      int firstEpoch = state.epochsDone();
+      long start = System.nanoTime();
+      EpochReport[] last = new EpochReport[1];
+      TrainingLoop.Evaluator eval = data.test() == null ? null
+          : SparkEvaluation.evaluator(sc, data.test(), def, data.numClasses());
+      try (SparkGradientSource source = new SparkGradientSource(sc, data.train(),
+          data.trainRows(), def, tc.seed())) {
+        TrainingLoop.run(net, tc, state, source, eval, (r, s) -> {
+          last[0] = r;
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          System.out.println(Progress.line(r, tc.epochs(), elapsed, r.epoch() + 1 - firstEpoch));
+          metrics.add(Progress.json(r));
+          HadoopFiles.writeString(out.metrics(), hconf, String.join("\n", metrics) + "\n");
+          if (checkpointEvery > 0 && (s.epochsDone() % checkpointEvery == 0
+              || s.epochsDone() == tc.epochs())) {
+            store.write(s, fingerprint);
+          }
+        });
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Map<String, String> provenance = new LinkedHashMap<>(c.asMap());
+      provenance.put("epochs_done", String.valueOf(state.epochsDone()));
+      provenance.put("steps", String.valueOf(state.step()));
+      SparseVdModel model = new SparseVdModel(def, data.numClasses(), state.params(),
+          data.scaling(), provenance);
+      ModelFormat.write(model, out.model(), hconf);
+      HadoopFiles.writeString(out.summary(), hconf,
+          summary(c, data, net, state, last[0], seconds, firstEpoch));
+      out.markComplete();
+      System.out.println("model written to " + out.model());
+      return out.root().toString();
+    }
+  }
+
+  /** Keeps the lines of epochs before {@code epochsDone}: a resumed run rewrites the rest. */
+  private static List<String> previousMetrics(OutputDir out, Configuration conf, int epochsDone)
+      throws IOException {
+    List<String> kept = new ArrayList<>();
+    if (epochsDone == 0 || !out.metrics().getFileSystem(conf).exists(out.metrics())) {
+      return kept;
+    }
+    for (String line : HadoopFiles.readString(out.metrics(), conf, 64L << 20).split("\n")) {
+      if (!line.isBlank() && JSON.readTree(line).path("epoch").asInt(Integer.MAX_VALUE)
+          < epochsDone) {
+        kept.add(line);
+      }
+    }
+    return kept;
+  }
+
+  private static String summary(JobConfig c, JobData data, Network net, TrainingState state,
+                                EpochReport last, double seconds, int firstEpoch)
+      throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("epochs", state.epochsDone());
+    o.put("steps", state.step());
+    o.put("seconds_this_run", seconds);
+    o.put("epochs_this_run", state.epochsDone() - firstEpoch);
+    o.put("train_examples", data.trainRows());
+    o.put("cached_bytes_per_example", data.cachedBytesPerExample());
+    o.put("partitions", data.train().getNumPartitions());
+    if (last != null && last.evaluation() != null) {
+      o.put("test_accuracy", last.evaluation().accuracy());
+      o.put("test_error", 1 - last.evaluation().accuracy());
+      o.put("test_nll", last.evaluation().nll());
+    }
+    var sp = net.sparsity(state.params());
+    o.put("sparsity", sp.sparsity());
+    o.put("compression", sp.compression());
+    o.put("kept_weights", sp.kept());
+    o.put("weights", sp.weights());
+    o.set("layers", Progress.layers(sp));
+    ObjectNode cfg = o.putObject("config");
+    c.asMap().forEach(cfg::put);
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
+  }
+
+  /** 64 bits of SHA-256 over what determines the trajectory of training. */
+  static long fingerprint(TrainConfig tc, NetworkDef def) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256")
+          .digest((tc + "|" + def).getBytes(StandardCharsets.UTF_8));
+      return java.nio.ByteBuffer.wrap(h).getLong();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

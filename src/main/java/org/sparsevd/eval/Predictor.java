@@ -1,0 +1,71 @@
+package org.sparsevd.eval;
+
+import org.sparsevd.nn.Mode;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.Noise;
+import org.sparsevd.nn.SoftmaxCrossEntropy;
+import org.sparsevd.nn.Workspace;
+
+/**
+ * Predictive probabilities of a network on a block of examples: deterministic (posterior
+ * means, pruned weights masked) or Monte-Carlo, the mean of softmax over T samples of the
+ * pruned posterior, each example's noise keyed by (seed, sample, example index).
+ */
+public final class Predictor {
+  private final Network net;
+  private final Workspace ws;
+  private final float[] x;
+  private final float[] probs;
+  private final float[] sample;
+  private final long[] ids = new long[Workspace.CHUNK_ROWS];
+
+  public Predictor(Network net) {
+    this.net = net;
+    this.ws = net.newWorkspace(Workspace.CHUNK_ROWS);
+    this.x = new float[Workspace.CHUNK_ROWS * net.inputSize()];
+    this.probs = new float[Workspace.CHUNK_ROWS * net.numClasses()];
+    this.sample = new float[Workspace.CHUNK_ROWS * net.numClasses()];
+  }
+
+  /**
+   * Adds the predictions for {@code rows} examples into {@code metrics}.
+   *
+   * @param features [rows x inputSize]; not modified
+   * @param firstIndex global index of the first row (the noise key)
+   * @param samples 0 for deterministic prediction, else the number T of Monte-Carlo samples
+   */
+  public void evaluate(float[] params, float[] features, int[] labels, long firstIndex,
+                       int rows, int samples, long seed, Metrics metrics) {
+    int cols = net.inputSize();
+    int classes = net.numClasses();
+    int[] y = new int[Workspace.CHUNK_ROWS];
+    for (int start = 0; start < rows; start += Workspace.CHUNK_ROWS) {
+      int n = Math.min(Workspace.CHUNK_ROWS, rows - start);
+      System.arraycopy(features, start * cols, x, 0, n * cols);
+      System.arraycopy(labels, start, y, 0, n);
+      for (int r = 0; r < n; r++) {
+        ids[r] = firstIndex + start + r;
+      }
+      probabilities(params, n, samples, seed);
+      metrics.add(probs, y, n);
+    }
+  }
+
+  /** Fills {@code probs} for the {@code n} rows already in {@code x}. */
+  private void probabilities(float[] params, int n, int samples, long seed) {
+    int classes = net.numClasses();
+    if (samples == 0) {
+      float[] logits = net.forward(params, x, n, Mode.EVAL, null, ws);
+      SoftmaxCrossEntropy.softmax(logits, probs, n, classes);
+      return;
+    }
+    java.util.Arrays.fill(probs, 0, n * classes, 0f);
+    for (int t = 0; t < samples; t++) {
+      float[] logits = net.forward(params, x, n, Mode.SAMPLE, new Noise(seed, t, ids), ws);
+      SoftmaxCrossEntropy.softmax(logits, sample, n, classes);
+      for (int k = 0; k < n * classes; k++) {
+        probs[k] += sample[k] / samples;
+      }
+    }
+  }
+}

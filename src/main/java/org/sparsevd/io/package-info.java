@@ -1,0 +1,6 @@
+/**
+ * Files on any Hadoop path (local, hdfs://, s3a://): atomic writes (temporary name, then
+ * rename), the checksummed binary format of float arrays, the model format and the checkpoint
+ * store. No Spark dependency.
+ */
+package org.sparsevd.io;

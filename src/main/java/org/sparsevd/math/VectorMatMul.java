@@ -1,0 +1,279 @@
+package org.sparsevd.math;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code jdk.incubator.vector} kernels. All three products run through one strided driver:
+ * row r, column p of the left operand sits at {@code a[aOff + r * rowStride + p * colStride]},
+ * so gemm and gemmTN differ only in their strides, and gemmNT transposes B once (k * n
+ * floats, cheap next to the 2 * m * k * n flops) and becomes a gemm.
+ *
+ * <p>Blocking: four rows of C by four vectors of columns are held in sixteen accumulators
+ * while p runs over the nonzero columns of those four rows of A; each step broadcasts four
+ * scalars of A, loads four vectors of B and issues sixteen FMAs. Columns left over after the
+ * four-vector blocks are padded with zeros to one vector if they fit in one, else to a full
+ * block: lanes are wasted only on that block, and two kernel shapes cover every n.
+ *
+ * <p>Loop order: groups of GROUP rows, then blocks of columns, then k-blocks of at most KC
+ * rows of B, then the four-row quads of the group. The innermost loop reuses one KC x WIDE
+ * panel of B for every quad while it is in cache; walking all of B per quad instead ran at
+ * about two thirds of the speed, B (784 x 300 floats, 940 KB) being re-read from L2 or
+ * beyond by every quad.
+ *
+ * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
+ * built once per group; rows left over after the quads run alone on their own lists. The
+ * lists depend only on the data, so results stay deterministic.
+ */
+final class VectorMatMul implements MatMulKernels {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final int WIDE = 4 * L;
+  /** Rows whose nonzero lists are kept while one panel of B is reused across them. */
+  private static final int GROUP = 64;
+  /** Lists per group: one per four rows, plus up to three for leftover single rows. */
+  private static final int MAX_LISTS = GROUP / 4 + 3;
+  /** Most rows of B per k-block: such a panel of B stays in cache while GROUP rows use it. */
+  private static final int KC = 256;
+
+  @Override
+  public String name() {
+    return "vector(" + S.vectorBitSize() + "-bit)";
+  }
+
+  @Override
+  public void gemm(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+      int m, int k, int n, boolean accumulate) {
+    multiply(a, aOff, k, 1, b, bOff, c, cOff, m, k, n, accumulate);
+  }
+
+  @Override
+  public void gemmTN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+      int m, int k, int n, boolean accumulate) {
+    multiply(a, aOff, 1, m, b, bOff, c, cOff, m, k, n, accumulate);
+  }
+
+  @Override
+  public void gemmNT(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+      int m, int k, int n, boolean accumulate) {
+    float[] bt = new float[k * n];
+    // Gathers of L rows of B (a stride of k) fill L consecutive columns of bt's row p.
+    int[] rowStarts = new int[L];
+    for (int l = 0; l < L; l++) {
+      rowStarts[l] = l * k;
+    }
+    int nVec = n - n % L;
+    for (int j = 0; j < nVec; j += L) {
+      int bj = bOff + j * k;
+      for (int p = 0; p < k; p++) {
+        FloatVector.fromArray(S, b, bj + p, rowStarts, 0).intoArray(bt, p * n + j);
+      }
+    }
+    for (int j = nVec; j < n; j++) {
+      for (int p = 0; p < k; p++) {
+        bt[p * n + j] = b[bOff + j * k + p];
+      }
+    }
+    multiply(a, aOff, k, 1, bt, 0, c, cOff, m, k, n, accumulate);
+  }
+
+  /** C[m x n] (+)= A * B with A[r][p] = a[aOff + r * rs + p * cs] and B row-major k x n. */
+  private static void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff,
+      float[] c, int cOff, int m, int k, int n, boolean acc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      if (!acc) {
+        Arrays.fill(c, cOff, cOff + m * n, 0f);
+      }
+      return;
+    }
+    int nWide = n - n % WIDE;
+    int rest = n - nWide;
+    // The last partial block of columns runs on zero-padded copies of B's columns (rb) and
+    // of C's (rc), so that no load or store overruns either array; it is one vector wide when
+    // that suffices (the 10 outputs of a classifier), four otherwise.
+    int restWidth = rest <= L ? L : WIDE;
+    float[] rb = new float[rest == 0 ? 0 : k * restWidth];
+    for (int p = 0; p < k && rest > 0; p++) {
+      System.arraycopy(b, bOff + p * n + nWide, rb, p * restWidth, rest);
+    }
+    float[] rc = new float[rest == 0 ? 0 : GROUP * restWidth];
+    int kBlocks = (k + KC - 1) / KC;
+    int kc = (k + kBlocks - 1) / kBlocks; // equal blocks: 784 is 4 x 196, not 3 x 256 + 16
+    int[] lists = new int[MAX_LISTS * k];
+    int[] starts = new int[MAX_LISTS * (kBlocks + 1)];
+    for (int i0 = 0; i0 < m; i0 += GROUP) {
+      int rows = Math.min(GROUP, m - i0);
+      int quads = rows / 4;
+      int nLists = quads + rows % 4;
+      collectNonzeros(a, aOff + i0 * rs, rs, cs, rows, k, kc, kBlocks, lists, starts);
+      for (int j = 0; j < n; j += WIDE) {
+        boolean padded = j == nWide;
+        boolean narrow = padded && restWidth == L;
+        float[] bm = padded ? rb : b;
+        int bj = padded ? 0 : bOff + j;
+        int ldb = padded ? restWidth : n;
+        float[] cm = padded ? rc : c;
+        int cj = padded ? 0 : cOff + i0 * n + j;
+        int ldc = padded ? restWidth : n;
+        for (int r = 0; padded && acc && r < rows; r++) {
+          System.arraycopy(c, cOff + (i0 + r) * n + j, rc, r * restWidth, rest);
+        }
+        for (int q = 0; q < kBlocks; q++) {
+          boolean add = acc || q > 0;
+          for (int t = 0; t < nLists; t++) {
+            int row = t < quads ? 4 * t : quads * 4 + t - quads;
+            int from = t * k + starts[t * (kBlocks + 1) + q];
+            int cnt = t * k + starts[t * (kBlocks + 1) + q + 1] - from;
+            int ar = aOff + (i0 + row) * rs;
+            int ci = cj + row * ldc;
+            if (t < quads && narrow) {
+              narrow4(a, ar, rs, cs, lists, from, cnt, bm, bj, ldb, cm, ci, ldc, add);
+            } else if (t < quads) {
+              wide4(a, ar, rs, cs, lists, from, cnt, bm, bj, ldb, cm, ci, ldc, add);
+            } else if (narrow) {
+              narrow1(a, ar, cs, lists, from, cnt, bm, bj, ldb, cm, ci, add);
+            } else {
+              wide1(a, ar, cs, lists, from, cnt, bm, bj, ldb, cm, ci, add);
+            }
+          }
+        }
+        for (int r = 0; padded && r < rows; r++) {
+          System.arraycopy(rc, r * restWidth, c, cOff + (i0 + r) * n + j, rest);
+        }
+      }
+    }
+  }
+
+  /**
+   * For each group of four rows (then each leftover row) t, stores in lists[t*k ..) the
+   * columns p where any of its rows is nonzero, and in starts[t*(kBlocks+1) + q] the position
+   * in that list of the first p of k-block q. Written without branches on the data.
+   */
+  private static void collectNonzeros(float[] a, int base, int rs, int cs, int rows, int k,
+      int kc, int kBlocks, int[] lists, int[] starts) {
+    int quads = rows / 4;
+    for (int t = 0; t < quads + rows % 4; t++) {
+      int first = t < quads ? 4 * t : quads * 4 + t - quads;
+      int last = t < quads ? first + 3 : first;
+      int out = t * k;
+      int st = t * (kBlocks + 1);
+      int cnt = 0;
+      for (int p = 0; p < k; p++) {
+        if (p % kc == 0) {
+          starts[st + p / kc] = cnt;
+        }
+        lists[out + cnt] = p;
+        boolean any = false;
+        for (int r = first; r <= last; r++) {
+          any |= a[base + r * rs + p * cs] != 0f;
+        }
+        cnt += any ? 1 : 0;
+      }
+      starts[st + kBlocks] = cnt;
+    }
+  }
+
+  private static FloatVector start(float[] c, int at, boolean acc) {
+    return acc ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
+  }
+
+  /** C[4 rows][4 vectors] (+)= sum over listed p of A[row][p] * B[p][4 vectors]. */
+  private static void wide4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
+      float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
+    int c1 = ci + ldc;
+    int c2 = c1 + ldc;
+    int c3 = c2 + ldc;
+    FloatVector s00 = start(c, ci, acc), s01 = start(c, ci + L, acc);
+    FloatVector s02 = start(c, ci + 2 * L, acc), s03 = start(c, ci + 3 * L, acc);
+    FloatVector s10 = start(c, c1, acc), s11 = start(c, c1 + L, acc);
+    FloatVector s12 = start(c, c1 + 2 * L, acc), s13 = start(c, c1 + 3 * L, acc);
+    FloatVector s20 = start(c, c2, acc), s21 = start(c, c2 + L, acc);
+    FloatVector s22 = start(c, c2 + 2 * L, acc), s23 = start(c, c2 + 3 * L, acc);
+    FloatVector s30 = start(c, c3, acc), s31 = start(c, c3 + L, acc);
+    FloatVector s32 = start(c, c3 + 2 * L, acc), s33 = start(c, c3 + 3 * L, acc);
+    for (int t = from, end = from + cnt; t < end; t++) {
+      int p = list[t];
+      int ap = ar + p * cs;
+      int bp = bj + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      s00 = b0.fma(x, s00); s01 = b1.fma(x, s01); s02 = b2.fma(x, s02); s03 = b3.fma(x, s03);
+      x = FloatVector.broadcast(S, a[ap + rs]);
+      s10 = b0.fma(x, s10); s11 = b1.fma(x, s11); s12 = b2.fma(x, s12); s13 = b3.fma(x, s13);
+      x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+      s20 = b0.fma(x, s20); s21 = b1.fma(x, s21); s22 = b2.fma(x, s22); s23 = b3.fma(x, s23);
+      x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+      s30 = b0.fma(x, s30); s31 = b1.fma(x, s31); s32 = b2.fma(x, s32); s33 = b3.fma(x, s33);
+    }
+    s00.intoArray(c, ci); s01.intoArray(c, ci + L);
+    s02.intoArray(c, ci + 2 * L); s03.intoArray(c, ci + 3 * L);
+    s10.intoArray(c, c1); s11.intoArray(c, c1 + L);
+    s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
+    s20.intoArray(c, c2); s21.intoArray(c, c2 + L);
+    s22.intoArray(c, c2 + 2 * L); s23.intoArray(c, c2 + 3 * L);
+    s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
+    s32.intoArray(c, c3 + 2 * L); s33.intoArray(c, c3 + 3 * L);
+  }
+
+  /** One row of C, four vectors of columns; the list holds only this row's nonzeros. */
+  private static void wide1(float[] a, int ar, int cs, int[] list, int from, int cnt,
+      float[] b, int bj, int ldb, float[] c, int ci, boolean acc) {
+    FloatVector s0 = start(c, ci, acc), s1 = start(c, ci + L, acc);
+    FloatVector s2 = start(c, ci + 2 * L, acc), s3 = start(c, ci + 3 * L, acc);
+    for (int t = from, end = from + cnt; t < end; t++) {
+      int p = list[t];
+      int bp = bj + p * ldb;
+      FloatVector x = FloatVector.broadcast(S, a[ar + p * cs]);
+      s0 = FloatVector.fromArray(S, b, bp).fma(x, s0);
+      s1 = FloatVector.fromArray(S, b, bp + L).fma(x, s1);
+      s2 = FloatVector.fromArray(S, b, bp + 2 * L).fma(x, s2);
+      s3 = FloatVector.fromArray(S, b, bp + 3 * L).fma(x, s3);
+    }
+    s0.intoArray(c, ci);
+    s1.intoArray(c, ci + L);
+    s2.intoArray(c, ci + 2 * L);
+    s3.intoArray(c, ci + 3 * L);
+  }
+
+  /** C[4 rows][1 vector] (+)= sum over listed p of A[row][p] * B[p][vector]. */
+  private static void narrow4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
+      float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
+    FloatVector s0 = start(c, ci, acc);
+    FloatVector s1 = start(c, ci + ldc, acc);
+    FloatVector s2 = start(c, ci + 2 * ldc, acc);
+    FloatVector s3 = start(c, ci + 3 * ldc, acc);
+    for (int t = from, end = from + cnt; t < end; t++) {
+      int p = list[t];
+      int ap = ar + p * cs;
+      FloatVector bv = FloatVector.fromArray(S, b, bj + p * ldb);
+      s0 = bv.fma(FloatVector.broadcast(S, a[ap]), s0);
+      s1 = bv.fma(FloatVector.broadcast(S, a[ap + rs]), s1);
+      s2 = bv.fma(FloatVector.broadcast(S, a[ap + 2 * rs]), s2);
+      s3 = bv.fma(FloatVector.broadcast(S, a[ap + 3 * rs]), s3);
+    }
+    s0.intoArray(c, ci);
+    s1.intoArray(c, ci + ldc);
+    s2.intoArray(c, ci + 2 * ldc);
+    s3.intoArray(c, ci + 3 * ldc);
+  }
+
+  /** One row of C, one vector of columns. */
+  private static void narrow1(float[] a, int ar, int cs, int[] list, int from, int cnt,
+      float[] b, int bj, int ldb, float[] c, int ci, boolean acc) {
+    FloatVector s = start(c, ci, acc);
+    for (int t = from, end = from + cnt; t < end; t++) {
+      int p = list[t];
+      FloatVector x = FloatVector.broadcast(S, a[ar + p * cs]);
+      s = FloatVector.fromArray(S, b, bj + p * ldb).fma(x, s);
+    }
+    s.intoArray(c, ci);
+  }
+}

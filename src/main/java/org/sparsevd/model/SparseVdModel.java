@@ -1,0 +1,33 @@
+package org.sparsevd.model;
+
+import java.util.Map;
+import org.sparsevd.data.Scaling;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkDef;
+
+/**
+ * A trained model: what the network is, its flat parameters, the feature scaling fitted on
+ * its training set, and provenance (the training configuration, seed, epochs). It holds no
+ * training state; checkpoints hold that.
+ *
+ * @param provenance free-form string fields saved with the model, e.g. the config
+ */
+public record SparseVdModel(NetworkDef def, int numClasses, float[] params, Scaling scaling,
+                            Map<String, String> provenance) {
+  public SparseVdModel {
+    Network net = def.build();
+    if (net.numClasses() != numClasses) {
+      throw new IllegalArgumentException("network '" + def.layers() + "' has "
+          + net.numClasses() + " outputs, the model " + numClasses + " classes");
+    }
+    if (params.length != net.paramCount()) {
+      throw new IllegalArgumentException("network '" + def.layers() + "' needs "
+          + net.paramCount() + " parameters, got " + params.length);
+    }
+    provenance = Map.copyOf(provenance);
+  }
+
+  public Network network() {
+    return def.build();
+  }
+}

@@ -1,0 +1,288 @@
+package org.sparsevd.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparsevd.data.InvalidDataException;
+import org.sparsevd.data.LabeledData;
+import org.sparsevd.data.MnistIdx;
+import org.sparsevd.spark.RowParser.Chunk;
+import scala.Tuple2;
+
+/**
+ * Reads a {@link DataSource} into {@link Blocks}: one {@link DataBlock} per partition, holding a
+ * contiguous range of the examples, the ranges' sizes differing by at most one.
+ *
+ * <p>The layout is a function of the input files only, never of task timing: the same files give
+ * the same rows, in the same order, in the same partitions, so that a run can be repeated and a
+ * lost partition recomputed identically. File formats are read in three steps:
+ * <ol>
+ *   <li>each partition of Spark's file scan (whose layout depends only on the files) is parsed
+ *       and validated in the executors into one compact block; no {@code Row} is kept;
+ *   <li>one small job counts the valid rows of each scan partition; the driver turns the counts
+ *       into global row numbers and cuts them into {@code partitions} equal ranges;
+ *   <li>each scan block is cut at the range boundaries, the pieces are shuffled to their range's
+ *       partition by its index, and each partition concatenates its pieces in row order.
+ * </ol>
+ * A plain {@code repartition(n)} would balance the rows too, but deals them round-robin in an
+ * order that can change between runs; coalescing keeps the order but not the balance.
+ *
+ * <p>Invalid data fails in the executor with an {@link InvalidDataException} naming the file,
+ * the row and the problem; {@code read} rethrows it on the driver with that message, unwrapped
+ * from Spark's job failure.
+ */
+public final class BlockReader {
+
+  private BlockReader() {}
+
+  /**
+   * Distributes data already in driver memory; the labels are taken as they are (validate the
+   * data first if it may hold labels outside its classes).
+   *
+   * @param partitions partition {@code p} holds block {@code p}, rows {@code [p * n / partitions,
+   *     (p + 1) * n / partitions)}
+   * @throws InvalidDataException if there are no rows
+   * @throws IllegalArgumentException if on a cluster a block is too large to ship in one task
+   */
+  public static Blocks fromLabeledData(JavaSparkContext sc, LabeledData data, int partitions) {
+    requirePartitions(partitions);
+    int rows = data.rows();
+    int cols = data.cols();
+    if (rows == 0) {
+      throw new InvalidDataException(data.source() + ": no rows");
+    }
+    float[] x = data.features();
+    int[] y = data.labels();
+    List<DataBlock> blocks = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      int from = (int) rangeStart(rows, partitions, p);
+      int to = (int) rangeStart(rows, partitions, p + 1);
+      blocks.add(new DataBlock(from, cols, Arrays.copyOfRange(x, from * cols, to * cols),
+          Arrays.copyOfRange(y, from, to)));
+    }
+    // Each block travels inside its task; outside local mode a task is one RPC message.
+    long limit = sc.getConf().getSizeAsBytes("spark.rpc.message.maxSize", "128m");
+    long largest = blocks.get(0).bytes();
+    if (!sc.isLocal() && largest > limit) {
+      throw new IllegalArgumentException(data.source() + ": blocks of " + largest
+          + " bytes exceed spark.rpc.message.maxSize (" + limit + " bytes); use more than "
+          + partitions + " partitions");
+    }
+    // A list of `partitions` elements in `partitions` slices puts element p in partition p.
+    JavaRDD<DataBlock> rdd = sc.parallelize(blocks, partitions);
+    return new Blocks(rdd, rows, cols, data.numClasses(), 0, List.of());
+  }
+
+  /**
+   * Reads and validates a source.
+   *
+   * @param partitions the number of blocks; may exceed the rows (some blocks are then empty)
+   * @throws InvalidDataException naming the file, row and problem of the first invalid row
+   *     (unless skipping), or the path if there are no rows or no valid row
+   * @throws UncheckedIOException if MNIST files cannot be read
+   */
+  public static Blocks read(SparkSession spark, DataSource src, int partitions) {
+    requirePartitions(partitions);
+    return src.format() == DataSource.Format.MNIST
+        ? readMnist(spark, src, partitions) : readFrame(spark, src, partitions);
+  }
+
+  private static Blocks readMnist(SparkSession spark, DataSource src, int partitions) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    LabeledData data;
+    try {
+      data = src.split() == DataSource.Split.TRAIN
+          ? MnistIdx.readTrain(src.path(), conf) : MnistIdx.readTest(src.path(), conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException(src.path() + ": " + e.getMessage(), e);
+    }
+    int cols = src.numFeatures() > 0 ? src.numFeatures() : data.cols();
+    long skipped = 0;
+    List<String> reasons = List.of();
+    if (src.skipInvalid()) {
+      LabeledData.Filtered kept = data.validateSkipping(cols, src.numClasses());
+      data = kept.data();
+      skipped = kept.skipped();
+      reasons = kept.reasons();
+    } else {
+      data.validate(cols, src.numClasses());
+    }
+    Blocks b = fromLabeledData(JavaSparkContext.fromSparkContext(spark.sparkContext()), data,
+        partitions);
+    return new Blocks(b.rdd(), b.rows(), b.cols(), b.numClasses(), skipped, reasons);
+  }
+
+  /** The rows of one scan partition: valid ones kept, invalid ones dropped. */
+  private record Count(long rows, long skipped, List<String> reasons) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private static Blocks readFrame(SparkSession spark, DataSource src, int partitions) {
+    FrameLayout layout = unwrapping(() -> FrameLayout.open(spark, src));
+    RowParser parser = layout.parser();
+    JavaRDD<Chunk> chunks = layout.rows().mapPartitionsWithIndex(
+        (i, it) -> List.of(parser.parse(i, it)).iterator(), true);
+    List<Count> counts = unwrapping(() -> chunks
+        .map(c -> new Count(c.block().rows(), c.skipped(), c.reasons())).collect());
+
+    long[] scanStart = new long[counts.size() + 1];
+    long skipped = 0;
+    List<String> reasons = new ArrayList<>();
+    for (int i = 0; i < counts.size(); i++) {
+      Count c = counts.get(i);
+      scanStart[i + 1] = scanStart[i] + c.rows();
+      skipped += c.skipped();
+      c.reasons().stream().limit(LabeledData.MAX_REPORTED_REASONS - reasons.size())
+          .forEach(reasons::add);
+    }
+    long rows = scanStart[counts.size()];
+    if (rows == 0 && skipped == 0) {
+      throw new InvalidDataException(src.path() + ": no rows");
+    }
+    if (rows == 0) {
+      throw new InvalidDataException(src.path() + ": all " + skipped
+          + " rows are invalid, first: " + reasons.get(0));
+    }
+    int cols = parser.cols();
+    long largest = (rows + partitions - 1) / partitions * cols;
+    if (largest > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(src.path() + ": " + rows + " rows of " + cols
+          + " features make blocks of " + largest + " values, more than a Java array holds; "
+          + "use more than " + partitions + " partitions");
+    }
+    long[] bounds = new long[partitions + 1];
+    for (int p = 0; p <= partitions; p++) {
+      bounds[p] = rangeStart(rows, partitions, p);
+    }
+    String path = src.path();
+    JavaRDD<DataBlock> blocks = JavaPairRDD.fromJavaRDD(chunks.mapPartitionsWithIndex(
+            (i, it) -> cut(it.next().block(), scanStart[i], bounds).iterator(), true))
+        .partitionBy(new ByIndex(partitions))
+        .values()
+        .mapPartitionsWithIndex((p, it) -> List.of(join(it, p, bounds, cols, path)).iterator(),
+            true);
+    return new Blocks(blocks, rows, cols, src.numClasses(), skipped, reasons);
+  }
+
+  /** Cuts a block of rows {@code [first, first + rows)} into pieces keyed by target range. */
+  private static List<Tuple2<Integer, DataBlock>> cut(DataBlock block, long first,
+      long[] bounds) {
+    List<Tuple2<Integer, DataBlock>> pieces = new ArrayList<>();
+    long end = first + block.rows();
+    int cols = block.cols();
+    for (int p = 0; p + 1 < bounds.length; p++) {
+      long from = Math.max(first, bounds[p]);
+      long to = Math.min(end, bounds[p + 1]);
+      if (from >= to) {
+        continue;
+      }
+      int a = (int) (from - first);
+      int b = (int) (to - first);
+      DataBlock piece = a == 0 && b == block.rows() ? block.withFirstIndex(from)
+          : new DataBlock(from, cols, Arrays.copyOfRange(block.features(), a * cols, b * cols),
+              Arrays.copyOfRange(block.labels(), a, b));
+      pieces.add(new Tuple2<>(p, piece));
+    }
+    return pieces;
+  }
+
+  /** Concatenates the pieces of range {@code p}, checking that they cover it exactly. */
+  private static DataBlock join(Iterator<DataBlock> it, int p, long[] bounds, int cols,
+      String path) {
+    List<DataBlock> pieces = new ArrayList<>();
+    it.forEachRemaining(pieces::add);
+    pieces.sort(Comparator.comparingLong(DataBlock::firstIndex));
+    int rows = (int) (bounds[p + 1] - bounds[p]);
+    float[] x = new float[rows * cols];
+    int[] y = new int[rows];
+    long next = bounds[p];
+    for (DataBlock piece : pieces) {
+      if (piece.firstIndex() != next || next + piece.rows() > bounds[p + 1]) {
+        throw new IllegalStateException(path + " changed while it was read: block " + p
+            + " expected row " + next + ", got rows from " + piece.firstIndex());
+      }
+      int at = (int) (next - bounds[p]);
+      System.arraycopy(piece.features(), 0, x, at * cols, piece.rows() * cols);
+      System.arraycopy(piece.labels(), 0, y, at, piece.rows());
+      next += piece.rows();
+    }
+    if (next != bounds[p + 1]) {
+      throw new IllegalStateException(path + " changed while it was read: block " + p
+          + " has rows up to " + next + " of [" + bounds[p] + ", " + bounds[p + 1] + ")");
+    }
+    return new DataBlock(bounds[p], cols, x, y);
+  }
+
+  /** Sends key {@code p} to partition {@code p}. */
+  private static final class ByIndex extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int n;
+
+    ByIndex(int n) {
+      this.n = n;
+    }
+
+    @Override
+    public int numPartitions() {
+      return n;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ByIndex other && other.n == n;
+    }
+
+    @Override
+    public int hashCode() {
+      return n;
+    }
+  }
+
+  /** First row of range {@code p} when {@code rows} are cut into {@code parts} ranges. */
+  static long rangeStart(long rows, int parts, int p) {
+    return rows * p / parts;
+  }
+
+  private static void requirePartitions(int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions " + partitions + " must be at least 1");
+    }
+  }
+
+  /**
+   * Runs driver code that may start Spark jobs. An {@link InvalidDataException} thrown in an
+   * executor reaches the driver wrapped in a {@code SparkException} whose message starts with
+   * task details; it is rethrown with its own message, the Spark failure as its cause.
+   */
+  static <T> T unwrapping(Supplier<T> job) {
+    try {
+      return job.get();
+    } catch (Exception e) {
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof InvalidDataException invalid) {
+          InvalidDataException out = new InvalidDataException(invalid.getMessage());
+          out.initCause(e);
+          throw out;
+        }
+      }
+      throw e;
+    }
+  }
+}

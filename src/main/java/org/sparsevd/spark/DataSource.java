@@ -1,0 +1,162 @@
+package org.sparsevd.spark;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.sparsevd.data.MnistIdx;
+
+/**
+ * Where training or test examples come from and how to read them; {@link BlockReader#read} turns
+ * it into cached blocks. Immutable and validated on construction: a wrong setting fails here,
+ * before any Spark job, with a message that names it.
+ *
+ * <p>Start from {@link #mnist}, {@link #libsvm}, {@link #csv} or {@link #parquet} and adjust with
+ * the {@code with...} methods.
+ *
+ * @param format the file format
+ * @param path any Hadoop path (local, {@code file://}, {@code hdfs://}, {@code s3a://}): a file,
+ *     a directory or a glob; for {@link Format#MNIST} the directory holding the four standard
+ *     files
+ * @param split which MNIST set to read; null for every other format
+ * @param labelCol the label column of a CSV or Parquet source, read as a number that must be an
+ *     integer in {@code [0, numClasses)}; without a CSV header columns are named {@code _c0,
+ *     _c1, ...}
+ * @param featuresCol a Spark ML {@code Vector} column of a Parquet source, used when
+ *     {@code featureCols} is empty and the column exists
+ * @param featureCols numeric columns of a CSV or Parquet source, in feature order; empty means
+ *     the vector column {@code featuresCol} if the source has it, else every column but the label
+ * @param csvHeader whether the first line of each CSV file names the columns
+ * @param numFeatures the expected number of features per row; 0 takes it from the data (the
+ *     number of feature columns, or the size of the first row's vector). For LibSVM it is passed
+ *     to Spark, which otherwise needs an extra pass over the files to find it
+ * @param numClasses labels must lie in {@code [0, numClasses)}
+ * @param skipInvalid drop and count rows with a bad value instead of failing the read
+ */
+public record DataSource(Format format, String path, Split split, String labelCol,
+    String featuresCol, List<String> featureCols, boolean csvHeader, int numFeatures,
+    int numClasses, boolean skipInvalid) {
+
+  /** The file formats {@link BlockReader} reads. */
+  public enum Format { MNIST, LIBSVM, CSV, PARQUET }
+
+  /** The two published MNIST sets. */
+  public enum Split { TRAIN, TEST }
+
+  /** The label column unless set otherwise; also the name Spark's LibSVM source uses. */
+  public static final String DEFAULT_LABEL_COL = "label";
+  /** The vector column unless set otherwise; also the name Spark's LibSVM source uses. */
+  public static final String DEFAULT_FEATURES_COL = "features";
+
+  /** Validates every setting; see the record description for their meaning. */
+  public DataSource {
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(labelCol, "labelCol");
+    Objects.requireNonNull(featuresCol, "featuresCol");
+    Objects.requireNonNull(featureCols, "featureCols");
+    if (path.isBlank()) {
+      throw new IllegalArgumentException(format + " source: the path is empty");
+    }
+    if ((format == Format.MNIST) != (split != null)) {
+      throw new IllegalArgumentException(path + ": a train/test split applies to MNIST only and "
+          + "MNIST needs one; format " + format + ", split " + split);
+    }
+    if (labelCol.isBlank() || featuresCol.isBlank() || labelCol.equals(featuresCol)) {
+      throw new IllegalArgumentException(path + ": labelCol '" + labelCol + "' and featuresCol '"
+          + featuresCol + "' must be distinct, non-blank names");
+    }
+    boolean fixedColumns = format == Format.MNIST || format == Format.LIBSVM;
+    if (fixedColumns && !(labelCol.equals(DEFAULT_LABEL_COL)
+        && featuresCol.equals(DEFAULT_FEATURES_COL) && featureCols.isEmpty())) {
+      throw new IllegalArgumentException(path + ": " + format + " has fixed columns; labelCol '"
+          + labelCol + "', featuresCol '" + featuresCol + "' and featureCols " + featureCols
+          + " can only be set for CSV and PARQUET");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String c : featureCols) {
+      if (c == null || c.isBlank() || c.equals(labelCol) || !seen.add(c)) {
+        throw new IllegalArgumentException(path + ": featureCols " + featureCols
+            + " must be distinct, non-blank names other than the label column '" + labelCol
+            + "'; offending entry: " + (c == null ? "null" : "'" + c + "'"));
+      }
+    }
+    featureCols = List.copyOf(featureCols);
+    if (numFeatures < 0) {
+      throw new IllegalArgumentException(path + ": numFeatures " + numFeatures
+          + " must be positive, or 0 to take it from the data");
+    }
+    if (numClasses < 2) {
+      throw new IllegalArgumentException(path + ": numClasses " + numClasses
+          + " must be at least 2");
+    }
+    if (format == Format.MNIST && numClasses != MnistIdx.NUM_CLASSES) {
+      throw new IllegalArgumentException(path + ": MNIST has " + MnistIdx.NUM_CLASSES
+          + " classes, not " + numClasses);
+    }
+  }
+
+  /** The MNIST set {@code split} from a directory holding the four standard files. */
+  public static DataSource mnist(String dir, Split split) {
+    return new DataSource(Format.MNIST, dir, split, DEFAULT_LABEL_COL, DEFAULT_FEATURES_COL,
+        List.of(), true, 0, MnistIdx.NUM_CLASSES, false);
+  }
+
+  /**
+   * LibSVM text through Spark's {@code libsvm} source; labels must already be class indices.
+   *
+   * @param numFeatures the vector size (LibSVM indices are 1-based, so the largest index); 0 to
+   *     let Spark find it with an extra pass
+   */
+  public static DataSource libsvm(String path, int numFeatures, int numClasses) {
+    return of(Format.LIBSVM, path, numClasses).withNumFeatures(numFeatures);
+  }
+
+  /** CSV with a header line; the label in column {@value #DEFAULT_LABEL_COL}, all others features. */
+  public static DataSource csv(String path, int numClasses) {
+    return of(Format.CSV, path, numClasses);
+  }
+
+  /**
+   * Parquet with a label column {@value #DEFAULT_LABEL_COL} and either a vector column
+   * {@value #DEFAULT_FEATURES_COL} or numeric feature columns.
+   */
+  public static DataSource parquet(String path, int numClasses) {
+    return of(Format.PARQUET, path, numClasses);
+  }
+
+  private static DataSource of(Format format, String path, int numClasses) {
+    return new DataSource(format, path, null, DEFAULT_LABEL_COL, DEFAULT_FEATURES_COL, List.of(),
+        true, 0, numClasses, false);
+  }
+
+  public DataSource withLabelCol(String col) {
+    return new DataSource(format, path, split, col, featuresCol, featureCols, csvHeader,
+        numFeatures, numClasses, skipInvalid);
+  }
+
+  public DataSource withFeaturesCol(String col) {
+    return new DataSource(format, path, split, labelCol, col, featureCols, csvHeader,
+        numFeatures, numClasses, skipInvalid);
+  }
+
+  public DataSource withFeatureCols(List<String> cols) {
+    return new DataSource(format, path, split, labelCol, featuresCol, cols, csvHeader,
+        numFeatures, numClasses, skipInvalid);
+  }
+
+  public DataSource withCsvHeader(boolean header) {
+    return new DataSource(format, path, split, labelCol, featuresCol, featureCols, header,
+        numFeatures, numClasses, skipInvalid);
+  }
+
+  public DataSource withNumFeatures(int n) {
+    return new DataSource(format, path, split, labelCol, featuresCol, featureCols, csvHeader, n,
+        numClasses, skipInvalid);
+  }
+
+  public DataSource withSkipInvalid(boolean skip) {
+    return new DataSource(format, path, split, labelCol, featuresCol, featureCols, csvHeader,
+        numFeatures, numClasses, skip);
+  }
+}

@@ -1,0 +1,252 @@
+package org.sparsevd.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.sparsevd.data.InvalidDataException;
+import org.sparsevd.data.LabeledData;
+
+/**
+ * Runs in the executors: turns the rows of one input partition into one {@link DataBlock},
+ * checking every value on the way. The rows it reads are laid out by {@link FrameLayout}: the
+ * label, then either one vector column or {@code cols} scalar columns, then the file name and the
+ * byte offset of the file split the row came from, then (CSV only) the raw text of a record that
+ * does not have the header's number of values.
+ *
+ * <p>Scalar columns may hold numbers or text (CSV is read as text so that a bad value can be
+ * reported with its column instead of turning the whole column into strings).
+ *
+ * <p>Rows are named in messages as {@code <file> row <k>}, k counted from 0 over the data rows of
+ * the file (headers, blank and comment lines are not rows). Where a file is split across
+ * partitions the row counts from the start of the split, and the message says so.
+ */
+final class RowParser implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final int MAX_QUOTED = 80;
+
+  private final String source;
+  private final String labelName;
+  private final String[] featureNames;
+  private final boolean vector;
+  private final int cols;
+  private final String colsOrigin;
+  private final int numClasses;
+  private final boolean skipInvalid;
+  private final String csvRecordShape;
+
+  /**
+   * @param source the path the user gave, for rows whose file Spark cannot tell
+   * @param featureNames the scalar feature columns, or the one vector column
+   * @param vector whether the features are one vector column
+   * @param cols features per row
+   * @param colsOrigin where {@code cols} comes from, for messages: "numFeatures is 5"
+   * @param csvRecordShape for CSV, what a well-formed record holds ("3 values (label, a, b)"),
+   *     and the row layout has the malformed-record column; null otherwise
+   */
+  RowParser(String source, String labelName, String[] featureNames, boolean vector, int cols,
+      String colsOrigin, int numClasses, boolean skipInvalid, String csvRecordShape) {
+    this.source = source;
+    this.labelName = labelName;
+    this.featureNames = featureNames.clone();
+    this.vector = vector;
+    this.cols = cols;
+    this.colsOrigin = colsOrigin;
+    this.numClasses = numClasses;
+    this.skipInvalid = skipInvalid;
+    this.csvRecordShape = csvRecordShape;
+  }
+
+  /** @return features per row */
+  int cols() {
+    return cols;
+  }
+
+  /** The rows of one partition, the number of invalid rows dropped and the first reasons. */
+  record Chunk(DataBlock block, long skipped, List<String> reasons) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** A row that cannot be used; stackless because skipping rows may throw it often. */
+  private static final class BadRow extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadRow(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Reads every row of a partition.
+   *
+   * @throws InvalidDataException at the first bad row unless skipping, or when Spark's own
+   *     reader rejects a line (a LibSVM index beyond numFeatures, a malformed LibSVM label)
+   */
+  Chunk parse(int partition, Iterator<Row> rows) {
+    int fileCol = vector ? 2 : 1 + cols;
+    Position pos = new Position(partition);
+    float[] x = new float[cols * 256];
+    int[] y = new int[256];
+    int n = 0;
+    long skipped = 0;
+    List<String> reasons = new ArrayList<>();
+    while (true) {
+      Row row;
+      try {
+        if (!rows.hasNext()) {
+          break;
+        }
+        row = rows.next();
+      } catch (IllegalArgumentException e) {
+        // Spark's LibSVM parser fails inside the iterator, before we see the row.
+        InvalidDataException failure =
+            new InvalidDataException(pos.next() + ": unreadable: " + e.getMessage());
+        failure.initCause(e);
+        throw failure;
+      }
+      pos.advance(row.getString(fileCol), row.getLong(fileCol + 1));
+      if (n == y.length) {
+        y = Arrays.copyOf(y, 2 * n);
+        x = Arrays.copyOf(x, 2 * n * cols);
+      }
+      try {
+        if (csvRecordShape != null && !row.isNullAt(fileCol + 2)) {
+          throw new BadRow("malformed CSV record, expected " + csvRecordShape + ": '"
+              + quote(row.getString(fileCol + 2)) + "'");
+        }
+        y[n] = label(row.get(0));
+        features(row, x, n * cols);
+        n++;
+      } catch (BadRow bad) {
+        String reason = pos + ": " + bad.getMessage();
+        if (!skipInvalid) {
+          throw new InvalidDataException(reason);
+        }
+        skipped++;
+        if (reasons.size() < LabeledData.MAX_REPORTED_REASONS) {
+          reasons.add(reason);
+        }
+      }
+    }
+    DataBlock block = new DataBlock(0, cols, Arrays.copyOf(x, n * cols), Arrays.copyOf(y, n));
+    return new Chunk(block, skipped, List.copyOf(reasons));
+  }
+
+  private int label(Object value) throws BadRow {
+    double d = number(value, labelName);
+    if (d != Math.rint(d)) {
+      throw new BadRow("label " + value + " is not an integer");
+    }
+    if (d < 0 || d >= numClasses) {
+      String shown = Double.isInfinite(d) ? String.valueOf(d) : String.valueOf((long) d);
+      throw new BadRow("label " + shown + " outside [0, " + numClasses + ")");
+    }
+    return (int) d;
+  }
+
+  /** Writes the row's features to {@code x[off, off + cols)}. */
+  private void features(Row row, float[] x, int off) throws BadRow {
+    if (!vector) {
+      for (int j = 0; j < cols; j++) {
+        x[off + j] = finite(number(row.get(1 + j), featureNames[j]), "column '"
+            + featureNames[j] + "'");
+      }
+      return;
+    }
+    Object value = row.get(1);
+    if (value == null) {
+      throw new BadRow("column '" + featureNames[0] + "' is empty");
+    }
+    Vector v = value instanceof org.apache.spark.mllib.linalg.Vector old
+        ? old.asML() : (Vector) value;
+    if (v.size() != cols) {
+      throw new BadRow(v.size() + " features, expected " + cols + " (" + colsOrigin + ")");
+    }
+    if (v instanceof SparseVector s) {
+      Arrays.fill(x, off, off + cols, 0f);
+      int[] idx = s.indices();
+      double[] val = s.values();
+      for (int k = 0; k < idx.length; k++) {
+        x[off + idx[k]] = finite(val[k], "feature " + idx[k]);
+      }
+    } else {
+      double[] val = ((DenseVector) v).values();
+      for (int j = 0; j < cols; j++) {
+        x[off + j] = finite(val[j], "feature " + j);
+      }
+    }
+  }
+
+  private static double number(Object value, String column) throws BadRow {
+    if (value == null) {
+      throw new BadRow("column '" + column + "' is empty");
+    }
+    if (value instanceof Number num) {
+      return num.doubleValue();
+    }
+    String s = value.toString();
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw new BadRow("column '" + column + "': '" + quote(s) + "' is not a number");
+    }
+  }
+
+  private static float finite(double v, String what) throws BadRow {
+    float f = (float) v;
+    if (!Float.isFinite(f)) {
+      throw new BadRow(what + ": " + v + (Double.isFinite(v) ? " does not fit in a float" : ""));
+    }
+    return f;
+  }
+
+  private static String quote(String s) {
+    return s.length() <= MAX_QUOTED ? s : s.substring(0, MAX_QUOTED) + "...";
+  }
+
+  /** Which row of which file split the parser is at. */
+  private final class Position {
+    private final int partition;
+    private String file;
+    private long splitStart = -1;
+    private long row = -1;
+
+    Position(int partition) {
+      this.partition = partition;
+    }
+
+    void advance(String rowFile, long rowSplitStart) {
+      if (rowFile.equals(file) && rowSplitStart == splitStart) {
+        row++;
+      } else {
+        file = rowFile;
+        splitStart = rowSplitStart;
+        row = 0;
+      }
+    }
+
+    /** Names the row after the current one, for failures before a row is delivered. */
+    String next() {
+      return row < 0 ? source + " partition " + partition + ", its first row"
+          : name(row + 1) + " (the row after the last one read)";
+    }
+
+    @Override
+    public String toString() {
+      return name(row);
+    }
+
+    private String name(long r) {
+      if (file == null || file.isEmpty()) {
+        return source + " partition " + partition + ", row " + r + " of the partition";
+      }
+      return splitStart > 0 ? file + " row " + r + " of the split at byte " + splitStart
+          : file + " row " + r;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package org.sparsevd.train;
+
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.Workspace;
+
+/**
+ * The engine and its buffers for one thread, computing the gradient of the batch rows that
+ * fall in one contiguous shard of the training set (the whole set in one JVM, or one Spark
+ * partition's block). Not thread-safe; one per thread, reused across steps.
+ */
+public final class ShardWorker {
+  private final Network net;
+  private final Workspace ws;
+  private final float[] x;
+  private final int[] y = new int[Workspace.CHUNK_ROWS];
+  private final long[] ids = new long[Workspace.CHUNK_ROWS];
+
+  public ShardWorker(Network net) {
+    this.net = net;
+    this.ws = net.newWorkspace(Workspace.CHUNK_ROWS);
+    this.x = new float[Workspace.CHUNK_ROWS * net.inputSize()];
+  }
+
+  public Network network() {
+    return net;
+  }
+
+  /**
+   * Adds into {@code grad} the summed cross-entropy gradient of {@code batch[from, to)}, global
+   * example indices that all lie in the shard {@code [firstIndex, firstIndex + labels.length)}.
+   *
+   * @param features the shard's rows [labels.length x inputSize]; not modified
+   * @return the summed cross-entropy of those rows
+   */
+  public double accumulate(float[] params, float[] features, int[] labels, long firstIndex,
+                           int[] batch, int from, int to, long seed, long step, float[] grad) {
+    int cols = net.inputSize();
+    if (features.length != (long) labels.length * cols) {
+      throw new IllegalArgumentException("shard at row " + firstIndex + ": "
+          + features.length / Math.max(1, labels.length) + " features per row, the network takes "
+          + cols);
+    }
+    double loss = 0;
+    for (int start = from; start < to; start += Workspace.CHUNK_ROWS) {
+      int n = Math.min(Workspace.CHUNK_ROWS, to - start);
+      for (int r = 0; r < n; r++) {
+        int local = (int) (batch[start + r] - firstIndex);
+        System.arraycopy(features, local * cols, x, r * cols, cols);
+        y[r] = labels[local];
+        ids[r] = batch[start + r];
+      }
+      loss += net.nllGradient(params, x, y, ids, n, seed, step, grad, ws);
+    }
+    return loss;
+  }
+}

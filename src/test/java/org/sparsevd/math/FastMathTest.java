@@ -1,0 +1,71 @@
+package org.sparsevd.math;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FastMathTest {
+  @Test
+  void expIsAccurateToAFewUlp() {
+    SplittableRandom rnd = new SplittableRandom(1);
+    for (int i = 0; i < 200_000; i++) {
+      float x = (float) rnd.nextDouble(-87, 88);
+      double exact = Math.exp(x);
+      assertEquals(exact, FastMath.exp(x), 4 * Math.ulp((float) exact), "exp(" + x + ")");
+    }
+    assertEquals(1f, FastMath.exp(0f));
+    assertEquals((float) Math.exp(-87), FastMath.exp(-1000f), Math.ulp((float) Math.exp(-87)) * 4);
+    assertTrue(Float.isNaN(FastMath.exp(Float.NaN)));
+  }
+
+  @Test
+  void logIsAccurateToAFewUlp() {
+    SplittableRandom rnd = new SplittableRandom(2);
+    for (int i = 0; i < 200_000; i++) {
+      float x = (float) Math.exp(rnd.nextDouble(-80, 80));
+      double exact = Math.log(x);
+      assertEquals(exact, FastMath.log(x), 4 * Math.ulp((float) Math.max(Math.abs(exact), 1e-3)),
+          "log(" + x + ")");
+    }
+    assertEquals(0f, FastMath.log(1f));
+  }
+
+  @Test
+  void sinCosOfAFullTurn() {
+    float[] sc = new float[2];
+    for (int i = 0; i < 100_000; i++) {
+      float v = i / 100_000f;
+      FastMath.sinCos2Pi(v, sc, 0);
+      assertEquals(Math.sin(2 * Math.PI * v), sc[0], 3e-7, "sin at " + v);
+      assertEquals(Math.cos(2 * Math.PI * v), sc[1], 3e-7, "cos at " + v);
+    }
+  }
+
+  /** The vector path must give exactly the scalar bits, on every size and tail. */
+  @Test
+  void arrayKernelsEqualTheScalarFunctionsBitwise() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (int n : new int[] {0, 1, 4, 6, 13, 16, 17, 25, 207, 702, 4099}) {
+      float[] src = new float[n + 3];
+      for (int i = 0; i < src.length; i++) {
+        src[i] = (float) rnd.nextDouble(-30, 30);
+      }
+      float[] dst = new float[n + 5];
+      ArrayMath.exp(src, 3 - 3 + 1, dst, 2, n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToRawIntBits(FastMath.exp(src[1 + i])),
+            Float.floatToRawIntBits(dst[2 + i]), "exp n=" + n + " i=" + i);
+      }
+      for (int i = 0; i < src.length; i++) {
+        src[i] = (float) Math.exp(src[i]);
+      }
+      ArrayMath.log(src, 1, dst, 2, n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToRawIntBits(FastMath.log(src[1 + i])),
+            Float.floatToRawIntBits(dst[2 + i]), "log n=" + n + " i=" + i);
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package org.sparsevd.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.sparsevd.math.Operands.Op;
+
+/**
+ * The scalar kernels against a double-precision triple loop, and the vector kernels against
+ * the scalar ones, on ragged sizes with nonzero offsets and zeros sprinkled into A.
+ */
+class MatMulKernelsTest {
+
+  private static final int[] SIZES = {1, 3, 4, 13, 17, 31, 33, 100, 207};
+  private static final double RELATIVE = 1e-5;
+
+  @ParameterizedTest
+  @EnumSource(Op.class)
+  void scalarMatchesDoublePrecision(Op op) {
+    checkAllSizes(op, new ScalarMatMul(), null);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Op.class)
+  void vectorMatchesScalar(Op op) {
+    checkAllSizes(op, new VectorMatMul(), new ScalarMatMul());
+  }
+
+  /** Sizes around the vector width and the four-row blocks, where the kernels branch. */
+  @ParameterizedTest
+  @EnumSource(Op.class)
+  void vectorMatchesScalarAroundBlockEdges(Op op) {
+    SplittableRandom rnd = new SplittableRandom(7);
+    int[] edges = {2, 5, 7, 15, 16, 63, 64, 65, 66, 67, 68, 129};
+    for (int m : edges) {
+      for (int n : edges) {
+        check(op, new VectorMatMul(), new ScalarMatMul(), m, 257, n, rnd);
+      }
+    }
+  }
+
+  private static void checkAllSizes(Op op, MatMulKernels impl, MatMulKernels reference) {
+    SplittableRandom rnd = new SplittableRandom(op.ordinal());
+    for (int m : SIZES) {
+      for (int k : SIZES) {
+        for (int n : SIZES) {
+          check(op, impl, reference, m, k, n, rnd);
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs impl with accumulate false and true and compares each C with the reference (a
+   * double-precision product when reference is null), element by element, within RELATIVE
+   * of sum_p |A[i][p] B[p][j]|. Padding around C must survive untouched.
+   */
+  private static void check(Op op, MatMulKernels impl, MatMulKernels reference, int m, int k,
+      int n, SplittableRandom rnd) {
+    int aOff = rnd.nextInt(5);
+    int bOff = rnd.nextInt(5);
+    int cOff = 1 + rnd.nextInt(5);
+    float[] a = Operands.padded(rnd, aOff, op.aLength(m, k), 0.3, Float.NaN);
+    float[] b = Operands.padded(rnd, bOff, op.bLength(k, n), 0.0, Float.NaN);
+    float[] start = Operands.padded(rnd, cOff, m * n, 0.0, Operands.SENTINEL);
+    double[] exact = Operands.product(op, a, aOff, b, bOff, m, k, n);
+    double[] scale = Operands.absProduct(op, a, aOff, b, bOff, m, k, n);
+    for (boolean accumulate : new boolean[] {false, true}) {
+      float[] c = start.clone();
+      if (!accumulate) {
+        Arrays.fill(c, cOff, cOff + m * n, Float.NaN);
+      }
+      op.run(impl, a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
+      String where = String.format("%s %s m=%d k=%d n=%d accumulate=%b", impl.name(), op, m, k,
+          n, accumulate);
+      float[] expected = new float[m * n];
+      if (reference != null) {
+        float[] r = start.clone();
+        op.run(reference, a, aOff, b, bOff, r, cOff, m, k, n, accumulate);
+        System.arraycopy(r, cOff, expected, 0, m * n);
+      }
+      for (int e = 0; e < m * n; e++) {
+        double base = accumulate ? start[cOff + e] : 0.0;
+        double want = reference != null ? expected[e] : base + exact[e];
+        double tol = RELATIVE * (scale[e] + Math.abs(base)) + 1e-30;
+        float got = c[cOff + e];
+        if (!(Math.abs(got - want) <= tol)) {
+          fail(where + ": C[" + e / n + "][" + e % n + "] = " + got + ", expected " + want
+              + " within " + tol);
+        }
+      }
+      for (int e = 0; e < cOff; e++) {
+        assertEquals(Operands.SENTINEL, c[e], where + ": wrote before C at " + e);
+      }
+      for (int e = cOff + m * n; e < c.length; e++) {
+        assertEquals(Operands.SENTINEL, c[e], where + ": wrote after C at " + e);
+      }
+    }
+  }
+
+  /** The same call twice gives bitwise the same C, on a size that uses every code path. */
+  @ParameterizedTest
+  @EnumSource(Op.class)
+  void vectorIsDeterministic(Op op) {
+    SplittableRandom rnd = new SplittableRandom(3);
+    int m = 103;
+    int k = 300;
+    int n = 77;
+    float[] a = Operands.padded(rnd, 2, op.aLength(m, k), 0.8, Float.NaN);
+    float[] b = Operands.padded(rnd, 1, op.bLength(k, n), 0.0, Float.NaN);
+    float[] c1 = new float[m * n];
+    float[] c2 = new float[m * n];
+    op.run(new VectorMatMul(), a, 2, b, 1, c1, 0, m, k, n, false);
+    op.run(new VectorMatMul(), a, 2, b, 1, c2, 0, m, k, n, false);
+    assertArrayEquals(c1, c2);
+  }
+}

@@ -1,0 +1,160 @@
+package org.sparsevd.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** The public entry points: small hand-computed products, output contracts, checks. */
+class MatMulTest {
+
+  // A = [1 2 3; 4 5 6] (2x3), B = [1 0; 0 1; 2 -1] (3x2): A*B = [7 -1; 16 -1].
+  private static final float[] A = {1, 2, 3, 4, 5, 6};
+  private static final float[] B = {1, 0, 0, 1, 2, -1};
+  private static final float[] AB = {7, -1, 16, -1};
+
+  @Test
+  void gemmHandComputed() {
+    float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+    MatMul.gemm(A, 0, B, 0, c, 0, 2, 3, 2, false);
+    assertArrayEquals(AB, c);
+  }
+
+  @Test
+  void gemmTnHandComputed() {
+    float[] at = {1, 4, 2, 5, 3, 6}; // A^T stored 3x2
+    float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+    MatMul.gemmTN(at, 0, B, 0, c, 0, 2, 3, 2, false);
+    assertArrayEquals(AB, c);
+  }
+
+  @Test
+  void gemmNtHandComputed() {
+    float[] bt = {1, 0, 2, 0, 1, -1}; // B^T stored 2x3
+    float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+    MatMul.gemmNT(A, 0, bt, 0, c, 0, 2, 3, 2, false);
+    assertArrayEquals(AB, c);
+  }
+
+  @Test
+  void accumulateAddsToOutputAtOffset() {
+    float[] c = {99, 1, 1, 1, 1, 99};
+    MatMul.gemm(A, 0, B, 0, c, 1, 2, 3, 2, true);
+    assertArrayEquals(new float[] {99, 8, 0, 17, 0, 99}, c);
+  }
+
+  @Test
+  void overwriteIgnoresGarbageOfLargeOutput() {
+    int m = 37;
+    int k = 70;
+    int n = 131;
+    float[] a = new float[m * k];
+    float[] b = new float[k * n];
+    Arrays.fill(a, 0.5f);
+    Arrays.fill(b, 2f);
+    for (float garbage : new float[] {Float.NaN, Float.POSITIVE_INFINITY, -3e38f}) {
+      float[] c = new float[m * n];
+      Arrays.fill(c, garbage);
+      MatMul.gemm(a, 0, b, 0, c, 0, m, k, n, false);
+      float[] expected = new float[m * n];
+      Arrays.fill(expected, k);
+      assertArrayEquals(expected, c, "garbage " + garbage);
+    }
+  }
+
+  @Test
+  void emptyInnerDimensionGivesZeroOrLeavesOutput() {
+    float[] c = {Float.NaN, Float.NaN};
+    MatMul.gemm(new float[0], 0, new float[0], 0, c, 0, 1, 0, 2, false);
+    assertArrayEquals(new float[] {0, 0}, c);
+    float[] d = {3, 4};
+    MatMul.gemmNT(new float[0], 0, new float[0], 0, d, 0, 1, 0, 2, true);
+    assertArrayEquals(new float[] {3, 4}, d);
+  }
+
+  /** Column 1 of A is zero in every row, so the infinite row 1 of B must never be used. */
+  @Test
+  void zeroColumnOfAIsSkipped() {
+    int m = 9;
+    int k = 3;
+    int n = 40;
+    float[] a = new float[m * k];
+    for (int i = 0; i < m; i++) {
+      a[i * k] = 1;
+      a[i * k + 2] = 2;
+    }
+    float[] b = new float[k * n];
+    Arrays.fill(b, 0, n, 1f);
+    Arrays.fill(b, n, 2 * n, Float.POSITIVE_INFINITY);
+    Arrays.fill(b, 2 * n, 3 * n, 3f);
+    float[] c = new float[m * n];
+    MatMul.gemm(a, 0, b, 0, c, 0, m, k, n, false);
+    float[] expected = new float[m * n];
+    Arrays.fill(expected, 7f);
+    assertArrayEquals(expected, c);
+
+    float[] at = new float[k * m]; // the same A, stored transposed
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        at[p * m + i] = a[i * k + p];
+      }
+    }
+    MatMul.gemmTN(at, 0, b, 0, c, 0, m, k, n, false);
+    assertArrayEquals(expected, c);
+  }
+
+  @Test
+  void shortArrayMessageShowsSizes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MatMul.gemm(new float[78000], 0, new float[784 * 300], 0, new float[30000], 0,
+            100, 784, 300, false));
+    assertEquals("a: need 78400 floats from offset 0 for 100x784, have 78000", e.getMessage());
+  }
+
+  @Test
+  void shapeMessagesNameTheStoredLayout() {
+    assertMessage("b: need 12 floats from offset 2 for 4x3, have 11",
+        () -> MatMul.gemm(new float[20], 0, new float[13], 2, new float[15], 0, 5, 4, 3, false));
+    assertMessage("a: need 10 floats from offset 1 for 2x5, have 9",
+        () -> MatMul.gemmTN(new float[10], 1, new float[6], 0, new float[15], 0, 5, 2, 3, false));
+    assertMessage("b: need 6 floats from offset 0 for 3x2, have 5",
+        () -> MatMul.gemmNT(new float[10], 0, new float[5], 0, new float[15], 0, 5, 2, 3, false));
+    assertMessage("c: need 15 floats from offset 3 for 5x3, have 14",
+        () -> MatMul.gemm(new float[10], 0, new float[6], 0, new float[17], 3, 5, 2, 3, false));
+  }
+
+  @Test
+  void negativeDimensionAndBadOffsetAreRejected() {
+    assertMessage("dimensions must be non-negative, got m=2, k=-1, n=3",
+        () -> MatMul.gemm(new float[9], 0, new float[9], 0, new float[9], 0, 2, -1, 3, false));
+    assertMessage("a: offset -1 is outside an array of length 9",
+        () -> MatMul.gemm(new float[9], -1, new float[9], 0, new float[9], 0, 1, 1, 1, false));
+    assertMessage("c: offset 10 is outside an array of length 9",
+        () -> MatMul.gemm(new float[9], 0, new float[9], 0, new float[9], 10, 0, 1, 1, false));
+  }
+
+  @Test
+  void overlappingOutputIsRejected() {
+    float[] shared = new float[20];
+    assertMessage("c [4, 8) overlaps a [0, 6) in the same array",
+        () -> MatMul.gemm(shared, 0, new float[6], 0, shared, 4, 2, 3, 2, false));
+    // Disjoint regions of one array are fine.
+    MatMul.gemm(shared, 0, new float[6], 0, shared, 6, 2, 3, 2, false);
+  }
+
+  @Test
+  void vectorKernelsAreSelectedWhenTheModuleIsPresent() {
+    assumeTrue(System.getProperty(MatMul.KERNELS_PROPERTY) == null);
+    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+    assertTrue(MatMul.implementationName().startsWith("vector"), MatMul.implementationName());
+  }
+
+  private static void assertMessage(String expected, Executable call) {
+    assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
+  }
+}
