@@ -1,12 +1,12 @@
 package org.sparsevd.sparse;
 
-import org.sparsevd.math.ArrayMath;
+import org.sparsevd.math.SparseMatMul;
 
 /**
- * A weight matrix W[in x out] in compressed sparse rows, one row per input: the non-zeros of
- * row i are {@code values[rowPtr[i], rowPtr[i + 1])} at output columns {@code cols[...]}.
- * Rows by input let the product skip every zero input (most MNIST pixels) as well as every
- * pruned weight.
+ * The kept weights of a layer W[in x out] in compressed sparse rows of its transpose: row j
+ * lists the inputs that feed output j, {@code values[rowPtr[j], rowPtr[j + 1])} at input
+ * indices {@code colIdx[...]}. So {@code rows} is the layer's output count and {@code cols}
+ * its input count.
  */
 public record CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values) {
   public CsrMatrix {
@@ -29,8 +29,10 @@ public record CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[] 
     }
   }
 
-  /** Keeps the non-zeros of a dense row-major [rows x cols] matrix. */
-  public static CsrMatrix fromDense(float[] dense, int rows, int cols) {
+  /** Keeps the non-zeros of a layer's dense row-major weights [in x out]. */
+  public static CsrMatrix fromWeights(float[] dense, int in, int out) {
+    int rows = out;
+    int cols = in;
     int nnz = 0;
     for (int k = 0; k < rows * cols; k++) {
       if (dense[k] != 0f) {
@@ -41,15 +43,15 @@ public record CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[] 
     int[] colIdx = new int[nnz];
     float[] values = new float[nnz];
     int at = 0;
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        float v = dense[i * cols + j];
+    for (int j = 0; j < out; j++) {
+      for (int i = 0; i < in; i++) {
+        float v = dense[i * out + j];
         if (v != 0f) {
-          colIdx[at] = j;
+          colIdx[at] = i;
           values[at++] = v;
         }
       }
-      rowPtr[i + 1] = at;
+      rowPtr[j + 1] = at;
     }
     return new CsrMatrix(rows, cols, rowPtr, colIdx, values);
   }
@@ -59,23 +61,13 @@ public record CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[] 
   }
 
   /**
-   * Y = X W + bias for a batch held feature-major: {@code xT[i * batch + r]} is input i of
-   * example r, and {@code yT[j * batch + r]} receives output j. Each kept weight then costs
-   * one contiguous vector multiply-add over the batch instead of a
-   * scattered update per example.
+   * Y = X W + bias for a batch held feature-major: {@code xT[i * stride + r]} is input i of
+   * example r, and {@code yT[j * stride + r]} receives output j.
    *
-   * @param xT [rows x batch]; not modified
-   * @param yT [cols x batch]; overwritten
+   * @param xT [in x stride]; not modified
+   * @param yT [out x stride]; overwritten
    */
-  public void multiplyBatch(float[] xT, float[] bias, float[] yT, int batch) {
-    for (int j = 0; j < cols; j++) {
-      java.util.Arrays.fill(yT, j * batch, (j + 1) * batch, bias[j]);
-    }
-    for (int i = 0; i < rows; i++) {
-      int xo = i * batch;
-      for (int k = rowPtr[i], end = rowPtr[i + 1]; k < end; k++) {
-        ArrayMath.axpy(values[k], xT, xo, yT, colIdx[k] * batch, batch);
-      }
-    }
+  public void multiplyBatch(float[] xT, float[] bias, float[] yT, int stride) {
+    SparseMatMul.csrTimesBatch(rowPtr, colIdx, values, bias, rows, xT, yT, stride);
   }
 }

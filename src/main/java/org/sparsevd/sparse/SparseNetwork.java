@@ -8,6 +8,7 @@ import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.Relu;
 import org.sparsevd.nn.VariationalDense;
+import org.sparsevd.math.SparseMatMul;
 
 /**
  * The pruned network for serving: each weighted layer as a {@link CsrMatrix} plus bias, ReLUs
@@ -22,17 +23,22 @@ public final class SparseNetwork {
   private final int numClasses;
   private final List<Step> steps;
   private final int widest;
+  /** Inputs read by at least one kept weight of the first layer; the others are never read. */
+  private final int[] usedInputs;
   /** Examples per chunk: the feature-major buffers stay within the L2 cache. */
   static final int CHUNK = 128;
+  /** Chunks are padded to a multiple of this many examples, the widest vector's lanes. */
+  static final int PAD = 16;
 
   public SparseNetwork(int inputSize, int numClasses, List<Step> steps) {
     this.inputSize = inputSize;
     this.numClasses = numClasses;
-    this.steps = List.copyOf(steps);
-    int w = inputSize;
-    for (Step s : steps) {
+    this.usedInputs = usedInputs(steps, inputSize);
+    this.steps = compactFirst(steps, usedInputs, inputSize);
+    int w = usedInputs.length;
+    for (Step s : this.steps) {
       if (s.weights() != null) {
-        w = Math.max(w, s.weights().cols());
+        w = Math.max(w, s.weights().rows());
       }
     }
     this.widest = w;
@@ -45,7 +51,7 @@ public final class SparseNetwork {
       Layer layer = net.layers().get(l);
       if (layer instanceof VariationalDense || layer instanceof Dense) {
         float[] w = layer.effectiveWeights(params, net.offset(l));
-        steps.add(new Step(CsrMatrix.fromDense(w, layer.inputSize(), layer.outputSize()),
+        steps.add(new Step(CsrMatrix.fromWeights(w, layer.inputSize(), layer.outputSize()),
             layer.bias(params, net.offset(l))));
       } else if (layer instanceof Relu) {
         steps.add(new Step(null, null));
@@ -58,12 +64,53 @@ public final class SparseNetwork {
   }
 
   public List<Step> steps() { return steps; }
+  public int[] usedInputs() { return usedInputs.clone(); }
+
+  private static int[] usedInputs(List<Step> steps, int inputSize) {
+    CsrMatrix first = firstWeights(steps);
+    boolean[] used = new boolean[inputSize];
+    for (int c : first.colIdx()) {
+      used[c] = true;
+    }
+    return java.util.stream.IntStream.range(0, inputSize).filter(i -> used[i]).toArray();
+  }
+
+  /** The first layer with its input indices renumbered over the used inputs only. */
+  private static List<Step> compactFirst(List<Step> steps, int[] used, int inputSize) {
+    int[] newIndex = new int[inputSize];
+    for (int c = 0; c < used.length; c++) {
+      newIndex[used[c]] = c;
+    }
+    List<Step> out = new ArrayList<>(steps);
+    for (int s = 0; s < out.size(); s++) {
+      CsrMatrix m = out.get(s).weights();
+      if (m != null) {
+        int[] cols = m.colIdx().clone();
+        for (int k = 0; k < cols.length; k++) {
+          cols[k] = newIndex[cols[k]];
+        }
+        out.set(s, new Step(new CsrMatrix(m.rows(), Math.max(1, used.length), m.rowPtr(), cols,
+            m.values()), out.get(s).bias()));
+        return out;
+      }
+    }
+    return out;
+  }
+
+  private static CsrMatrix firstWeights(List<Step> steps) {
+    for (Step s : steps) {
+      if (s.weights() != null) {
+        return s.weights();
+      }
+    }
+    throw new IllegalArgumentException("a sparse network needs at least one weighted layer");
+  }
   public int inputSize() { return inputSize; }
   public int numClasses() { return numClasses; }
 
   /**
-   * Logits for {@code rows} examples, computed in chunks of up to {@value #CHUNK} examples
-   * held feature-major (see {@link CsrMatrix#multiplyBatch}).
+   * Logits for {@code rows} examples, in chunks of up to {@value #CHUNK} examples held
+   * feature-major with the chunk padded to whole vectors (see {@link CsrMatrix#multiplyBatch}).
    *
    * @param x [rows x inputSize]; not modified
    * @param logits [rows x numClasses]; overwritten
@@ -74,38 +121,30 @@ public final class SparseNetwork {
           + " inputs (need " + rows * inputSize + "), " + logits.length + " outputs (need "
           + rows * numClasses + ")");
     }
-    float[] a = new float[widest * CHUNK];
-    float[] b = new float[widest * CHUNK];
+    int chunkStride = (Math.min(CHUNK, rows) + PAD - 1) / PAD * PAD;
+    float[] a = new float[widest * chunkStride];
+    float[] b = new float[widest * chunkStride];
     for (int start = 0; start < rows; start += CHUNK) {
       int n = Math.min(CHUNK, rows - start);
-      // Transposed in strips of 16 inputs: each example's 16 values are one cache line, and
-      // the 16 destination rows stay cached while the examples are walked.
-      for (int i0 = 0; i0 < inputSize; i0 += 16) {
-        int i1 = Math.min(inputSize, i0 + 16);
-        for (int r = 0; r < n; r++) {
-          int xo = (start + r) * inputSize;
-          for (int i = i0; i < i1; i++) {
-            a[i * n + r] = x[xo + i];
-          }
-        }
-      }
-      int width = inputSize;
+      int stride = (n + PAD - 1) / PAD * PAD;
+      SparseMatMul.gatherColumns(x, start * inputSize, n, inputSize, usedInputs, a, stride);
+      int width = usedInputs.length;
       for (Step s : steps) {
         if (s.weights() == null) {
-          for (int k = 0; k < width * n; k++) {
+          for (int k = 0; k < width * stride; k++) {
             a[k] = Math.max(0f, a[k]);
           }
           continue;
         }
-        s.weights().multiplyBatch(a, s.bias(), b, n);
-        width = s.weights().cols();
+        s.weights().multiplyBatch(a, s.bias(), b, stride);
+        width = s.weights().rows();
         float[] t = a;
         a = b;
         b = t;
       }
       for (int r = 0; r < n; r++) {
         for (int c = 0; c < numClasses; c++) {
-          logits[(start + r) * numClasses + c] = a[c * n + r];
+          logits[(start + r) * numClasses + c] = a[c * stride + r];
         }
       }
     }
