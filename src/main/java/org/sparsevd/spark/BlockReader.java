@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparsevd.data.InvalidDataException;
@@ -63,25 +64,22 @@ public final class BlockReader {
     if (rows == 0) {
       throw new InvalidDataException(data.source() + ": no rows");
     }
-    float[] x = data.features();
-    int[] y = data.labels();
-    List<DataBlock> blocks = new ArrayList<>(partitions);
+    // The arrays go out once as a broadcast and each partition cuts its block from them.
+    // Blocks built on the driver and parallelized would instead ride inside every task of
+    // every later job: a parallelized partition keeps its data even once the RDD is cached.
+    Broadcast<float[]> x = sc.broadcast(data.features());
+    Broadcast<int[]> y = sc.broadcast(data.labels());
+    List<Integer> ids = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
-      int from = (int) rangeStart(rows, partitions, p);
-      int to = (int) rangeStart(rows, partitions, p + 1);
-      blocks.add(new DataBlock(from, cols, Arrays.copyOfRange(x, from * cols, to * cols),
-          Arrays.copyOfRange(y, from, to)));
-    }
-    // Each block travels inside its task; outside local mode a task is one RPC message.
-    long limit = sc.getConf().getSizeAsBytes("spark.rpc.message.maxSize", "128m");
-    long largest = blocks.get(0).bytes();
-    if (!sc.isLocal() && largest > limit) {
-      throw new IllegalArgumentException(data.source() + ": blocks of " + largest
-          + " bytes exceed spark.rpc.message.maxSize (" + limit + " bytes); use more than "
-          + partitions + " partitions");
+      ids.add(p);
     }
     // A list of `partitions` elements in `partitions` slices puts element p in partition p.
-    JavaRDD<DataBlock> rdd = sc.parallelize(blocks, partitions);
+    JavaRDD<DataBlock> rdd = sc.parallelize(ids, partitions).map(p -> {
+      int from = (int) rangeStart(rows, partitions, p);
+      int to = (int) rangeStart(rows, partitions, p + 1);
+      return new DataBlock(from, cols, Arrays.copyOfRange(x.value(), from * cols, to * cols),
+          Arrays.copyOfRange(y.value(), from, to));
+    });
     return new Blocks(rdd, rows, cols, data.numClasses(), 0, List.of());
   }
 

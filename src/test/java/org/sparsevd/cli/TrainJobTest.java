@@ -1,0 +1,154 @@
+package org.sparsevd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsevd.data.SharedData;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.spark.TestSpark;
+
+/**
+ * The train job end to end in local[2] on a slice of MNIST: it learns and prunes, reruns are
+ * bit-identical, a resumed run ends with the uninterrupted model, and the output directory
+ * protocol holds.
+ */
+class TrainJobTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static SparkSession spark;
+  private static Path config;
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    spark = TestSpark.session();
+    config = tmp.resolve("small.properties");
+    Files.writeString(config, String.join("\n",
+        "data.format = mnist",
+        "data.dir = " + SharedData.mnistDir(),
+        "data.train_limit = 4000",
+        "data.scaling = divide_255",
+        "layers = vd(64) | relu | vd(10)",
+        "batch_size = 100",
+        "epochs = 4",
+        "lr = 3e-3",
+        "lr_schedule = constant",
+        "kl_schedule = linear(1, 2)",
+        "partitions = 2",
+        "checkpoint_every = 1",
+        "seed = 5"));
+  }
+
+  static String train(Path out, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of(config.toString(), "--output", out.toString()));
+    args.addAll(List.of(extra));
+    return Train.run(spark, JobConfig.parse(args.toArray(new String[0]),
+        List.of("resume", "overwrite")));
+  }
+
+  static float[] params(Path out) throws Exception {
+    return ModelFormat.read(new org.apache.hadoop.fs.Path(out.resolve("model").toString()),
+        new Configuration()).params();
+  }
+
+  @Test
+  void learnsPrunesAndWritesACompleteOutput() throws Exception {
+    Path out = tmp.resolve("run");
+    train(out);
+    List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertEquals(4, lines.size());
+    JsonNode first = JSON.readTree(lines.get(0));
+    JsonNode last = JSON.readTree(lines.get(3));
+    assertTrue(last.get("test_accuracy").asDouble() > 0.85, last.toString());
+    assertTrue(last.get("sparsity").asDouble() > first.get("sparsity").asDouble() + 0.3,
+        first + " -> " + last);
+    for (String key : List.of("loss", "nll", "kl", "kl_weight", "lr", "test_nll", "compression",
+        "layers", "epoch_seconds", "examples_per_second")) {
+      assertTrue(last.has(key), "metrics line lacks " + key);
+    }
+    JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals(4, summary.get("epochs").asInt());
+    assertEquals(last.get("compression").asDouble(), summary.get("compression").asDouble(), 1e-9);
+    assertTrue(Files.exists(out.resolve(OutputDir.MARKER)));
+    assertEquals(4000 / 100 * 4, summary.get("steps").asInt());
+
+    String report = Evaluate.run(spark, JobConfig.parse(new String[] {config.toString(),
+        "--output", out.toString(), "--mc_samples", "5"}, List.of()));
+    JsonNode eval = JSON.readTree(report);
+    assertEquals(10000, eval.get("examples").asInt());
+    assertEquals(last.get("test_accuracy").asDouble(),
+        eval.get("deterministic").get("accuracy").asDouble(), 1e-12);
+    assertTrue(eval.get("monte_carlo").get("accuracy").asDouble() > 0.85, report);
+    assertTrue(Files.exists(out.resolve("evaluation.json")));
+  }
+
+  @Test
+  void rerunsAreBitIdenticalAndResumeReachesTheSameModel() throws Exception {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    train(a);
+    train(b);
+    assertArrayEquals(params(a), params(b));
+
+    // A crash after epoch 2: the checkpoint of epoch 2 and the metrics are there, nothing else.
+    Path c = tmp.resolve("c");
+    Files.createDirectories(c.resolve("checkpoints"));
+    Files.copy(a.resolve("checkpoints/ckpt-000002.bin"), c.resolve("checkpoints/ckpt-000002.bin"));
+    Files.copy(a.resolve("metrics.jsonl"), c.resolve("metrics.jsonl"));
+    assertFalse(Files.exists(c.resolve(OutputDir.MARKER)));
+    train(c, "--resume");
+    assertArrayEquals(params(a), params(c));
+    assertEquals(Files.readAllLines(a.resolve("metrics.jsonl")).size(),
+        Files.readAllLines(c.resolve("metrics.jsonl")).size());
+  }
+
+  @Test
+  void partitionCountChangesOnlyRoundOff() throws Exception {
+    Path two = tmp.resolve("two");
+    Path three = tmp.resolve("three");
+    train(two, "--epochs", "2");
+    train(three, "--epochs", "2", "--partitions", "3");
+    JsonNode s2 = JSON.readTree(two.resolve("summary.json").toFile());
+    JsonNode s3 = JSON.readTree(three.resolve("summary.json").toFile());
+    assertEquals(s2.get("test_accuracy").asDouble(), s3.get("test_accuracy").asDouble(), 0.01);
+    assertEquals(s2.get("test_nll").asDouble(), s3.get("test_nll").asDouble(),
+        0.03 * s2.get("test_nll").asDouble());
+  }
+
+  @Test
+  void outputDirectoryProtocol() throws Exception {
+    Path out = tmp.resolve("protocol");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("something"), "x");
+    Exception e = assertThrows(java.io.IOException.class, () -> train(out));
+    assertTrue(e.getMessage().contains("not empty: use --resume"), e.getMessage());
+    Path done = tmp.resolve("done");
+    train(done, "--epochs", "1");
+    e = assertThrows(java.io.IOException.class, () -> train(done, "--resume", "--epochs", "1"));
+    assertTrue(e.getMessage().contains("already complete"), e.getMessage());
+  }
+
+  @Test
+  void configErrorsAreNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JobConfig.parse(new String[] {config.toString(), "--batchsize", "5"}, List.of()));
+    assertTrue(e.getMessage().startsWith("command line: unknown key 'batchsize'"),
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(
+        new String[] {config.toString(), "--epochs", "ten"}, List.of()).trainConfig());
+    assertEquals("epochs = 'ten': not an integer", e.getMessage());
+  }
+}

@@ -1,0 +1,43 @@
+package org.sparsevd.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+  /** Three examples, two classes, every metric by hand. */
+  @Test
+  void handComputedMetrics() {
+    float[] probs = {0.9f, 0.1f, 0.4f, 0.6f, 0.7f, 0.3f};
+    int[] labels = {0, 1, 1};
+    Metrics m = new Metrics(2);
+    m.add(probs, labels, 3);
+    assertEquals(2.0 / 3, m.accuracy(), 1e-12);
+    double nll = -(Math.log(0.9f) + Math.log(0.6f) + Math.log(0.3f)) / 3;
+    assertEquals(nll, m.nll(), 1e-6);
+    // Brier: (0.1^2 + 0.1^2) + (0.4^2 + 0.4^2) + (0.7^2 + 0.7^2), over 3.
+    assertEquals((0.02 + 0.32 + 0.98) / 3, m.brier(), 1e-6);
+    // Confidences 0.9 (bin 13, correct), 0.6 (bin 9, correct), 0.7 (bin 10, wrong):
+    // ECE = (|1 - 0.9| + |1 - 0.6| + |0 - 0.7|) / 3.
+    assertEquals((0.1 + 0.4 + 0.7) / 3, m.ece(), 1e-6);
+    assertArrayEquals(new long[] {1, 0}, m.confusion()[0]);
+    assertArrayEquals(new long[] {1, 1}, m.confusion()[1]);
+  }
+
+  @Test
+  void mergingEqualsAddingEverythingToOne() {
+    float[] p = {0.2f, 0.8f, 0.55f, 0.45f};
+    Metrics a = new Metrics(2);
+    a.add(p, new int[] {1, 1}, 2);
+    Metrics b = new Metrics(2);
+    b.add(new float[] {0.55f, 0.45f}, new int[] {1}, 1);
+    Metrics one = new Metrics(2);
+    one.add(new float[] {0.2f, 0.8f}, new int[] {1}, 1);
+    one.merge(b);
+    assertEquals(a.accuracy(), one.accuracy(), 1e-12);
+    assertEquals(a.nll(), one.nll(), 1e-12);
+    assertEquals(a.ece(), one.ece(), 1e-12);
+    assertEquals(a.brier(), one.brier(), 1e-12);
+  }
+}
