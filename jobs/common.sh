@@ -14,7 +14,7 @@ ensure_built() {
     (cd "$ROOT" && mvn -q -B -DskipTests package dependency:build-classpath \
         -Dmdep.outputFile="$TARGET/classpath.txt" -Dmdep.includeScope=runtime \
       && mvn -q -B help:evaluate -Dexpression=jvm.module.flags -DforceStdout \
-        > "$TARGET/jvm-flags.txt") >&2
+        | sed 's/\x1b\[[0-9;]*m//g' > "$TARGET/jvm-flags.txt") >&2
     touch "$stamp"
   fi
 }

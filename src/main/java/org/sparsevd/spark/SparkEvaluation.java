@@ -28,7 +28,7 @@ public final class SparkEvaluation {
    */
   public static Metrics metrics(JavaSparkContext sc, JavaRDD<DataBlock> blocks, NetworkDef def,
                                 int classes, float[] params, int samples, long seed) {
-    Broadcast<float[]> b = sc.broadcast(params.clone());
+    Broadcast<byte[]> b = sc.broadcast(FloatBytes.encode(params));
     try {
       sc.setJobDescription("sparsevd evaluation" + (samples > 0 ? " (" + samples
           + " Monte-Carlo samples)" : ""));
@@ -64,13 +64,13 @@ public final class SparkEvaluation {
       implements Function2<Integer, Iterator<DataBlock>, Iterator<Partial>> {
     private static final ThreadLocal<Map<NetworkDef, Predictor>> CACHE =
         ThreadLocal.withInitial(ConcurrentHashMap::new);
-    private final Broadcast<float[]> params;
+    private final Broadcast<byte[]> params;
     private final NetworkDef def;
     private final int classes;
     private final int samples;
     private final long seed;
 
-    EvalTask(Broadcast<float[]> params, NetworkDef def, int classes, int samples, long seed) {
+    EvalTask(Broadcast<byte[]> params, NetworkDef def, int classes, int samples, long seed) {
       this.params = params;
       this.def = def;
       this.classes = classes;
@@ -82,9 +82,10 @@ public final class SparkEvaluation {
     public Iterator<Partial> call(Integer partition, Iterator<DataBlock> it) {
       Predictor p = CACHE.get().computeIfAbsent(def, d -> new Predictor(d.build()));
       Metrics m = new Metrics(classes);
+      float[] values = FloatBytes.decode(params.value());
       while (it.hasNext()) {
         DataBlock block = it.next();
-        p.evaluate(params.value(), block.features(), block.labels(), block.firstIndex(),
+        p.evaluate(values, block.features(), block.labels(), block.firstIndex(),
             block.rows(), samples, seed, m);
       }
       return List.of(new Partial(partition, m)).iterator();

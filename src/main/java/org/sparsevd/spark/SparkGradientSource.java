@@ -31,7 +31,7 @@ public final class SparkGradientSource implements GradientSource {
   private final NetworkDef def;
   private final long size;
   private final long seed;
-  private Broadcast<float[]> current;
+  private Broadcast<byte[]> current;
 
   /**
    * @param blocks persisted training blocks with contiguous global indices from 0
@@ -52,9 +52,7 @@ public final class SparkGradientSource implements GradientSource {
 
   @Override
   public double gradient(float[] params, int[] batch, long step, float[] grad) {
-    // A copy: in local mode executors read the broadcast object itself, and the optimiser
-    // updates params in place after this step.
-    Broadcast<float[]> b = sc.broadcast(params.clone());
+    Broadcast<byte[]> b = sc.broadcast(FloatBytes.encode(params));
     sc.setJobDescription("sparsevd step " + step + " (" + batch.length + " examples)");
     List<Partial> parts = blocks
         .mapPartitionsWithIndex(new StepTask(b, def, batch, step, seed), true)
@@ -68,9 +66,7 @@ public final class SparkGradientSource implements GradientSource {
       rows += p.rows;
       loss += p.loss;
       if (p.grad != null) {
-        for (int k = 0; k < grad.length; k++) {
-          grad[k] += p.grad[k];
-        }
+        FloatBytes.addInto(p.grad, grad);
       }
     }
     if (rows != batch.length) {
@@ -92,19 +88,19 @@ public final class SparkGradientSource implements GradientSource {
     }
   }
 
-  /** One partition's share of a step. */
-  record Partial(int partition, long rows, double loss, float[] grad) implements Serializable {}
+  /** One partition's share of a step; grad is null when none of the batch fell in it. */
+  record Partial(int partition, long rows, double loss, byte[] grad) implements Serializable {}
 
   /** The per-partition work of a step; a static class so the closure carries only its fields. */
   private static final class StepTask
       implements Function2<Integer, Iterator<DataBlock>, Iterator<Partial>> {
-    private final Broadcast<float[]> params;
+    private final Broadcast<byte[]> params;
     private final NetworkDef def;
     private final int[] batch;
     private final long step;
     private final long seed;
 
-    StepTask(Broadcast<float[]> params, NetworkDef def, int[] batch, long step, long seed) {
+    StepTask(Broadcast<byte[]> params, NetworkDef def, int[] batch, long step, long seed) {
       this.params = params;
       this.def = def;
       this.batch = batch;
@@ -128,11 +124,12 @@ public final class SparkGradientSource implements GradientSource {
         if (grad == null) {
           grad = new float[w.network().paramCount()];
         }
-        loss += w.accumulate(params.value(), block.features(), block.labels(),
+        loss += w.accumulate(Workers.params(params), block.features(), block.labels(),
             block.firstIndex(), batch, from, to, seed, step, grad);
         rows += to - from;
       }
-      return List.of(new Partial(partition, rows, loss, grad)).iterator();
+      return List.of(new Partial(partition, rows, loss,
+          grad == null ? null : FloatBytes.encode(grad))).iterator();
     }
   }
 
@@ -151,13 +148,28 @@ public final class SparkGradientSource implements GradientSource {
     return lo;
   }
 
-  /** One {@link ShardWorker} per executor thread and network, reused by every step. */
+  /**
+   * Per executor thread: one {@link ShardWorker} per network, reused by every step, and the
+   * parameters of the latest broadcast, decoded once.
+   */
   private static final class Workers {
     private static final ThreadLocal<Map<NetworkDef, ShardWorker>> CACHE =
         ThreadLocal.withInitial(ConcurrentHashMap::new);
+    private static final ThreadLocal<Decoded> PARAMS = new ThreadLocal<>();
+
+    private record Decoded(long broadcastId, float[] values) {}
 
     static ShardWorker get(NetworkDef def) {
       return CACHE.get().computeIfAbsent(def, d -> new ShardWorker(d.build()));
+    }
+
+    static float[] params(Broadcast<byte[]> b) {
+      Decoded d = PARAMS.get();
+      if (d == null || d.broadcastId() != b.id()) {
+        d = new Decoded(b.id(), FloatBytes.decode(b.value()));
+        PARAMS.set(d);
+      }
+      return d.values();
     }
   }
 }
