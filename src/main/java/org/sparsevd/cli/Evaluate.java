@@ -29,6 +29,10 @@ public final class Evaluate {
   private Evaluate() {}
 
   public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.print(JobConfig.markdownTable());
+      return;
+    }
     JobConfig c = JobConfig.parse(args, List.of());
     SparkSession spark = Sessions.create(c, "sparsevd-evaluate");
     try {

@@ -33,8 +33,8 @@ public final class JobConfig {
       new Key("data.format", "mnist", "mnist, libsvm, csv or parquet"),
       new Key("data.dir", "", "MNIST folder; empty: ../shared/data/mnist if present, else "
           + "download into data.cache"),
-      new Key("data.cache", System.getProperty("user.home") + "/.cache/sparsevd",
-          "where downloaded data is kept"),
+      new Key("data.cache", "~/.cache/sparsevd", "where downloaded data is kept (~ is the "
+          + "user's home)"),
       new Key("data.train", "", "training file or folder (libsvm, csv, parquet)"),
       new Key("data.test", "", "held-out file or folder (libsvm, csv, parquet); empty: none"),
       new Key("data.label_col", "label", "label column (csv, parquet)"),
@@ -185,6 +185,17 @@ public final class JobConfig {
   /** All settings, sorted: recorded with the model and in the summary. */
   public Map<String, String> asMap() {
     return new TreeMap<>(values);
+  }
+
+  /** The keys as a Markdown table (what {@code --help} prints). */
+  public static String markdownTable() {
+    StringBuilder b = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+    for (Key k : KEYS) {
+      String d = k.defaultValue().isEmpty() ? "" : "`" + k.defaultValue().replace("|", "\\|") + "`";
+      b.append("| `").append(k.name()).append("` | ").append(d).append(" | ")
+          .append(k.help().replace("|", "\\|")).append(" |\n");
+    }
+    return b.toString();
   }
 
   private static String str(float f) {

@@ -118,7 +118,9 @@ final class JobData implements AutoCloseable {
     if (format == DataSource.Format.MNIST) {
       String dir = new MnistDownloader(spark.sparkContext().hadoopConfiguration(),
           MnistDownloader.DEFAULT_SHARED_DIR).locate(c.get("data.dir"),
-          java.nio.file.Path.of(c.get("data.cache"), "mnist"));
+          java.nio.file.Path.of(c.get("data.cache").replaceFirst("^~",
+              java.util.regex.Matcher.quoteReplacement(System.getProperty("user.home"))),
+              "mnist"));
       s = DataSource.mnist(dir, split);
     } else {
       String path = split == DataSource.Split.TRAIN ? c.require("data.train") : c.get("data.test");

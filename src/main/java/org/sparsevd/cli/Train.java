@@ -39,6 +39,10 @@ public final class Train {
   private Train() {}
 
   public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.print(JobConfig.markdownTable());
+      return;
+    }
     JobConfig c = JobConfig.parse(args, List.of("resume", "overwrite"));
     SparkSession spark = Sessions.create(c, "sparsevd-train");
     try {
@@ -52,9 +56,9 @@ public final class Train {
   public static String run(SparkSession spark, JobConfig c) throws IOException {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    TrainConfig tc = c.trainConfig();
     OutputDir out = OutputDir.open(c.require("output"), hconf, c.flag("resume"),
         c.flag("overwrite"));
-    TrainConfig tc = c.trainConfig();
     try (JobData data = JobData.load(spark, c)) {
       NetworkDef def = c.networkDef(data.cols());
       Network net = def.build();
