@@ -10,6 +10,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.math.MatMul;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkSpec;
@@ -26,9 +28,10 @@ import org.sparsevd.sparse.SparseNetwork;
  * the paper's per-layer sparsity (98.9 / 97.2 / 62%). Inputs are MNIST images / 255 when the
  * data folder exists, else random images with MNIST's share of zero pixels.
  *
- * <p>Usage: {@code TrainStepBench [OUT.json] [MNIST_DIR]}. Effective GFLOP/s counts the dense
- * matrix products of the step (2 per layer forward, 2 or 4 backward) whether or not the
- * kernels skip zeros.
+ * <p>Usage: {@code TrainStepBench [OUT.json] [MNIST_DIR] [MODEL_DIR]}; with a trained
+ * LeNet-300-100 model, inference is also measured on its pruned weights and input scaling.
+ * Effective GFLOP/s counts the dense matrix products of the step (2 per layer forward, 2 or
+ * 4 backward) whether or not the kernels skip zeros.
  */
 public final class TrainStepBench {
   private static final int BATCH = 100;
@@ -40,7 +43,8 @@ public final class TrainStepBench {
     String mnist = args.length > 1 ? args[1] : "../shared/data/mnist";
     Network net = NetworkSpec.parse(NetworkSpec.LENET_300_100, 784, VdSettings.DEFAULTS);
     int pool = 20 * BATCH;
-    float[] x = inputs(mnist, pool);
+    Inputs in = inputs(mnist, pool);
+    float[] x = in.values();
     int[] labels = new int[pool];
     long[] ids = new long[pool];
     for (int i = 0; i < pool; i++) {
@@ -72,7 +76,7 @@ public final class TrainStepBench {
     Runnable nllOnly = () -> net.nllGradient(params, batch, batchLabels, batchIds, BATCH, 1, 0,
         grad, ws);
     Runnable adamOnly = () -> adam.step(state, params, grad, 0);
-    double stepMs = Timing.medianMillis(trainStep, 20, 60);
+    double stepMs = Timing.medianMillis(trainStep, 200, 100);
     double klMs = Timing.medianMillis(klOnly, 30, 30);
     double nllMs = Timing.medianMillis(nllOnly, 30, 30);
     double adamMs = Timing.medianMillis(adamOnly, 30, 30);
@@ -80,16 +84,11 @@ public final class TrainStepBench {
 
     prune(net, params, new double[] {0.989, 0.972, 0.62});
     double sparsity = net.sparsity(params).sparsity();
-    System.arraycopy(x, 0, batch, 0, BATCH * 784);
-    double denseMs = Timing.medianMillis(
-        () -> net.forward(params, batch, BATCH, Mode.EVAL, null, ws), 300, 200);
-    SparseNetwork csr = SparseNetwork.export(net, params);
-    float[] logits = new float[BATCH * 10];
-    double csrMs = Timing.medianMillis(() -> csr.predict(batch, BATCH, logits), 300, 200);
+    double[] inference = inferenceMillis(net, params, x);
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("kernels", MatMul.implementationName());
-    json.put("inputs", x == null ? "random" : inputsName);
+    json.put("inputs", in.name());
     json.put("batch", BATCH);
     json.put("train_step_ms_median", stepMs);
     json.put("train_examples_per_s", BATCH / (stepMs / 1e3));
@@ -98,34 +97,60 @@ public final class TrainStepBench {
     json.put("kl_gradient_ms_median", klMs);
     json.put("adam_ms_median", adamMs);
     json.put("inference_sparsity", sparsity);
-    json.put("dense_inference_examples_per_s", BATCH / (denseMs / 1e3));
-    json.put("csr_inference_examples_per_s", BATCH / (csrMs / 1e3));
-    json.put("csr_speedup", denseMs / csrMs);
+    json.put("dense_inference_examples_per_s", BATCH / (inference[0] / 1e3));
+    json.put("csr_inference_examples_per_s", BATCH / (inference[1] / 1e3));
+    json.put("csr_speedup", inference[0] / inference[1]);
+    if (args.length > 2) {
+      // A trained model: its own sparsity pattern and its own input scaling.
+      SparseVdModel model = ModelFormat.read(new org.apache.hadoop.fs.Path(args[2]),
+          new Configuration());
+      float[] raw = MnistIdx.readTest(mnist, new Configuration()).slice(0, BATCH).features();
+      float[] scaled = raw.clone();
+      model.scaling().applyInPlace(scaled, 784);
+      Network m = model.network();
+      double[] t = inferenceMillis(m, model.params(), scaled);
+      json.put("model", args[2]);
+      json.put("model_sparsity", m.sparsity(model.params()).sparsity());
+      json.put("model_dense_inference_examples_per_s", BATCH / (t[0] / 1e3));
+      json.put("model_csr_inference_examples_per_s", BATCH / (t[1] / 1e3));
+      json.put("model_csr_speedup", t[0] / t[1]);
+    }
     String text = Timing.toJson(json);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, text);
     System.out.println(text);
   }
 
-  private static String inputsName = "random";
+  private record Inputs(String name, float[] values) {}
 
   /** MNIST images / 255, or random images with MNIST's 81% zero pixels. */
-  private static float[] inputs(String dir, int rows) throws Exception {
+  private static Inputs inputs(String dir, int rows) throws Exception {
     if (Files.isDirectory(Path.of(dir))) {
       LabeledData d = MnistIdx.readTest(dir, new Configuration()).slice(0, rows);
       float[] f = d.features().clone();
       for (int k = 0; k < f.length; k++) {
         f[k] /= 255f;
       }
-      inputsName = "mnist";
-      return f;
+      return new Inputs("mnist", f);
     }
     SplittableRandom rnd = new SplittableRandom(3);
     float[] f = new float[rows * 784];
     for (int k = 0; k < f.length; k++) {
       f[k] = rnd.nextDouble() < 0.81 ? 0f : (float) rnd.nextDouble();
     }
-    return f;
+    return new Inputs("random", f);
+  }
+
+  /** Median ms of deterministic inference on the first BATCH rows: {dense masked, CSR}. */
+  private static double[] inferenceMillis(Network net, float[] params, float[] x) {
+    Workspace ws = net.newWorkspace(BATCH);
+    float[] batch = java.util.Arrays.copyOf(x, BATCH * net.inputSize());
+    double dense = Timing.medianMillis(
+        () -> net.forward(params, batch, BATCH, Mode.EVAL, null, ws), 300, 200);
+    SparseNetwork csr = SparseNetwork.export(net, params);
+    float[] logits = new float[BATCH * net.numClasses()];
+    double sparse = Timing.medianMillis(() -> csr.predict(batch, BATCH, logits), 300, 200);
+    return new double[] {dense, sparse};
   }
 
   /** Sets log sigma^2 so that the given share of each layer's weights is pruned. */

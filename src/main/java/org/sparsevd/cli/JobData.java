@@ -55,8 +55,8 @@ final class JobData implements AutoCloseable {
   Scaling scaling() { return scaling; }
 
   /** Bytes of the cached training arrays per example (features and label). */
-  double cachedBytesPerExample() {
-    return 4.0 * cols + 4.0;
+  long cachedBytesPerExample() {
+    return DataBlock.bytesPerExample(cols);
   }
 
   static JobData load(SparkSession spark, JobConfig c) throws IOException {
@@ -80,7 +80,8 @@ final class JobData implements AutoCloseable {
       test = persist(BlockStats.apply(scaling, t.rdd()), t.rows(), c, "held-out");
     }
     System.out.printf(Locale.ROOT, "data: %d training examples x %d features in %d partitions, "
-        + "%.0f cached bytes per example%s%n", rows, raw.cols(), partitions, 4.0 * raw.cols() + 4,
+        + "%d cached bytes per example%s%n", rows, raw.cols(), partitions,
+        DataBlock.bytesPerExample(raw.cols()),
         test == null ? ", no held-out set" : ", " + test.rows() + " held-out examples");
     return new JobData(train, test, raw.cols(), raw.numClasses(), scaling);
   }

@@ -26,6 +26,6 @@ public record Blocks(JavaRDD<DataBlock> rdd, long rows, int cols, int numClasses
 
   /** Bytes the blocks' arrays take once cached deserialised: 4 per feature value and label. */
   public long cachedBytes() {
-    return rows * (4L * cols + 4L);
+    return rows * DataBlock.bytesPerExample(cols);
   }
 }

@@ -8,7 +8,7 @@ import java.io.Serializable;
  * the first row (rows are numbered contiguously across partitions in partition order). The
  * global index is what batches are drawn from and what keys each example's noise.
  *
- * <p>Cached bytes per example: 4 * cols + 4 (plus a few dozen bytes per block).
+ * <p>Cached bytes per example: {@link #bytesPerExample} (plus a few dozen bytes per block).
  */
 public final class DataBlock implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -52,8 +52,8 @@ public final class DataBlock implements Serializable {
         java.util.Arrays.copyOf(labels, keep));
   }
 
-  /** Bytes of the arrays this block holds. */
-  public long bytes() {
-    return 4L * features.length + 4L * labels.length;
+  /** Bytes one cached example takes: its features and its label, 4 bytes each. */
+  public static long bytesPerExample(int cols) {
+    return 4L * cols + 4L;
   }
 }
