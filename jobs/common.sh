@@ -21,7 +21,13 @@ ensure_built() {
 
 # spark-defaults.conf as -D options for the embedded driver (SparkConf reads spark.* properties).
 spark_defaults_as_props() {
-  grep -E '^\s*spark\.' "$ROOT/conf/spark-defaults.conf" | awk '{ printf "-D%s=%s ", $1, $2 }'
+  grep -E '^\s*spark\.' "$ROOT/conf/spark-defaults.conf" | grep -v '^\s*spark\.driver\.extraJavaOptions' \
+    | awk '{ printf "-D%s=%s ", $1, $2 }'
+}
+
+driver_java_options() {
+  grep -E '^\s*spark\.driver\.extraJavaOptions' "$ROOT/conf/spark-defaults.conf" \
+    | sed -E 's/^\s*spark\.driver\.extraJavaOptions\s+//'
 }
 
 run_main() {
@@ -33,7 +39,8 @@ run_main() {
       --driver-java-options "$log" "$JAR" "$@"
   fi
   # shellcheck disable=SC2046
-  exec java ${SPARSEVD_JAVA_OPTS:--Xmx8g} $(cat "$TARGET/jvm-flags.txt") "$log" \
+  # The embedded driver is started here, so spark.driver.extraJavaOptions is applied here too.
+  exec java ${SPARSEVD_JAVA_OPTS:--Xmx8g} $(driver_java_options) $(cat "$TARGET/jvm-flags.txt") "$log" \
     -Djava.awt.headless=true $(spark_defaults_as_props) \
     -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" "$main" "$@"
 }

@@ -31,7 +31,8 @@ import org.sparsevd.train.TrainingLoop;
  * Per-step cost of distributed training on LeNet-300-100 over MNIST, all in one run so the
  * ratios share the machine's state:
  * <ul>
- *   <li>an empty Spark job on the cached blocks (the floor of any step);</li>
+ *   <li>an empty Spark job on the cached blocks (the floor of any step), timed alternately
+ *       with the next item so that both see the same machine;</li>
  *   <li>a step with negligible arithmetic (2 examples): broadcast, job, collect, sum;</li>
  *   <li>full epochs of the training loop (gradient, KL, Adam) at batch 100, 500, 1000, 4000
  *       through Spark and through the same engine on 2 threads in this JVM.</li>
@@ -69,17 +70,20 @@ public final class SparkStepBench {
     json.put("master", sc.master());
     json.put("partitions", partitions);
     json.put("params", net.paramCount());
-    double empty = Timing.medianMillis(() -> blocks.foreachPartition(it -> { }), 10, 40);
-    json.put("empty_job_ms", empty);
+    // The empty job has the step's shape (one pass over the cached partitions, results
+    // collected) with nothing computed and nothing returned.
+    Runnable emptyJob = () -> blocks.mapPartitionsWithIndex(
+        (i, it) -> java.util.Collections.<Integer>emptyIterator(), true).collect();
     try (SparkGradientSource spark2 = new SparkGradientSource(sc, blocks, train.rows(), def, 1)) {
       float[] params = net.initParams(1);
       float[] grad = new float[params.length];
       int[] tiny = {5, 40_000};
       long[] step = {0};
-      double tinyMs = Timing.medianMillis(() -> spark2.gradient(params, tiny, step[0]++, grad),
-          10, 40);
-      json.put("tiny_step_ms", tinyMs);
-      json.put("tiny_step_over_empty_job", tinyMs / empty);
+      double[] pair = Timing.interleavedMedianMillis(emptyJob,
+          () -> spark2.gradient(params, tiny, step[0]++, grad), 20, 60);
+      json.put("empty_job_ms", pair[0]);
+      json.put("tiny_step_ms", pair[1]);
+      json.put("tiny_step_over_empty_job", pair[1] / pair[0]);
 
       List<String> table = new ArrayList<>();
       int n = train.rows();

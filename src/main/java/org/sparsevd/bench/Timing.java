@@ -19,8 +19,33 @@ final class Timing {
       r.run();
       ms[i] = (System.nanoTime() - t) / 1e6;
     }
-    Arrays.sort(ms);
-    return runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
+    return median(ms);
+  }
+
+  /** Medians of a and b run alternately, after {@code warmup} untimed rounds: {a, b}. */
+  static double[] interleavedMedianMillis(Runnable a, Runnable b, int warmup, int runs) {
+    for (int i = 0; i < warmup; i++) {
+      a.run();
+      b.run();
+    }
+    double[] ta = new double[runs];
+    double[] tb = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      long t = System.nanoTime();
+      a.run();
+      long u = System.nanoTime();
+      b.run();
+      ta[i] = (u - t) / 1e6;
+      tb[i] = (System.nanoTime() - u) / 1e6;
+    }
+    return new double[] {median(ta), median(tb)};
+  }
+
+  private static double median(double[] ms) {
+    double[] s = ms.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   /** One JSON object; numbers as numbers, everything else as strings. */

@@ -6,7 +6,7 @@ public final class SoftmaxCrossEntropy {
 
   /**
    * Returns sum_r -log softmax(z_r)[label_r] and overwrites {@code dz} with its gradient
-   * softmax(z) - onehot(label). Log-sum-exp is taken around the row maximum, in double.
+   * softmax(z) - onehot(label).
    *
    * @param z logits [rows x classes]; not modified
    * @param dz gradient [rows x classes]; modified (may be null to skip the gradient)
@@ -16,15 +16,7 @@ public final class SoftmaxCrossEntropy {
     double total = 0;
     for (int r = 0; r < rows; r++) {
       int o = r * classes;
-      float max = z[o];
-      for (int c = 1; c < classes; c++) {
-        max = Math.max(max, z[o + c]);
-      }
-      double sum = 0;
-      for (int c = 0; c < classes; c++) {
-        sum += Math.exp(z[o + c] - max);
-      }
-      double logSum = max + Math.log(sum);
+      double logSum = logSumExp(z, o, classes);
       total += logSum - z[o + labels[r]];
       if (dz != null) {
         for (int c = 0; c < classes; c++) {
@@ -40,17 +32,23 @@ public final class SoftmaxCrossEntropy {
   public static void softmax(float[] z, float[] p, int rows, int classes) {
     for (int r = 0; r < rows; r++) {
       int o = r * classes;
-      float max = z[o];
-      for (int c = 1; c < classes; c++) {
-        max = Math.max(max, z[o + c]);
-      }
-      double sum = 0;
+      double logSum = logSumExp(z, o, classes);
       for (int c = 0; c < classes; c++) {
-        sum += Math.exp(z[o + c] - max);
-      }
-      for (int c = 0; c < classes; c++) {
-        p[o + c] = (float) (Math.exp(z[o + c] - max) / sum);
+        p[o + c] = (float) Math.exp(z[o + c] - logSum);
       }
     }
+  }
+
+  /** log sum_c e^z[o + c], taken around the row maximum in double so it cannot overflow. */
+  private static double logSumExp(float[] z, int o, int classes) {
+    float max = z[o];
+    for (int c = 1; c < classes; c++) {
+      max = Math.max(max, z[o + c]);
+    }
+    double sum = 0;
+    for (int c = 0; c < classes; c++) {
+      sum += Math.exp(z[o + c] - max);
+    }
+    return max + Math.log(sum);
   }
 }

@@ -25,15 +25,21 @@ final class FloatBytes {
     return out;
   }
 
-  /** dst[k] += value k of {@code bytes}. */
-  static void addInto(byte[] bytes, float[] dst) {
+  /**
+   * dst[k] += value k of {@code bytes}, decoding through {@code scratch} (a bulk copy, then a
+   * loop the JIT vectorises).
+   *
+   * @param scratch at least dst.length floats; overwritten
+   */
+  static void addInto(byte[] bytes, float[] dst, float[] scratch) {
     FloatBuffer f = view(bytes);
-    if (f.remaining() != dst.length) {
+    if (f.remaining() != dst.length || scratch.length < dst.length) {
       throw new IllegalArgumentException(f.remaining() + " floats received, " + dst.length
-          + " expected");
+          + " expected (scratch " + scratch.length + ")");
     }
+    f.get(scratch, 0, dst.length);
     for (int k = 0; k < dst.length; k++) {
-      dst[k] += f.get(k);
+      dst[k] += scratch[k];
     }
   }
 

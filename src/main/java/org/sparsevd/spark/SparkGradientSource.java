@@ -23,7 +23,8 @@ import org.sparsevd.train.ShardWorker;
  *
  * <p>Partials travel back with {@code collect}: one job, no shuffle. On 2 partitions this is
  * about half the cost of a depth-2 treeAggregate, whose extra stage only pays with many
- * partitions (see the README's overhead table).
+ * partitions (see the README's overhead table). In local mode they are handed over by
+ * reference instead ({@link LocalHandoff}).
  */
 public final class SparkGradientSource implements GradientSource {
   private final JavaSparkContext sc;
@@ -31,18 +32,35 @@ public final class SparkGradientSource implements GradientSource {
   private final NetworkDef def;
   private final long size;
   private final long seed;
+  private final boolean handOff;
+  private final String id = java.util.UUID.randomUUID().toString();
   private Broadcast<byte[]> current;
+  private float[] scratch = new float[0];
 
   /**
    * @param blocks persisted training blocks with contiguous global indices from 0
    */
   public SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
                              NetworkDef def, long seed) {
+    this(sc, blocks, size, def, seed, sc.isLocal());
+  }
+
+  /**
+   * @param handOff pass partial gradients by reference ({@link LocalHandoff}); only valid when
+   *     every executor runs in this JVM
+   */
+  SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
+                      NetworkDef def, long seed, boolean handOff) {
+    if (handOff && !sc.isLocal()) {
+      throw new IllegalArgumentException("partial gradients can be handed over by reference "
+          + "only in local mode, master is " + sc.master());
+    }
     this.sc = sc;
     this.blocks = blocks;
     this.size = size;
     this.def = def;
     this.seed = seed;
+    this.handOff = handOff;
   }
 
   @Override
@@ -54,19 +72,34 @@ public final class SparkGradientSource implements GradientSource {
   public double gradient(float[] params, int[] batch, long step, float[] grad) {
     Broadcast<byte[]> b = sc.broadcast(FloatBytes.encode(params));
     sc.setJobDescription("sparsevd step " + step + " (" + batch.length + " examples)");
-    List<Partial> parts = blocks
-        .mapPartitionsWithIndex(new StepTask(b, def, batch, step, seed), true)
-        .collect();
+    List<Partial> parts;
+    try {
+      parts = blocks
+          .mapPartitionsWithIndex(new StepTask(b, def, batch, step, seed, handOff ? id : null),
+              true)
+          .collect();
+    } catch (RuntimeException e) {
+      LocalHandoff.dropStep(id, step);
+      throw e;
+    }
     Partial[] ordered = parts.toArray(new Partial[0]);
     Arrays.sort(ordered, (x, y) -> Integer.compare(x.partition, y.partition));
     Arrays.fill(grad, 0f);
+    if (scratch.length != grad.length) {
+      scratch = new float[grad.length];
+    }
     double loss = 0;
     long rows = 0;
     for (Partial p : ordered) {
       rows += p.rows;
       loss += p.loss;
-      if (p.grad != null) {
-        FloatBytes.addInto(p.grad, grad);
+      if (p.handedOff) {
+        float[] g = LocalHandoff.take(LocalHandoff.key(id, step, p.partition));
+        for (int k = 0; k < grad.length; k++) {
+          grad[k] += g[k];
+        }
+      } else if (p.grad != null) {
+        FloatBytes.addInto(p.grad, grad, scratch);
       }
     }
     if (rows != batch.length) {
@@ -88,8 +121,12 @@ public final class SparkGradientSource implements GradientSource {
     }
   }
 
-  /** One partition's share of a step; grad is null when none of the batch fell in it. */
-  record Partial(int partition, long rows, double loss, byte[] grad) implements Serializable {}
+  /**
+   * One partition's share of a step: its gradient as bytes, or left in {@link LocalHandoff}
+   * ({@code handedOff}), or neither when none of the batch fell in the partition.
+   */
+  record Partial(int partition, long rows, double loss, byte[] grad, boolean handedOff)
+      implements Serializable {}
 
   /** The per-partition work of a step; a static class so the closure carries only its fields. */
   private static final class StepTask
@@ -99,13 +136,17 @@ public final class SparkGradientSource implements GradientSource {
     private final int[] batch;
     private final long step;
     private final long seed;
+    /** The source's id when partials are handed over in memory, else null. */
+    private final String handOffSource;
 
-    StepTask(Broadcast<byte[]> params, NetworkDef def, int[] batch, long step, long seed) {
+    StepTask(Broadcast<byte[]> params, NetworkDef def, int[] batch, long step, long seed,
+             String handOffSource) {
       this.params = params;
       this.def = def;
       this.batch = batch;
       this.step = step;
       this.seed = seed;
+      this.handOffSource = handOffSource;
     }
 
     @Override
@@ -128,8 +169,12 @@ public final class SparkGradientSource implements GradientSource {
             block.firstIndex(), batch, from, to, seed, step, grad);
         rows += to - from;
       }
+      if (grad != null && handOffSource != null) {
+        LocalHandoff.put(LocalHandoff.key(handOffSource, step, partition), grad);
+        return List.of(new Partial(partition, rows, loss, null, true)).iterator();
+      }
       return List.of(new Partial(partition, rows, loss,
-          grad == null ? null : FloatBytes.encode(grad))).iterator();
+          grad == null ? null : FloatBytes.encode(grad), false)).iterator();
     }
   }
 
