@@ -23,8 +23,9 @@ import org.sparsevd.train.ShardWorker;
  *
  * <p>Partials travel back with {@code collect}: one job, no shuffle. On 2 partitions this is
  * about half the cost of a depth-2 treeAggregate, whose extra stage only pays with many
- * partitions (see the README's overhead table). In local mode they are handed over by
- * reference instead ({@link LocalHandoff}).
+ * partitions (see the README's overhead table). In local mode, where executors are threads
+ * of the driver, parameters and partials are handed over by reference instead ({@link
+ * LocalHandoff}).
  */
 public final class SparkGradientSource implements GradientSource {
   private final JavaSparkContext sc;
@@ -46,7 +47,8 @@ public final class SparkGradientSource implements GradientSource {
   }
 
   /**
-   * @param handOff pass partial gradients by reference ({@link LocalHandoff}); only valid when
+   * @param handOff pass parameters and partial gradients by reference ({@link LocalHandoff});
+   *     only valid when
    *     every executor runs in this JVM
    */
   SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
@@ -70,7 +72,14 @@ public final class SparkGradientSource implements GradientSource {
 
   @Override
   public double gradient(float[] params, int[] batch, long step, float[] grad) {
-    Broadcast<byte[]> b = sc.broadcast(FloatBytes.encode(params));
+    // In local mode the tasks read the parameters in place: the job ends before the optimiser
+    // touches them. Elsewhere they go out as a broadcast of bytes.
+    Broadcast<byte[]> b = null;
+    if (handOff) {
+      LocalHandoff.publishParams(id, step, params);
+    } else {
+      b = sc.broadcast(FloatBytes.encode(params));
+    }
     sc.setJobDescription("sparsevd step " + step + " (" + batch.length + " examples)");
     List<Partial> parts;
     try {
@@ -81,6 +90,8 @@ public final class SparkGradientSource implements GradientSource {
     } catch (RuntimeException e) {
       LocalHandoff.dropStep(id, step);
       throw e;
+    } finally {
+      LocalHandoff.withdrawParams(id, step);
     }
     Partial[] ordered = parts.toArray(new Partial[0]);
     Arrays.sort(ordered, (x, y) -> Integer.compare(x.partition, y.partition));
@@ -165,7 +176,9 @@ public final class SparkGradientSource implements GradientSource {
         if (grad == null) {
           grad = new float[w.network().paramCount()];
         }
-        loss += w.accumulate(Workers.params(params), block.features(), block.labels(),
+        float[] values = handOffSource != null
+            ? LocalHandoff.params(handOffSource, step) : Workers.params(params);
+        loss += w.accumulate(values, block.features(), block.labels(),
             block.firstIndex(), batch, from, to, seed, step, grad);
         rows += to - from;
       }
