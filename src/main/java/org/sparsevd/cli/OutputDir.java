@@ -60,10 +60,6 @@ public final class OutputDir {
   public Path model() { return new Path(root, "model"); }
   public Path summary() { return new Path(root, "summary.json"); }
 
-  public static boolean isComplete(Path root, Configuration conf) throws IOException {
-    return root.getFileSystem(conf).exists(new Path(root, MARKER));
-  }
-
   /** Writes the completion marker; call last. */
   public void markComplete() throws IOException {
     HadoopFiles.writeString(new Path(root, MARKER), conf, "");

@@ -48,9 +48,4 @@ public record VdSettings(Parameterization parameterization, float logAlphaMin, f
     return new VdSettings(parameterization, logAlphaMin, logAlphaMax, threshold, clip,
         thetaInitStd, logSigma2Init);
   }
-
-  public VdSettings withClip(float min, float max, float newThreshold) {
-    return new VdSettings(parameterization, min, max, newThreshold, trainClip, thetaInitStd,
-        logSigma2Init);
-  }
 }

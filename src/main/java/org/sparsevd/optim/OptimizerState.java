@@ -27,8 +27,4 @@ public final class OptimizerState {
   void advance() {
     steps++;
   }
-
-  public OptimizerState copy() {
-    return new OptimizerState(steps, first.clone(), second.clone());
-  }
 }

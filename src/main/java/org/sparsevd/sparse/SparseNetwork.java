@@ -64,7 +64,6 @@ public final class SparseNetwork {
   }
 
   public List<Step> steps() { return steps; }
-  public int[] usedInputs() { return usedInputs.clone(); }
 
   private static int[] usedInputs(List<Step> steps, int inputSize) {
     CsrMatrix first = firstWeights(steps);
