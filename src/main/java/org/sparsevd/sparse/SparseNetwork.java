@@ -27,6 +27,13 @@ public final class SparseNetwork {
   private final int[] usedInputs;
   /** Examples per chunk: the feature-major buffers stay within the L2 cache. */
   static final int CHUNK = 128;
+  /**
+   * Per-thread activation buffers, reused across calls: allocating (and so zeroing) them per
+   * call cost as much as the sparse products themselves. Every buffer element read is written
+   * first in the same call.
+   */
+  private static final ThreadLocal<float[][]> BUFFERS =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
   /** Chunks are padded to a multiple of this many examples, the widest vector's lanes. */
   static final int PAD = 16;
 
@@ -120,9 +127,13 @@ public final class SparseNetwork {
           + " inputs (need " + rows * inputSize + "), " + logits.length + " outputs (need "
           + rows * numClasses + ")");
     }
-    int chunkStride = (Math.min(CHUNK, rows) + PAD - 1) / PAD * PAD;
-    float[] a = new float[widest * chunkStride];
-    float[] b = new float[widest * chunkStride];
+    float[][] buffers = BUFFERS.get();
+    if (buffers[0].length < widest * CHUNK) {
+      buffers[0] = new float[widest * CHUNK];
+      buffers[1] = new float[widest * CHUNK];
+    }
+    float[] a = buffers[0];
+    float[] b = buffers[1];
     for (int start = 0; start < rows; start += CHUNK) {
       int n = Math.min(CHUNK, rows - start);
       int stride = (n + PAD - 1) / PAD * PAD;
