@@ -51,23 +51,25 @@ class SparseMatMulTest {
     }
   }
 
+  /** Narrow batches, and wide ones with whole 16 x 16 tiles plus a ragged edge of columns. */
   @Test
   void gatherColumnsTransposesAndPads() {
-    for (int rows : new int[] {1, 5, 16, 17, 40}) {
-      int cols = 11;
+    for (int rows : new int[] {1, 5, 16, 17, 40})
+    for (int cols : new int[] {11, 37}) {
       int stride = (rows + 15) / 16 * 16;
       float[] src = new float[3 + rows * cols];
       for (int k = 0; k < src.length; k++) {
         src[k] = k;
       }
-      int[] selected = {0, 4, 10};
+      int[] selected = cols == 11 ? new int[] {0, 4, 10} : new int[] {0, 5, 15, 16, 17, 31, 32, 36};
       float[] dst = new float[selected.length * stride];
       java.util.Arrays.fill(dst, Float.NaN);
       SparseMatMul.gatherColumns(src, 3, rows, cols, selected, dst, stride);
       for (int c = 0; c < selected.length; c++) {
         for (int r = 0; r < stride; r++) {
           float expected = r < rows ? src[3 + r * cols + selected[c]] : 0f;
-          assertEquals(expected, dst[c * stride + r], "rows " + rows + " c " + c + " r " + r);
+          assertEquals(expected, dst[c * stride + r],
+              "rows " + rows + " cols " + cols + " c " + c + " r " + r);
         }
       }
     }
