@@ -35,8 +35,17 @@ run_main() {
   ensure_built
   local log="-Dlog4j.configurationFile=$ROOT/conf/log4j2.properties"
   if command -v spark-submit >/dev/null 2>&1; then
-    exec spark-submit --class "$main" --properties-file "$ROOT/conf/spark-defaults.conf" \
-      --driver-java-options "$log" "$JAR" "$@"
+    # The job's --master also goes to spark-submit, which otherwise fixes the master itself;
+    # SPARSEVD_SUBMIT_ARGS adds any other spark-submit option (--deploy-mode, --conf ...).
+    local master=() args=("$@") i
+    for ((i = 0; i < ${#args[@]} - 1; i++)); do
+      [[ "${args[i]}" == "--master" ]] && master=(--master "${args[i + 1]}")
+    done
+    # --driver-java-options replaces spark.driver.extraJavaOptions, so it carries both.
+    # shellcheck disable=SC2086
+    exec spark-submit "${master[@]}" ${SPARSEVD_SUBMIT_ARGS:-} --class "$main" \
+      --properties-file "$ROOT/conf/spark-defaults.conf" \
+      --driver-java-options "$log $(driver_java_options)" "$JAR" "$@"
   fi
   # shellcheck disable=SC2046
   # The embedded driver is started here, so spark.driver.extraJavaOptions is applied here too.
