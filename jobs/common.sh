@@ -49,7 +49,8 @@ run_main() {
   fi
   # shellcheck disable=SC2046
   # The embedded driver is started here, so spark.driver.extraJavaOptions is applied here too.
+  # spark.jars ships the project's classes to executors on a cluster master.
   exec java ${SPARSEVD_JAVA_OPTS:--Xmx8g} $(driver_java_options) $(cat "$TARGET/jvm-flags.txt") "$log" \
-    -Djava.awt.headless=true $(spark_defaults_as_props) \
+    -Djava.awt.headless=true $(spark_defaults_as_props) -Dspark.jars="$JAR" \
     -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" "$main" "$@"
 }
