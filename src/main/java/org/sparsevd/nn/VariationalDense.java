@@ -125,7 +125,11 @@ public final class VariationalDense implements Layer {
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
                       Noise noise, int stream, Scratch scratch) {
     VdScratch s = (VdScratch) scratch;
-    prepare(params, off, mode, s);
+    s.trainMask = mode != Mode.TRAIN || settings.trainClip();
+    s.markActiveInputs(x, rows);
+    for (int r = 0; r < s.runCount; r++) {
+      prepare(params, off, s, s.runs[2 * r], s.runs[2 * r + 1]);
+    }
     int b = off + 2 * in * out;
     MatMul.gemm(x, 0, s.meanTheta, 0, y, 0, rows, in, out, false);
     for (int r = 0; r < rows; r++) {
@@ -150,14 +154,18 @@ public final class VariationalDense implements Layer {
   }
 
   /**
-   * Per-weight quantities of this step: alpha, the variance alpha theta^2 and the mean-path
-   * weights (masked when pruning applies).
+   * Per-weight quantities of this step for the weights of inputs [i0, i1): alpha, the variance
+   * alpha theta^2 and the mean-path weights (masked when pruning applies). Only inputs that are
+   * non-zero in some row need them for the forward pass: the products skip a weight row whose
+   * input column is all zero, and its gradients are zero (MNIST has about 100 such pixels in
+   * any batch, and a batch of one example about 650).
    */
-  private void prepare(float[] params, int off, Mode mode, VdScratch s) {
+  private void prepare(float[] params, int off, VdScratch s, int i0, int i1) {
     int n = in * out;
-    s.trainMask = mode != Mode.TRAIN || settings.trainClip();
-    ArrayMath.exp(params, off + n, s.expU, 0, n);
-    VdWeights.forward(params, off, n, s.expU, bounds, s.trainMask, s.alpha, s.variance,
+    int from = i0 * out;
+    int to = i1 * out;
+    ArrayMath.exp(params, off + n + from, s.expU, from, to - from);
+    VdWeights.forward(params, off, from, to, s.expU, bounds, s.trainMask, s.alpha, s.variance,
         s.meanTheta);
   }
 
@@ -172,8 +180,10 @@ public final class VariationalDense implements Layer {
     }
     MatMul.gemmTN(x, 0, dy, 0, s.gradMean, 0, in, rows, out, false);
     MatMul.gemmTN(s.x2, 0, s.dVar, 0, s.gradVar, 0, in, rows, out, false);
-    VdWeights.backward(params, off, n, s.expU, s.alpha, bounds, s.trainMask, s.gradMean,
-        s.gradVar, grad, off, off + n);
+    for (int r = 0; r < s.runCount; r++) {
+      VdWeights.backward(params, off, s.runs[2 * r] * out, s.runs[2 * r + 1] * out, s.expU,
+          s.alpha, bounds, s.trainMask, s.gradMean, s.gradVar, grad, off, off + n);
+    }
     int b = off + 2 * n;
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < out; j++) {
@@ -181,6 +191,15 @@ public final class VariationalDense implements Layer {
       }
     }
     if (dx != null) {
+      // The input gradient reads every weight row: prepare the rows forward skipped.
+      int next = 0;
+      for (int r = 0; r <= s.runCount; r++) {
+        int start = r < s.runCount ? s.runs[2 * r] : in;
+        if (next < start) {
+          prepare(params, off, s, next, start);
+        }
+        next = r < s.runCount ? s.runs[2 * r + 1] : in;
+      }
       // dx = dy theta^T + 2 x (dvar var^T)
       MatMul.gemmNT(s.dVar, 0, s.variance, 0, dx, 0, rows, out, in, false);
       for (int k = 0, m = rows * in; k < m; k++) {
@@ -223,6 +242,10 @@ public final class VariationalDense implements Layer {
     final float[] dVar;
     float[] maskedVariance;
     boolean trainMask;
+    /** Runs [runs[2r], runs[2r + 1]) of inputs non-zero in some row of the current batch. */
+    final boolean[] active;
+    final int[] runs;
+    int runCount;
 
     VdScratch(int in, int out, int rows) {
       int n = in * out;
@@ -236,6 +259,33 @@ public final class VariationalDense implements Layer {
       eps = new float[rows * out];
       std = new float[rows * out];
       dVar = new float[rows * out];
+      active = new boolean[in];
+      runs = new int[in + 1];
+    }
+
+    /** Finds the runs of inputs that are non-zero in at least one of the rows. */
+    void markActiveInputs(float[] x, int rows) {
+      int in = active.length;
+      java.util.Arrays.fill(active, false);
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0, o = r * in; i < in; i++) {
+          active[i] |= x[o + i] != 0f;
+        }
+      }
+      runCount = 0;
+      for (int i = 0; i < in; ) {
+        if (!active[i]) {
+          i++;
+          continue;
+        }
+        int start = i;
+        while (i < in && active[i]) {
+          i++;
+        }
+        runs[2 * runCount] = start;
+        runs[2 * runCount + 1] = i;
+        runCount++;
+      }
     }
 
     /** The variance with pruned weights removed, for Monte-Carlo sampling of the pruned net. */

@@ -31,14 +31,15 @@ final class VdWeights {
 
   /**
    * Writes alpha (clamped), the variance alpha theta^2 and the mean-path weights (theta, or
-   * 0 for a pruned weight when {@code mask}).
+   * 0 for a pruned weight when {@code mask}) of weights [from, to).
    *
    * @param expU e^u per weight; not modified
    */
-  static void forward(float[] p, int thetaOff, int n, float[] expU, Bounds b, boolean mask,
-                      float[] alpha, float[] variance, float[] meanTheta) {
-    int k = VECTOR ? Lanes.forward(p, thetaOff, n, expU, b, mask, alpha, variance, meanTheta) : 0;
-    for (; k < n; k++) {
+  static void forward(float[] p, int thetaOff, int from, int to, float[] expU, Bounds b,
+                      boolean mask, float[] alpha, float[] variance, float[] meanTheta) {
+    int k = VECTOR
+        ? Lanes.forward(p, thetaOff, from, to, expU, b, mask, alpha, variance, meanTheta) : from;
+    for (; k < to; k++) {
       float theta = p[thetaOff + k];
       float t2 = theta * theta;
       float raw = b.additive() ? expU[k] / (t2 + VariationalDense.THETA2_EPS) : expU[k];
@@ -54,14 +55,15 @@ final class VdWeights {
    * variance: d theta = [kept] gMean + gVar dvar/dtheta, d u = gVar dvar/du, where a clipped
    * alpha passes no gradient to u and makes var = alpha_clip theta^2.
    */
-  static void backward(float[] p, int thetaOff, int n, float[] expU, float[] alpha, Bounds b,
-                       boolean mask, float[] gMean, float[] gVar, float[] grad, int gThetaOff,
-                       int gUOff) {
+  static void backward(float[] p, int thetaOff, int from, int to, float[] expU, float[] alpha,
+                       Bounds b, boolean mask, float[] gMean, float[] gVar, float[] grad,
+                       int gThetaOff, int gUOff) {
     int k = VECTOR
-        ? Lanes.backward(p, thetaOff, n, expU, alpha, b, mask, gMean, gVar, grad, gThetaOff, gUOff)
-        : 0;
+        ? Lanes.backward(p, thetaOff, from, to, expU, alpha, b, mask, gMean, gVar, grad,
+            gThetaOff, gUOff)
+        : from;
     float eps = VariationalDense.THETA2_EPS;
-    for (; k < n; k++) {
+    for (; k < to; k++) {
       float theta = p[thetaOff + k];
       float t2 = theta * theta;
       float d = t2 + eps;
@@ -129,11 +131,11 @@ final class VdWeights {
   private static final class Lanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-    static int forward(float[] p, int thetaOff, int n, float[] expU, Bounds b, boolean mask,
-                       float[] alpha, float[] variance, float[] meanTheta) {
-      int k = 0;
+    static int forward(float[] p, int thetaOff, int from, int to, float[] expU, Bounds b,
+                       boolean mask, float[] alpha, float[] variance, float[] meanTheta) {
+      int k = from;
       FloatVector zero = FloatVector.zero(F);
-      for (int bound = F.loopBound(n); k < bound; k += F.length()) {
+      for (; k + F.length() <= to; k += F.length()) {
         FloatVector theta = FloatVector.fromArray(F, p, thetaOff + k);
         FloatVector t2 = theta.mul(theta);
         FloatVector e = FloatVector.fromArray(F, expU, k);
@@ -149,13 +151,13 @@ final class VdWeights {
       return k;
     }
 
-    static int backward(float[] p, int thetaOff, int n, float[] expU, float[] alpha, Bounds b,
-                        boolean mask, float[] gMean, float[] gVar, float[] grad, int gThetaOff,
-                        int gUOff) {
-      int k = 0;
+    static int backward(float[] p, int thetaOff, int from, int to, float[] expU, float[] alpha,
+                        Bounds b, boolean mask, float[] gMean, float[] gVar, float[] grad,
+                        int gThetaOff, int gUOff) {
+      int k = from;
       FloatVector zero = FloatVector.zero(F);
       float eps = VariationalDense.THETA2_EPS;
-      for (int bound = F.loopBound(n); k < bound; k += F.length()) {
+      for (; k + F.length() <= to; k += F.length()) {
         FloatVector theta = FloatVector.fromArray(F, p, thetaOff + k);
         FloatVector t2 = theta.mul(theta);
         FloatVector d = t2.add(eps);

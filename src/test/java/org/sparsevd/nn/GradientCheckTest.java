@@ -39,6 +39,42 @@ class GradientCheckTest {
     for (int k = 0; k < x.length; k++) {
       x[k] = k % 5 == 0 ? 0f : (float) rnd.nextGaussian();
     }
+    check(spec, net, params, x);
+  }
+
+  /**
+   * Inputs that are zero in every row: the forward pass skips their weight rows, which must
+   * still get exact gradients, and (second case) a layer before must still get the input
+   * gradient of such an input (a dense unit whose weights and bias are zero outputs 0).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"vd(5) | relu | vd(3)", "dense(5) | vd(4) | relu | vd(3)"})
+  void inputsThatAreZeroInEveryRow(String spec) {
+    Network net = NetworkSpec.parse(spec, 7, VdSettings.DEFAULTS);
+    SplittableRandom rnd = new SplittableRandom(12);
+    float[] params = spreadParams(net, rnd);
+    float[] x = new float[5 * 7];
+    for (int k = 0; k < x.length; k++) {
+      int col = k % 7;
+      x[k] = col == 2 || col == 6 ? 0f : (float) rnd.nextGaussian();
+    }
+    if (net.layers().get(0) instanceof Dense) {
+      for (int i = 0; i < 7; i++) {
+        params[i * 5 + 2] = 0f;
+      }
+      params[7 * 5 + 2] = 0f;
+      // Keep the weights fed by that unit (log alpha -4), so its input gradient is not zero.
+      int off = net.offset(1);
+      for (int k = 2 * 4; k < 3 * 4; k++) {
+        float theta = params[off + k];
+        params[off + 20 + k] = (float) (-4 + Math.log(theta * theta + 1e-8));
+      }
+    }
+    check(spec, net, params, x);
+  }
+
+  private static void check(String spec, Network net, float[] params, float[] x) {
+    int rows = 5;
     int[] labels = {0, 2, 1, 2, 0};
     long[] ids = {3, 17, 4, 1000, 99};
     double klWeight = 0.7;

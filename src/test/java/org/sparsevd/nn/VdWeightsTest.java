@@ -61,9 +61,9 @@ class VdWeightsTest {
     float[] alpha = new float[n];
     float[] var = new float[n];
     float[] mean = new float[n];
-    VdWeights.forward(q, 0, n, expU, b, true, alpha, var, mean);
+    VdWeights.forward(q, 0, 0, n, expU, b, true, alpha, var, mean);
     float[] grad = new float[2 * n];
-    VdWeights.backward(q, 0, n, expU, alpha, b, true, Arrays.copyOfRange(gm, from, from + n),
+    VdWeights.backward(q, 0, 0, n, expU, alpha, b, true, Arrays.copyOfRange(gm, from, from + n),
         Arrays.copyOfRange(gv, from, from + n), grad, 0, n);
     float[] kl = new float[2 * n];
     VdWeights.klGradient(q, 0, n, n, b, 0.7f, kl, 0, n);
