@@ -96,7 +96,8 @@ public final class Network {
     float[] dx = ws.gradB;
     for (int l = layers.size() - 1; l >= 0; l--) {
       float[] out = l == 0 ? null : dx;
-      layers.get(l).backward(params, offsets[l], ws.acts[l], dy, out, grad, rows, ws.scratch[l]);
+      layers.get(l).backward(params, offsets[l], input(l, x, ws), dy, out, grad, rows,
+          ws.scratch[l]);
       float[] t = dy;
       dy = dx;
       dx = t;
@@ -113,12 +114,20 @@ public final class Network {
     if (rows > ws.maxRows) {
       throw new IllegalArgumentException(rows + " rows, workspace holds " + ws.maxRows);
     }
-    System.arraycopy(x, 0, ws.acts[0], 0, rows * inputSize);
+    if (x.length < rows * inputSize) {
+      throw new IllegalArgumentException(rows + " rows x " + inputSize + " features: have "
+          + x.length + " floats");
+    }
     for (int l = 0; l < layers.size(); l++) {
-      layers.get(l).forward(params, offsets[l], ws.acts[l], ws.acts[l + 1], rows, mode, noise,
+      layers.get(l).forward(params, offsets[l], input(l, x, ws), ws.acts[l + 1], rows, mode, noise,
           l, ws.scratch[l]);
     }
     return ws.acts[layers.size()];
+  }
+
+  /** The input of layer l: the caller's rows for the first layer, read in place. */
+  private static float[] input(int l, float[] x, Workspace ws) {
+    return l == 0 ? x : ws.acts[l];
   }
 
   /** Sum of the KL terms of all layers. */

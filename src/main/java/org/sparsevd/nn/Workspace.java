@@ -2,7 +2,7 @@ package org.sparsevd.nn;
 
 /**
  * The buffers one thread needs to run a network on up to {@code maxRows} rows: activations
- * (acts[0] is the input copy, acts[l + 1] the output of layer l), two gradient buffers used
+ * (acts[l + 1] is the output of layer l; acts[0] stays empty, the first layer reads the caller's rows in place), two gradient buffers used
  * in turn, and each layer's scratch. Not thread-safe; make one per thread.
  */
 public final class Workspace {
@@ -23,7 +23,7 @@ public final class Workspace {
     int n = net.layers().size();
     acts = new float[n + 1][];
     scratch = new Layer.Scratch[n];
-    acts[0] = new float[maxRows * net.inputSize()];
+    acts[0] = new float[0];
     int widest = net.inputSize();
     for (int l = 0; l < n; l++) {
       Layer layer = net.layers().get(l);

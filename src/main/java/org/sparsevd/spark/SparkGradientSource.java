@@ -19,7 +19,7 @@ import org.sparsevd.train.ShardWorker;
  * takes the rows of the batch that fall in its block, runs the engine on them and returns its
  * partial gradient; the driver sums the partials in partition order (Spark hands results back
  * in completion order, which would make the float sum, and so the model, vary from run to
- * run); the previous broadcast is destroyed.
+ * run); the step's broadcast is destroyed as soon as its job ends.
  *
  * <p>Partials travel back with {@code collect}: one job, no shuffle. On 2 partitions this is
  * about half the cost of a depth-2 treeAggregate, whose extra stage only pays with many
@@ -35,7 +35,6 @@ public final class SparkGradientSource implements GradientSource {
   private final long seed;
   private final boolean handOff;
   private final String id = java.util.UUID.randomUUID().toString();
-  private Broadcast<byte[]> current;
   private float[] scratch = new float[0];
 
   /**
@@ -54,8 +53,8 @@ public final class SparkGradientSource implements GradientSource {
   SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
                       NetworkDef def, long seed, boolean handOff) {
     if (handOff && !sc.isLocal()) {
-      throw new IllegalArgumentException("partial gradients can be handed over by reference "
-          + "only in local mode, master is " + sc.master());
+      throw new IllegalArgumentException("parameters and partial gradients can be handed over "
+          + "by reference only in local mode, master is " + sc.master());
     }
     this.sc = sc;
     this.blocks = blocks;
@@ -91,7 +90,11 @@ public final class SparkGradientSource implements GradientSource {
       LocalHandoff.dropStep(id, step);
       throw e;
     } finally {
+      // The job is over: no task reads these parameters again.
       LocalHandoff.withdrawParams(id, step);
+      if (b != null) {
+        b.destroy();
+      }
     }
     Partial[] ordered = parts.toArray(new Partial[0]);
     Arrays.sort(ordered, (x, y) -> Integer.compare(x.partition, y.partition));
@@ -117,19 +120,7 @@ public final class SparkGradientSource implements GradientSource {
       throw new IllegalStateException("step " + step + ": partitions covered " + rows + " of "
           + batch.length + " batch rows");
     }
-    if (current != null) {
-      current.destroy();
-    }
-    current = b;
     return loss;
-  }
-
-  @Override
-  public void close() {
-    if (current != null) {
-      current.destroy();
-      current = null;
-    }
   }
 
   /**
