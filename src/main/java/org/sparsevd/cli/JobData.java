@@ -70,7 +70,7 @@ final class JobData implements AutoCloseable {
       trainRdd = trainRdd.map(b -> b.before(limit));
       rows = limit;
     }
-    Scaling.Mode mode = Scaling.Mode.valueOf(c.get("data.scaling").toUpperCase(Locale.ROOT));
+    Scaling.Mode mode = Scaling.Mode.parse(c.get("data.scaling"));
     Scaling scaling = BlockStats.fit(mode, trainRdd);
     Held train = persist(BlockStats.apply(scaling, trainRdd), rows, c, "training");
     Held test = null;

@@ -33,6 +33,17 @@ public final class Scaling {
     public boolean isFitted() {
       return this == CENTER || this == STANDARDIZE;
     }
+
+    /** Parses a mode name, case-insensitive: none, divide_255, center or standardize. */
+    public static Mode parse(String name) {
+      for (Mode m : values()) {
+        if (m.name().equalsIgnoreCase(name.strip())) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("scaling '" + name
+          + "': expected none, divide_255, center or standardize");
+    }
   }
 
   /** A standard deviation below this is treated as 1: the feature is (nearly) constant. */

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.VdSettings;
 
 /**
  * A trained model: what the network is, its flat parameters, the feature scaling fitted on
@@ -13,7 +14,7 @@ import org.sparsevd.nn.NetworkDef;
  * @param provenance free-form string fields saved with the model, e.g. the config
  */
 public record SparseVdModel(NetworkDef def, int numClasses, float[] params, Scaling scaling,
-                            Map<String, String> provenance) {
+                            Map<String, String> provenance) implements java.io.Serializable {
   public SparseVdModel {
     Network net = def.build();
     if (net.numClasses() != numClasses) {
@@ -29,5 +30,28 @@ public record SparseVdModel(NetworkDef def, int numClasses, float[] params, Scal
 
   public Network network() {
     return def.build();
+  }
+
+  /** The same model with another pruning threshold. */
+  public SparseVdModel withThreshold(float threshold) {
+    VdSettings v = def.vd();
+    return new SparseVdModel(new NetworkDef(def.layers(), def.inputSize(), new VdSettings(
+        v.parameterization(), v.logAlphaMin(), v.logAlphaMax(), threshold, v.trainClip(),
+        v.thetaInitStd(), v.logSigma2Init())), numClasses, params, scaling, provenance);
+  }
+
+  /**
+   * Spark ships models inside task closures. They travel as this proxy, the scaling in its
+   * exact text form, so that {@link Scaling} itself needs no Java serialisation.
+   */
+  private Object writeReplace() {
+    return new Serialized(def, numClasses, params, scaling.serialize(), Map.copyOf(provenance));
+  }
+
+  private record Serialized(NetworkDef def, int numClasses, float[] params, String scaling,
+                            Map<String, String> provenance) implements java.io.Serializable {
+    private Object readResolve() {
+      return new SparseVdModel(def, numClasses, params, Scaling.parse(scaling), provenance);
+    }
   }
 }

@@ -159,6 +159,31 @@ public final class Network {
     return new Sparsity(counts);
   }
 
+  /**
+   * For each input feature, how many of the first weighted layer's weights leaving it are
+   * kept. An input with 0 is never read by the pruned network: it has been selected out.
+   */
+  public int[] keptPerInput(float[] params) {
+    for (int l = 0; l < layers.size(); l++) {
+      float[] w = layers.get(l).effectiveWeights(params, offsets[l]);
+      if (w != null) {
+        // w is [inputSize x out], row-major: row i holds the weights leaving input i.
+        int out = layers.get(l).outputSize();
+        int[] kept = new int[inputSize];
+        for (int i = 0; i < inputSize; i++) {
+          for (int j = 0; j < out; j++) {
+            kept[i] += w[i * out + j] != 0f ? 1 : 0;
+          }
+        }
+        return kept;
+      }
+      if (layers.get(l).inputSize() != layers.get(l).outputSize()) {
+        break;
+      }
+    }
+    throw new IllegalStateException("network '" + spec() + "' has no weighted layer on its input");
+  }
+
   private void checkBatch(float[] x, int[] labels, long[] ids, int rows, Workspace ws) {
     if (rows <= 0) {
       throw new IllegalArgumentException("empty batch: " + rows + " rows");

@@ -97,6 +97,22 @@ public final class BlockReader {
         ? readMnist(spark, src, partitions) : readFrame(spark, src, partitions);
   }
 
+  /**
+   * Reads and validates the rows of a {@code Dataset} the caller already has, as {@link
+   * #read(SparkSession, DataSource, int)} reads files.
+   *
+   * @param src {@link DataSource.Format#DATAFRAME} settings naming the columns
+   */
+  public static Blocks read(org.apache.spark.sql.Dataset<?> frame, DataSource src,
+      int partitions) {
+    requirePartitions(partitions);
+    if (src.format() != DataSource.Format.DATAFRAME) {
+      throw new IllegalArgumentException(src.path() + ": format " + src.format()
+          + " names files; a Dataset is read with DATAFRAME settings");
+    }
+    return readLayout(unwrapping(() -> FrameLayout.of(frame.toDF(), src)), src, partitions);
+  }
+
   private static Blocks readMnist(SparkSession spark, DataSource src, int partitions) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     LabeledData data;
@@ -128,7 +144,10 @@ public final class BlockReader {
   }
 
   private static Blocks readFrame(SparkSession spark, DataSource src, int partitions) {
-    FrameLayout layout = unwrapping(() -> FrameLayout.open(spark, src));
+    return readLayout(unwrapping(() -> FrameLayout.open(spark, src)), src, partitions);
+  }
+
+  private static Blocks readLayout(FrameLayout layout, DataSource src, int partitions) {
     RowParser parser = layout.parser();
     JavaRDD<Chunk> chunks = layout.rows().mapPartitionsWithIndex(
         (i, it) -> List.of(parser.parse(i, it)).iterator(), true);

@@ -17,7 +17,7 @@ import org.sparsevd.data.MnistIdx;
  * @param format the file format
  * @param path any Hadoop path (local, {@code file://}, {@code hdfs://}, {@code s3a://}): a file,
  *     a directory or a glob; for {@link Format#MNIST} the directory holding the four standard
- *     files
+ *     files; for {@link Format#DATAFRAME} the name that messages give the data
  * @param split which MNIST set to read; null for every other format
  * @param labelCol the label column of a CSV or Parquet source, read as a number that must be an
  *     integer in {@code [0, numClasses)}; without a CSV header columns are named {@code _c0,
@@ -37,8 +37,11 @@ public record DataSource(Format format, String path, Split split, String labelCo
     String featuresCol, List<String> featureCols, boolean csvHeader, int numFeatures,
     int numClasses, boolean skipInvalid) {
 
-  /** The file formats {@link BlockReader} reads. */
-  public enum Format { MNIST, LIBSVM, CSV, PARQUET }
+  /**
+   * The file formats {@link BlockReader} reads, and {@code DATAFRAME}: a {@code Dataset} the
+   * caller already has, read like Parquet (a vector column or numeric columns).
+   */
+  public enum Format { MNIST, LIBSVM, CSV, PARQUET, DATAFRAME }
 
   /** The two published MNIST sets. */
   public enum Split { TRAIN, TEST }
@@ -123,6 +126,16 @@ public record DataSource(Format format, String path, Split split, String labelCo
    */
   public static DataSource parquet(String path, int numClasses) {
     return of(Format.PARQUET, path, numClasses);
+  }
+
+  /**
+   * Settings for reading a {@code Dataset} with {@link BlockReader#read(
+   * org.apache.spark.sql.Dataset, DataSource, int)}; columns as for {@link #parquet}.
+   *
+   * @param name what messages call the data, e.g. "the training DataFrame"
+   */
+  public static DataSource dataFrame(String name, int numClasses) {
+    return of(Format.DATAFRAME, name, numClasses);
   }
 
   private static DataSource of(Format format, String path, int numClasses) {

@@ -40,18 +40,22 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
    *     match the settings
    */
   static FrameLayout open(SparkSession spark, DataSource src) {
+    Dataset<Row> frame = switch (src.format()) {
+      case LIBSVM -> libsvm(spark, src);
+      case PARQUET -> spark.read().parquet(src.path());
+      case CSV -> csv(spark, src);
+      default -> throw new IllegalArgumentException(src.format() + " is not read from files");
+    };
+    return of(frame, src);
+  }
+
+  /**
+   * The layout of rows already in a DataFrame: one opened from files by {@link #open}, or one
+   * the caller has ({@link DataSource.Format#DATAFRAME}).
+   */
+  static FrameLayout of(Dataset<Row> frame, DataSource src) {
     String path = src.path();
-    Dataset<Row> frame;
-    boolean csv = false;
-    switch (src.format()) {
-      case LIBSVM -> frame = libsvm(spark, src);
-      case PARQUET -> frame = spark.read().parquet(path);
-      case CSV -> {
-        frame = csv(spark, src);
-        csv = true;
-      }
-      default -> throw new IllegalArgumentException(src.format() + " is not read as a DataFrame");
-    }
+    boolean csv = src.format() == DataSource.Format.CSV;
     StructType schema = frame.schema();
     List<String> names = new ArrayList<>(Arrays.asList(schema.fieldNames()));
     if (csv) {

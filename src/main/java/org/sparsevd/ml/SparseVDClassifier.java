@@ -1,0 +1,273 @@
+package org.sparsevd.ml;
+
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparsevd.data.Scaling;
+import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.Parameterization;
+import org.sparsevd.nn.VdSettings;
+import org.sparsevd.optim.Optimizer;
+import org.sparsevd.optim.Schedules;
+import org.sparsevd.spark.BlockReader;
+import org.sparsevd.spark.BlockStats;
+import org.sparsevd.spark.Blocks;
+import org.sparsevd.spark.DataBlock;
+import org.sparsevd.spark.DataSource;
+import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.train.TrainConfig;
+import org.sparsevd.train.TrainingLoop;
+import org.sparsevd.train.TrainingState;
+
+/**
+ * A Spark ML classifier trained with sparse variational dropout: a multilayer perceptron of
+ * variational dense layers with ReLUs between them, whose weights with log alpha above the
+ * threshold are pruned. Training runs the project's one training loop ({@link TrainingLoop})
+ * with the distributed gradient step ({@link SparkGradientSource}), exactly as the train job
+ * does; the same seed, data and partitioning give the same model bit for bit.
+ *
+ * <pre>{@code
+ * SparseVDClassifier vd = new SparseVDClassifier()
+ *     .setHiddenLayers(new int[] {100, 50}).setEpochs(20).setBatchSize(500);
+ * SparseVDClassificationModel model = vd.fit(train);
+ * model.transform(test).select("prediction", "probability");
+ * }</pre>
+ *
+ * <p>{@code explainParams()} lists the parameters and their defaults, which are the train
+ * job's except for a constant learning rate (a decay schedule names epochs, so it would
+ * depend on {@code epochs}) and no feature scaling (pipelines scale with their own stages). Labels must be 0, 1, ...,
+ * {@code numClasses - 1} (as {@code StringIndexer} makes them). The features are read into
+ * the engine's blocks, scaled with {@code scaling} (fitted on the training rows and kept in
+ * the model), cached for the fit and released after it.
+ */
+public final class SparseVDClassifier
+    extends ProbabilisticClassifier<Vector, SparseVDClassifier, SparseVDClassificationModel>
+    implements DefaultParamsWritable {
+  private static final Logger LOG = LoggerFactory.getLogger(SparseVDClassifier.class);
+  /** Classes a label column may imply before the data is rejected as not class indices. */
+  private static final int MAX_CLASSES = 100_000;
+  private static final TrainConfig T = TrainConfig.DEFAULTS;
+  private static final VdSettings V = VdSettings.DEFAULTS;
+  /** LeNet-300-100's hidden layers, as in the train job's default layer list. */
+  private static final int[] DEFAULT_HIDDEN_LAYERS = {300, 100};
+
+  private final String uid;
+  private final IntArrayParam hiddenLayers;
+  private final DoubleParam logAlphaThreshold;
+  private final Param<String> parameterization;
+  private final IntParam batchSize;
+  private final IntParam epochs;
+  private final DoubleParam learningRate;
+  private final Param<String> lrSchedule;
+  private final Param<String> klSchedule;
+  private final Param<String> optimizer;
+  private final LongParam seed;
+  private final IntParam numPartitions;
+  private final Param<String> scaling;
+  private final Param<String> storageLevel;
+
+  public SparseVDClassifier() {
+    this(Identifiable$.MODULE$.randomUID("sparseVD"));
+  }
+
+  public SparseVDClassifier(String uid) {
+    this(PendingUid.park(uid));
+  }
+
+  private SparseVDClassifier(PendingUid.Token token) {
+    this.uid = PendingUid.take(token);
+    hiddenLayers = new IntArrayParam(this, "hiddenLayers", "sizes of the hidden variational "
+        + "layers, each followed by a ReLU; the output layer has one unit per class",
+        ParamChecks.allPositive());
+    logAlphaThreshold = new DoubleParam(this, "logAlphaThreshold", "weights with log alpha at "
+        + "or above it are pruned", ParamValidators.inRange(V.logAlphaMin(), V.logAlphaMax(),
+        false, true));
+    parameterization = new Param<>(this, "parameterization", "the second parameter of each "
+        + "weight: log_sigma2 (additive, the default) or log_alpha",
+        ParamChecks.parses("parameterization", Parameterization::parse));
+    batchSize = new IntParam(this, "batchSize", "global minibatch size",
+        ParamValidators.gtEq(1));
+    epochs = new IntParam(this, "epochs", "passes over the training set",
+        ParamValidators.gtEq(1));
+    learningRate = new DoubleParam(this, "learningRate", "base learning rate",
+        ParamValidators.gt(0));
+    lrSchedule = new Param<>(this, "lrSchedule", "learning rate over epochs: constant, "
+        + "linear(START) or step(EVERY, FACTOR)",
+        ParamChecks.parses("lrSchedule",
+            s -> Schedules.learningRate(s, 1, Integer.MAX_VALUE)));
+    klSchedule = new Param<>(this, "klSchedule", "KL weight over epochs (the warm-up): "
+        + "constant(W), linear(DELAY, EPOCHS) or increment(START, DELTA)",
+        ParamChecks.parses("klSchedule", Schedules::klWeight));
+    optimizer = new Param<>(this, "optimizer", "adam, adam(B1, B2, EPS) or sgd(MOMENTUM)",
+        ParamChecks.parses("optimizer", Optimizer::parse));
+    seed = new LongParam(this, "seed", "seed of initialisation, minibatches and noise");
+    numPartitions = new IntParam(this, "numPartitions", "partitions of the cached training "
+        + "data; 0: Spark's default parallelism", ParamValidators.gtEq(0));
+    scaling = new Param<>(this, "scaling", "feature scaling fitted on the training data and "
+        + "kept in the model: none, divide_255, center or standardize",
+        ParamChecks.parses("scaling", s -> Scaling.Mode.parse(s)));
+    storageLevel = new Param<>(this, "storageLevel", "storage level of the cached training "
+        + "data, e.g. MEMORY_ONLY or MEMORY_AND_DISK_SER",
+        ParamChecks.parses("storageLevel", s -> StorageLevel.fromString(s.toUpperCase(Locale.ROOT))));
+    setDefault(hiddenLayers, DEFAULT_HIDDEN_LAYERS);
+    setDefault(logAlphaThreshold, (double) V.threshold());
+    setDefault(parameterization, V.parameterization().name().toLowerCase(Locale.ROOT));
+    setDefault(batchSize, T.batchSize());
+    setDefault(epochs, T.epochs());
+    setDefault(learningRate, T.learningRate());
+    setDefault(lrSchedule, "constant");
+    setDefault(klSchedule, T.klSchedule());
+    setDefault(optimizer, T.optimizer());
+    setDefault(seed, T.seed());
+    setDefault(numPartitions, 0);
+    setDefault(scaling, "none");
+    setDefault(storageLevel, "MEMORY_ONLY");
+  }
+
+  @Override
+  public String uid() {
+    return uid != null ? uid : PendingUid.parked();
+  }
+
+  public IntArrayParam hiddenLayers() { return hiddenLayers; }
+  public DoubleParam logAlphaThreshold() { return logAlphaThreshold; }
+  public Param<String> parameterization() { return parameterization; }
+  public IntParam batchSize() { return batchSize; }
+  public IntParam epochs() { return epochs; }
+  public DoubleParam learningRate() { return learningRate; }
+  public Param<String> lrSchedule() { return lrSchedule; }
+  public Param<String> klSchedule() { return klSchedule; }
+  public Param<String> optimizer() { return optimizer; }
+  public LongParam seed() { return seed; }
+  public IntParam numPartitions() { return numPartitions; }
+  public Param<String> scaling() { return scaling; }
+  public Param<String> storageLevel() { return storageLevel; }
+
+  public int[] getHiddenLayers() { return ((int[]) getOrDefault(hiddenLayers)).clone(); }
+  public double getLogAlphaThreshold() { return (Double) getOrDefault(logAlphaThreshold); }
+  public String getParameterization() { return getOrDefault(parameterization); }
+  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+  public int getEpochs() { return (Integer) getOrDefault(epochs); }
+  public double getLearningRate() { return (Double) getOrDefault(learningRate); }
+  public String getLrSchedule() { return getOrDefault(lrSchedule); }
+  public String getKlSchedule() { return getOrDefault(klSchedule); }
+  public String getOptimizer() { return getOrDefault(optimizer); }
+  public long getSeed() { return (Long) getOrDefault(seed); }
+  public int getNumPartitions() { return (Integer) getOrDefault(numPartitions); }
+  public String getScaling() { return getOrDefault(scaling); }
+  public String getStorageLevel() { return getOrDefault(storageLevel); }
+
+  public SparseVDClassifier setHiddenLayers(int[] v) { return put(hiddenLayers, v.clone()); }
+  public SparseVDClassifier setLogAlphaThreshold(double v) { return put(logAlphaThreshold, v); }
+  public SparseVDClassifier setParameterization(String v) { return put(parameterization, v); }
+  public SparseVDClassifier setBatchSize(int v) { return put(batchSize, v); }
+  public SparseVDClassifier setEpochs(int v) { return put(epochs, v); }
+  public SparseVDClassifier setLearningRate(double v) { return put(learningRate, v); }
+  public SparseVDClassifier setLrSchedule(String v) { return put(lrSchedule, v); }
+  public SparseVDClassifier setKlSchedule(String v) { return put(klSchedule, v); }
+  public SparseVDClassifier setOptimizer(String v) { return put(optimizer, v); }
+  public SparseVDClassifier setSeed(long v) { return put(seed, v); }
+  public SparseVDClassifier setNumPartitions(int v) { return put(numPartitions, v); }
+  public SparseVDClassifier setScaling(String v) { return put(scaling, v); }
+  public SparseVDClassifier setStorageLevel(String v) { return put(storageLevel, v); }
+
+  private <T> SparseVDClassifier put(Param<T> param, T value) {
+    set(param, value);
+    return this;
+  }
+
+  @Override
+  public SparseVDClassifier copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  public static MLReader<SparseVDClassifier> read() {
+    return new DefaultParamsReadable<SparseVDClassifier>() {}.read();
+  }
+
+  public static SparseVDClassifier load(String path) {
+    return read().load(path);
+  }
+
+  /** The layer list: {@code vd(h1) | relu | ... | vd(numClasses)}. */
+  String layerSpec(int numClasses) {
+    StringBuilder b = new StringBuilder();
+    for (int h : getHiddenLayers()) {
+      b.append("vd(").append(h).append(") | relu | ");
+    }
+    return b.append("vd(").append(numClasses).append(')').toString();
+  }
+
+  TrainConfig trainConfig(String layers) {
+    VdSettings vd = new VdSettings(Parameterization.parse(getParameterization()),
+        V.logAlphaMin(), V.logAlphaMax(), (float) getLogAlphaThreshold(), V.trainClip(),
+        V.thetaInitStd(), V.logSigma2Init());
+    return new TrainConfig(layers, vd, getBatchSize(), getEpochs(), getLearningRate(),
+        getLrSchedule(), getKlSchedule(), getOptimizer(), getSeed(), getEpochs());
+  }
+
+  @Override
+  public SparseVDClassificationModel train(Dataset<?> dataset) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    int numClasses = getNumClasses(dataset, MAX_CLASSES);
+    int partitions = getNumPartitions() > 0 ? getNumPartitions() : sc.defaultParallelism();
+    DataSource src = DataSource.dataFrame("the training data of " + uid, numClasses)
+        .withLabelCol(getLabelCol()).withFeaturesCol(getFeaturesCol());
+    Blocks blocks = BlockReader.read(dataset, src, partitions);
+    Scaling fitted = BlockStats.fit(Scaling.Mode.parse(getScaling()),
+        blocks.rdd());
+    sc.setJobDescription("sparsevd: cache the training data of " + uid);
+    JavaRDD<DataBlock> cached = BlockStats.apply(fitted, blocks.rdd())
+        .persist(StorageLevel.fromString(getStorageLevel().toUpperCase(Locale.ROOT)));
+    try {
+      TrainConfig tc = trainConfig(layerSpec(numClasses));
+      NetworkDef def = new NetworkDef(tc.layers(), blocks.cols(), tc.vd());
+      Network net = def.build();
+      TrainingState state = TrainingLoop.initialState(net, tc);
+      double[] history = new double[tc.epochs()];
+      try (SparkGradientSource source =
+               new SparkGradientSource(sc, cached, blocks.rows(), def, tc.seed())) {
+        TrainingLoop.run(net, tc, state, source, null, (r, s) -> {
+          history[r.epoch()] = r.loss();
+          LOG.info(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.4f (nll %.4f, kl %.4f x "
+                  + "%.2f), sparsity %.2f%%, %.1f s", uid, r.epoch() + 1, tc.epochs(), r.loss(),
+              r.nll(), r.kl(), r.klWeight(), 100 * r.sparsity().sparsity(), r.seconds()));
+        });
+      } catch (java.io.IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Map<String, String> provenance = new LinkedHashMap<>();
+      provenance.put("estimator", uid);
+      provenance.put("train_config", tc.toString());
+      provenance.put("train_examples", String.valueOf(blocks.rows()));
+      provenance.put("partitions", String.valueOf(partitions));
+      SparseVdModel engine = new SparseVdModel(def, numClasses, state.params(), fitted,
+          provenance);
+      return new SparseVDClassificationModel(uid, engine, history);
+    } finally {
+      cached.unpersist(false);
+    }
+  }
+}

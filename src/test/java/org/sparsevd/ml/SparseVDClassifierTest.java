@@ -1,0 +1,188 @@
+package org.sparsevd.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsevd.cli.JobConfig;
+import org.sparsevd.cli.Train;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.spark.TestSpark;
+
+/**
+ * The estimator on MNIST slices: it learns and prunes, trains exactly the model the train job
+ * trains, validates its parameters, and works inside CrossValidator and TrainValidationSplit.
+ */
+class SparseVDClassifierTest {
+  private static SparkSession spark;
+  private static Dataset<Row> train;
+  private static Dataset<Row> test;
+  private static SparseVDClassificationModel model;
+  @TempDir static Path tmp;
+
+  static SparseVDClassifier small() {
+    return new SparseVDClassifier().setHiddenLayers(new int[] {32}).setEpochs(6)
+        .setBatchSize(100).setLearningRate(3e-3).setLrSchedule("constant")
+        .setKlSchedule("linear(1, 3)").setScaling("divide_255").setNumPartitions(2).setSeed(7);
+  }
+
+  @BeforeAll
+  static void fit() throws Exception {
+    spark = TestSpark.session();
+    train = MnistFrames.train(spark, 3000).cache();
+    test = MnistFrames.test(spark, 1000).cache();
+    model = small().fit(train);
+  }
+
+  @Test
+  void learnsAndPrunes() {
+    Dataset<Row> out = model.transform(test);
+    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
+        .evaluate(out);
+    assertTrue(accuracy > 0.8, "accuracy " + accuracy);
+    assertTrue(model.sparsity().sparsity() > 0.3, model.summary());
+    assertEquals(784, model.numFeatures());
+    assertEquals(10, model.numClasses());
+    assertEquals(6, model.lossHistory().length);
+    assertTrue(model.lossHistory()[5] < model.lossHistory()[0]);
+    for (Row r : out.select("probability", "prediction", "rawPrediction").collectAsList()) {
+      double[] p = ((Vector) r.get(0)).toArray();
+      double sum = 0;
+      int best = 0;
+      for (int c = 0; c < p.length; c++) {
+        sum += p[c];
+        best = p[c] > p[best] ? c : best;
+      }
+      assertEquals(1.0, sum, 1e-9);
+      assertEquals(best, (int) r.getDouble(1));
+      assertEquals(((Vector) r.get(2)).argmax(), best);
+    }
+  }
+
+  @Test
+  void aLowerThresholdPrunesMoreAndTheCornerPixelsAreSelectedOut() {
+    SparseVDClassificationModel copy = model.copy(ParamMap.empty());
+    long kept = copy.sparsity().kept();
+    copy.setLogAlphaThreshold(0.0);
+    assertTrue(copy.sparsity().kept() < kept, copy.sparsity().kept() + " vs " + kept);
+    assertEquals(kept, model.sparsity().kept(), "the copy's threshold leaked into the original");
+    int[] perInput = model.keptPerInput();
+    // Pixel (0, 0) is 0 in every MNIST image: its weights get no data gradient and are pruned.
+    assertEquals(0, perInput[0]);
+    assertTrue(java.util.Arrays.stream(perInput).sum() > 0);
+  }
+
+  /** One implementation of training: the estimator and the train job give the same bits. */
+  @Test
+  void trainsTheSameModelAsTheTrainJob() throws Exception {
+    Path data = tmp.resolve("train.parquet");
+    train.coalesce(1).write().parquet(data.toString());
+    Path out = tmp.resolve("job");
+    Train.run(spark, JobConfig.parse(new String[] {
+        "--data.format", "parquet", "--data.train", data.toString(), "--data.scaling",
+        "divide_255", "--layers", "vd(32) | relu | vd(10)", "--epochs", "6", "--batch_size",
+        "100", "--lr", "3e-3", "--lr_schedule", "constant", "--kl_schedule", "linear(1, 3)",
+        "--partitions", "2", "--seed", "7", "--checkpoint_every", "0",
+        "--output", out.toString()}, List.of()));
+    float[] job = ModelFormat.read(new org.apache.hadoop.fs.Path(out.resolve("model")
+        .toString()), spark.sparkContext().hadoopConfiguration()).params();
+    assertArrayEquals(job, model.trained().params());
+  }
+
+  @Test
+  void explainsAndValidatesItsParameters() {
+    String doc = new SparseVDClassifier().explainParams();
+    for (String p : List.of("hiddenLayers", "logAlphaThreshold", "parameterization",
+        "batchSize", "epochs", "learningRate", "lrSchedule", "klSchedule", "seed",
+        "numPartitions", "featuresCol", "labelCol", "probabilityCol")) {
+      assertTrue(doc.contains(p + ":"), p + " missing from\n" + doc);
+    }
+    SparseVDClassifier vd = new SparseVDClassifier();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> vd.setLrSchedule("cosine"));
+    assertTrue(e.getMessage().contains("lrSchedule"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> vd.setBatchSize(0));
+    assertThrows(IllegalArgumentException.class, () -> vd.setHiddenLayers(new int[] {10, 0}));
+    assertThrows(IllegalArgumentException.class, () -> vd.setScaling("minmax"));
+    assertThrows(IllegalArgumentException.class, () -> vd.setLogAlphaThreshold(9));
+  }
+
+  @Test
+  void rejectsLabelsThatAreNotClassIndices() {
+    Dataset<Row> bad = train.limit(200).withColumn("label",
+        org.apache.spark.sql.functions.lit(1.5));
+    Exception e = assertThrows(Exception.class, () -> small().setEpochs(1).fit(bad));
+    assertTrue(String.valueOf(e.getMessage()).contains("1.5"), e.getMessage());
+  }
+
+  @Test
+  void uncertaintyColumnsAreRepeatableAndHigherOffTheData() {
+    SparseVDClassificationModel m = model.copy(ParamMap.empty()).setMcSamples(8);
+    Dataset<Row> digits = m.transform(test.limit(200));
+    List<Row> a = digits.select("predictiveEntropy", "probabilityVariance").collectAsList();
+    List<Row> b = m.transform(test.limit(200))
+        .select("predictiveEntropy", "probabilityVariance").collectAsList();
+    assertEquals(a, b);
+    double digitEntropy = 0;
+    for (Row r : a) {
+      assertTrue(r.getDouble(0) >= 0 && r.getDouble(0) <= Math.log(10) + 1e-9);
+      assertTrue(r.getDouble(1) >= 0 && r.getDouble(1) <= 0.25);
+      digitEntropy += r.getDouble(0) / a.size();
+    }
+    Dataset<Row> noise = test.limit(200).withColumn("features",
+        org.apache.spark.sql.functions.udf((org.apache.spark.sql.api.java.UDF1<Vector, Vector>)
+            v -> {
+              double[] x = new double[v.size()];
+              java.util.Random r = new java.util.Random(v.hashCode());
+              for (int j = 0; j < x.length; j++) {
+                x[j] = 255 * r.nextDouble();
+              }
+              return org.apache.spark.ml.linalg.Vectors.dense(x);
+            }, org.apache.spark.ml.linalg.SQLDataTypes.VectorType())
+            .apply(org.apache.spark.sql.functions.col("features")));
+    double noiseEntropy = m.transform(noise).agg(
+        org.apache.spark.sql.functions.avg("predictiveEntropy")).first().getDouble(0);
+    assertTrue(noiseEntropy > digitEntropy, noiseEntropy + " vs " + digitEntropy);
+    assertNotEquals(0.0, digitEntropy);
+  }
+
+  @Test
+  void selectsAModelWithCrossValidationAndTrainValidationSplit() {
+    Dataset<Row> few = train.limit(800);
+    SparseVDClassifier vd = small().setEpochs(2);
+    ParamMap[] grid = new ParamGridBuilder()
+        .addGrid(vd.hiddenLayers(), scala.jdk.javaapi.CollectionConverters.asScala(
+            List.<int[]>of(new int[] {8}, new int[] {24})))
+        .addGrid(vd.learningRate(), new double[] {1e-4, 3e-3})
+        .build();
+    MulticlassClassificationEvaluator acc =
+        new MulticlassClassificationEvaluator().setMetricName("accuracy");
+    CrossValidatorModel cv = new CrossValidator().setEstimator(vd).setEstimatorParamMaps(grid)
+        .setEvaluator(acc).setNumFolds(2).setSeed(3).fit(few);
+    assertEquals(4, cv.avgMetrics().length);
+    SparseVDClassificationModel best = (SparseVDClassificationModel) cv.bestModel();
+    // The tiny learning rate cannot learn in 2 epochs; the search must see that.
+    assertEquals(3e-3, ((SparseVDClassifier) best.parent()).getLearningRate());
+    TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(vd)
+        .setEstimatorParamMaps(grid).setEvaluator(acc).setTrainRatio(0.7).setSeed(3).fit(few);
+    assertEquals(4, tvs.validationMetrics().length);
+  }
+}
