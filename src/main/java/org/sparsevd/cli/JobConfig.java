@@ -30,14 +30,25 @@ public final class JobConfig {
   private static final VdSettings V = VdSettings.DEFAULTS;
 
   public static final List<Key> KEYS = List.of(
-      new Key("data.format", "mnist", "mnist, libsvm, csv or parquet"),
+      new Key("pipeline", "none", "none: numeric features read straight into the engine's "
+          + "blocks; tabular: a Spark ML Pipeline over a CSV with categorical columns "
+          + "(indexing, one-hot, assembling, standardising, then SparseVDClassifier)"),
+      new Key("data.format", "mnist", "mnist, libsvm, csv or parquet (tabular: csv)"),
       new Key("data.dir", "", "MNIST folder; empty: ../shared/data/mnist if present, else "
           + "download into data.cache"),
       new Key("data.cache", "~/.cache/sparsevd", "where downloaded data is kept (~ is the "
           + "user's home)"),
       new Key("data.train", "", "training file or folder (libsvm, csv, parquet)"),
       new Key("data.test", "", "held-out file or folder (libsvm, csv, parquet); empty: none"),
-      new Key("data.label_col", "label", "label column (csv, parquet)"),
+      new Key("data.label_col", "label", "label column (csv, parquet); tabular: any text, "
+          + "indexed by frequency"),
+      new Key("data.csv_header", "true", "whether CSV files start with a header line"),
+      new Key("data.column_names", "", "tabular: comma-separated names of all CSV columns; "
+          + "empty: the header's"),
+      new Key("data.categorical_cols", "", "tabular: comma-separated text columns to one-hot "
+          + "encode; the other non-label columns must be numbers"),
+      new Key("data.test_fraction", "0", "tabular, when data.test is empty: hold out this "
+          + "fraction of the rows (random split seeded by seed)"),
       new Key("data.features_col", "features", "vector column (parquet, libsvm)"),
       new Key("data.feature_cols", "", "comma-separated numeric columns (csv, parquet); "
           + "empty: all but the label"),
@@ -71,6 +82,9 @@ public final class JobConfig {
       new Key("output", "", "output directory (any Hadoop path); required"),
       new Key("checkpoint_every", "5", "write a checkpoint every k epochs; 0: never"),
       new Key("checkpoint_keep", "3", "checkpoints kept"),
+      new Key("compare_mlp", "false", "tabular: also train Spark's "
+          + "MultilayerPerceptronClassifier with the same hidden layers and report both"),
+      new Key("mlp.max_iter", "100", "tabular: L-BFGS iterations of the comparison MLP"),
       new Key("mc_samples", "0", "Evaluate: Monte-Carlo samples in addition to the "
           + "deterministic prediction; 0: none"),
       new Key("model", "", "Evaluate: model directory (default: OUTPUT/model)"));

@@ -127,7 +127,7 @@ final class JobData implements AutoCloseable {
       String path = split == DataSource.Split.TRAIN ? c.require("data.train") : c.get("data.test");
       s = switch (format) {
         case LIBSVM -> DataSource.libsvm(path, c.getInt("data.num_features"), classes);
-        case CSV -> DataSource.csv(path, classes);
+        case CSV -> DataSource.csv(path, classes).withCsvHeader(c.getBoolean("data.csv_header"));
         case PARQUET -> DataSource.parquet(path, classes);
         default -> throw new IllegalStateException(format.toString());
       };

@@ -46,7 +46,14 @@ public final class Train {
     JobConfig c = JobConfig.parse(args, List.of("resume", "overwrite"));
     SparkSession spark = Sessions.create(c, "sparsevd-train");
     try {
-      run(spark, c);
+      if (c.get("pipeline").equals("tabular")) {
+        TabularJob.run(spark, c);
+      } else if (c.get("pipeline").equals("none")) {
+        run(spark, c);
+      } else {
+        throw new IllegalArgumentException("pipeline = " + c.get("pipeline")
+            + ": expected none or tabular");
+      }
     } finally {
       spark.stop();
     }

@@ -108,6 +108,31 @@ public final class Metrics implements Serializable {
     return sum;
   }
 
+  /**
+   * The mean over classes of the F1 score (2 precision recall / (precision + recall)), over the
+   * classes with at least one example: a class absent from the data has no F1 to average. A
+   * class that is present but never predicted scores 0.
+   */
+  public double macroF1() {
+    double sum = 0;
+    int present = 0;
+    for (int c = 0; c < classes; c++) {
+      long actual = 0;
+      long predicted = 0;
+      for (int k = 0; k < classes; k++) {
+        actual += confusion[c * classes + k];
+        predicted += confusion[k * classes + c];
+      }
+      if (actual == 0) {
+        continue;
+      }
+      present++;
+      long tp = confusion[c * classes + c];
+      sum += 2.0 * tp / (actual + predicted);
+    }
+    return present == 0 ? Double.NaN : sum / present;
+  }
+
   /** confusion[trueClass][predictedClass], a copy. */
   public long[][] confusion() {
     long[][] m = new long[classes][classes];

@@ -25,6 +25,19 @@ class MetricsTest {
     assertArrayEquals(new long[] {1, 1}, m.confusion()[1]);
   }
 
+  /** Three classes, one absent: class 0 has F1 2/3, class 1 F1 1/2, class 2 is not averaged. */
+  @Test
+  void macroF1AveragesThePresentClasses() {
+    Metrics m = new Metrics(3);
+    // Predictions as one-hot rows: true 0 -> 0, true 0 -> 1, true 1 -> 1, true 1 -> 0.
+    m.add(new float[] {1, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0}, new int[] {0, 0, 1, 1}, 4);
+    // Class 0: tp 1, actual 2, predicted 2 -> 2/4. Class 1: the same.
+    assertEquals(0.5, m.macroF1(), 1e-12);
+    m.add(new float[] {1, 0, 0}, new int[] {0}, 1);
+    // Class 0: tp 2, actual 3, predicted 3 -> 4/6; class 1: tp 1, actual 2, predicted 2 -> 1/2.
+    assertEquals((4.0 / 6 + 0.5) / 2, m.macroF1(), 1e-12);
+  }
+
   @Test
   void mergingEqualsAddingEverythingToOne() {
     float[] p = {0.2f, 0.8f, 0.55f, 0.45f};

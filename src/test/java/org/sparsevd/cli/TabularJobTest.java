@@ -1,0 +1,104 @@
+package org.sparsevd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsevd.data.InvalidDataException;
+import org.sparsevd.ml.SparseVDClassificationModel;
+import org.sparsevd.spark.TestSpark;
+
+/**
+ * The tabular pipeline on a small CSV made to be learnable: the class follows from a number
+ * and a colour; a constant column and a noise column carry nothing.
+ */
+class TabularJobTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static SparkSession spark;
+  @TempDir static Path tmp;
+  private static Path csv;
+
+  @BeforeAll
+  static void data() throws Exception {
+    spark = TestSpark.session();
+    Random r = new Random(11);
+    String[] colours = {"red", "green", "blue"};
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      double x = r.nextDouble() * 2 - 1;
+      String colour = colours[r.nextInt(3)];
+      String label = colour.equals("blue") ? "rare." : x > 0 ? "high." : "low.";
+      lines.add(String.format(Locale.ROOT, "%.4f,%s,7,%.4f,%s", x, colour, r.nextGaussian(),
+          label));
+    }
+    csv = tmp.resolve("rows.csv");
+    Files.write(csv, lines);
+  }
+
+  static List<String> args(Path data, Path out, String... extra) {
+    List<String> a = new ArrayList<>(List.of("--pipeline", "tabular", "--data.format", "csv",
+        "--data.train", data.toString(), "--data.csv_header", "false",
+        "--data.column_names", "x,colour,constant,noise,class", "--data.label_col", "class",
+        "--data.categorical_cols", "colour", "--data.test_fraction", "0.2",
+        "--layers", "vd(16) | relu | vd(3)", "--epochs", "8", "--batch_size", "100",
+        "--lr", "1e-2", "--lr_schedule", "constant", "--kl_schedule", "linear(1, 3)",
+        "--partitions", "2", "--output", out.toString()));
+    a.addAll(List.of(extra));
+    return a;
+  }
+
+  @Test
+  void trainsComparesWithTheMlpAndSelectsFeatures() throws Exception {
+    Path out = tmp.resolve("run");
+    TabularJob.run(spark, JobConfig.parse(args(csv, out, "--compare_mlp", "true",
+        "--mlp.max_iter", "20").toArray(new String[0]), List.of("resume", "overwrite")));
+    JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals(3, s.get("classes").asInt());
+    // x, colour one-hot (3 values and the slot for unseen ones), constant, noise.
+    assertEquals(7, s.get("input_features").asInt());
+    JsonNode vd = s.get("sparsevd");
+    assertTrue(vd.get("accuracy").asDouble() > 0.9, vd.toString());
+    assertTrue(vd.get("macro_f1").asDouble() > 0.85, vd.toString());
+    assertTrue(vd.get("compression").asDouble() > 1.5, vd.toString());
+    List<String> pruned = new ArrayList<>();
+    vd.get("pruned_columns").forEach(n -> pruned.add(n.asText()));
+    assertTrue(pruned.contains("constant"), pruned.toString());
+    assertTrue(!pruned.contains("x") && !pruned.contains("colour"), pruned.toString());
+    assertTrue(s.get("mlp").get("accuracy").asDouble() > 0.5, s.get("mlp").toString());
+    assertTrue(Files.exists(out.resolve(OutputDir.MARKER)));
+
+    PipelineModel model = PipelineModel.load(out.resolve("model").toString());
+    assertTrue(model.stages()[model.stages().length - 1] instanceof SparseVDClassificationModel);
+    long right = model.transform(TabularData.read(spark, JobConfig.parse(
+            args(csv, out).toArray(new String[0]), List.of())).all())
+        .where("prediction = label_index").count();
+    assertTrue(right > 0.9 * 1500, right + " of 1500");
+  }
+
+  @Test
+  void aValueThatIsNotANumberNamesTheFileColumnAndRow() throws Exception {
+    Path bad = tmp.resolve("bad.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(csv).subList(0, 50));
+    lines.set(17, "0.5,red,7,oops,high.");
+    Files.write(bad, lines);
+    InvalidDataException e = assertThrows(InvalidDataException.class,
+        () -> TabularJob.run(spark, JobConfig.parse(args(bad, tmp.resolve("bad-out"))
+            .toArray(new String[0]), List.of())));
+    assertTrue(e.getMessage().contains("bad.csv") && e.getMessage().contains("'noise'")
+        && e.getMessage().contains("oops"), e.getMessage());
+    assertTrue(!Files.exists(tmp.resolve("bad-out").resolve(OutputDir.MARKER)));
+  }
+}
