@@ -67,14 +67,14 @@ public final class TrainStepBench {
       System.arraycopy(labels, b * BATCH, batchLabels, 0, BATCH);
       System.arraycopy(ids, b * BATCH, batchIds, 0, BATCH);
       Arrays.fill(grad, 0f);
-      net.nllGradient(params, batch, batchLabels, batchIds, BATCH, 1, step[0], grad, ws);
+      net.nllGradient(params, batch, batchLabels, null, batchIds, BATCH, 1, step[0], grad, ws);
       net.addKlGradient(params, 1f, grad);
       adam.step(state, params, grad, 1e-4);
       step[0]++;
     };
     Runnable klOnly = () -> net.addKlGradient(params, 1f, grad);
-    Runnable nllOnly = () -> net.nllGradient(params, batch, batchLabels, batchIds, BATCH, 1, 0,
-        grad, ws);
+    Runnable nllOnly = () -> net.nllGradient(params, batch, batchLabels, null, batchIds, BATCH,
+        1, 0, grad, ws);
     Runnable adamOnly = () -> adam.step(state, params, grad, 0);
     double stepMs = Timing.medianMillis(trainStep, 200, 100);
     double klMs = Timing.medianMillis(klOnly, 30, 30);

@@ -42,6 +42,8 @@ public final class JobConfig {
       new Key("data.test", "", "held-out file or folder (libsvm, csv, parquet); empty: none"),
       new Key("data.label_col", "label", "label column (csv, parquet); tabular: any text, "
           + "indexed by frequency"),
+      new Key("data.weight_col", "", "column of example weights (csv, parquet); empty: "
+          + "every example weighs 1; rescaled to mean 1"),
       new Key("data.csv_header", "true", "whether CSV files start with a header line"),
       new Key("data.column_names", "", "tabular: comma-separated names of all CSV columns; "
           + "empty: the header's"),

@@ -70,6 +70,7 @@ final class JobData implements AutoCloseable {
       trainRdd = trainRdd.map(b -> b.before(limit));
       rows = limit;
     }
+    trainRdd = BlockStats.normalizeWeights(trainRdd, rows, c.get("data.train"));
     Scaling.Mode mode = Scaling.Mode.parse(c.get("data.scaling"));
     Scaling scaling = BlockStats.fit(mode, trainRdd);
     Held train = persist(BlockStats.apply(scaling, trainRdd), rows, c, "training");
@@ -132,6 +133,7 @@ final class JobData implements AutoCloseable {
         default -> throw new IllegalStateException(format.toString());
       };
       s = s.withLabelCol(c.get("data.label_col")).withFeaturesCol(c.get("data.features_col"))
+          .withWeightCol(c.get("data.weight_col"))
           .withNumFeatures(c.getInt("data.num_features"));
       String cols = c.get("data.feature_cols");
       if (!cols.isEmpty()) {

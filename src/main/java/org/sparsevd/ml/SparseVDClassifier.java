@@ -87,6 +87,7 @@ public final class SparseVDClassifier
   private final IntParam numPartitions;
   private final Param<String> scaling;
   private final Param<String> storageLevel;
+  private final Param<String> weightCol;
 
   public SparseVDClassifier() {
     this(Identifiable$.MODULE$.randomUID("sparseVD"));
@@ -131,6 +132,9 @@ public final class SparseVDClassifier
     storageLevel = new Param<>(this, "storageLevel", "storage level of the cached training "
         + "data, e.g. MEMORY_ONLY or MEMORY_AND_DISK_SER",
         ParamChecks.parses("storageLevel", s -> StorageLevel.fromString(s.toUpperCase(Locale.ROOT))));
+    weightCol = new Param<>(this, "weightCol", "numeric column of example weights (finite, "
+        + "at least 0; rescaled to mean 1); \"\": every example weighs 1",
+        ParamChecks.columnName());
     setDefault(hiddenLayers, DEFAULT_HIDDEN_LAYERS);
     setDefault(logAlphaThreshold, (double) V.threshold());
     setDefault(parameterization, V.parameterization().name().toLowerCase(Locale.ROOT));
@@ -144,6 +148,7 @@ public final class SparseVDClassifier
     setDefault(numPartitions, 0);
     setDefault(scaling, "none");
     setDefault(storageLevel, "MEMORY_ONLY");
+    setDefault(weightCol, "");
   }
 
   @Override
@@ -164,6 +169,7 @@ public final class SparseVDClassifier
   public IntParam numPartitions() { return numPartitions; }
   public Param<String> scaling() { return scaling; }
   public Param<String> storageLevel() { return storageLevel; }
+  public Param<String> weightCol() { return weightCol; }
 
   public int[] getHiddenLayers() { return ((int[]) getOrDefault(hiddenLayers)).clone(); }
   public double getLogAlphaThreshold() { return (Double) getOrDefault(logAlphaThreshold); }
@@ -178,6 +184,7 @@ public final class SparseVDClassifier
   public int getNumPartitions() { return (Integer) getOrDefault(numPartitions); }
   public String getScaling() { return getOrDefault(scaling); }
   public String getStorageLevel() { return getOrDefault(storageLevel); }
+  public String getWeightCol() { return getOrDefault(weightCol); }
 
   public SparseVDClassifier setHiddenLayers(int[] v) { return put(hiddenLayers, v.clone()); }
   public SparseVDClassifier setLogAlphaThreshold(double v) { return put(logAlphaThreshold, v); }
@@ -192,6 +199,7 @@ public final class SparseVDClassifier
   public SparseVDClassifier setNumPartitions(int v) { return put(numPartitions, v); }
   public SparseVDClassifier setScaling(String v) { return put(scaling, v); }
   public SparseVDClassifier setStorageLevel(String v) { return put(storageLevel, v); }
+  public SparseVDClassifier setWeightCol(String v) { return put(weightCol, v); }
 
   private <T> SparseVDClassifier put(Param<T> param, T value) {
     set(param, value);
@@ -234,12 +242,14 @@ public final class SparseVDClassifier
     int numClasses = getNumClasses(dataset, MAX_CLASSES);
     int partitions = getNumPartitions() > 0 ? getNumPartitions() : sc.defaultParallelism();
     DataSource src = DataSource.dataFrame("the training data of " + uid, numClasses)
-        .withLabelCol(getLabelCol()).withFeaturesCol(getFeaturesCol());
+        .withLabelCol(getLabelCol()).withFeaturesCol(getFeaturesCol())
+        .withWeightCol(getWeightCol());
     Blocks blocks = BlockReader.read(dataset, src, partitions);
-    Scaling fitted = BlockStats.fit(Scaling.Mode.parse(getScaling()),
-        blocks.rdd());
+    JavaRDD<DataBlock> read = BlockStats.normalizeWeights(blocks.rdd(), blocks.rows(),
+        src.path());
+    Scaling fitted = BlockStats.fit(Scaling.Mode.parse(getScaling()), read);
     sc.setJobDescription("sparsevd: cache the training data of " + uid);
-    JavaRDD<DataBlock> cached = BlockStats.apply(fitted, blocks.rdd())
+    JavaRDD<DataBlock> cached = BlockStats.apply(fitted, read)
         .persist(StorageLevel.fromString(getStorageLevel().toUpperCase(Locale.ROOT)));
     try {
       TrainConfig tc = trainConfig(layerSpec(numClasses));

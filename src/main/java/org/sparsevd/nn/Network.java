@@ -74,21 +74,24 @@ public final class Network {
   }
 
   /**
-   * Forward and backward pass of the summed cross-entropy over {@code rows} examples, with
-   * local reparameterisation noise keyed by (seed, step, example id).
+   * Forward and backward pass of the summed (weighted) cross-entropy over {@code rows}
+   * examples, with local reparameterisation noise keyed by (seed, step, example id).
    *
    * @param x inputs [rows x inputSize]; not modified
+   * @param weights per-example weights of the cross-entropy, or null for all 1
    * @param exampleIds global index of each row (noise key and error messages); not modified
-   * @param grad ADDS d(sum CE)/dparams; modified
-   * @return the summed cross-entropy
+   * @param grad ADDS d(sum w CE)/dparams; modified
+   * @return the summed weighted cross-entropy
    */
-  public double nllGradient(float[] params, float[] x, int[] labels, long[] exampleIds, int rows,
-                            long seed, long step, float[] grad, Workspace ws) {
+  public double nllGradient(float[] params, float[] x, int[] labels, float[] weights,
+                            long[] exampleIds, int rows, long seed, long step, float[] grad,
+                            Workspace ws) {
     checkBatch(x, labels, exampleIds, rows, ws);
     float[] logits = forward(params, x, rows, Mode.TRAIN, new Noise(seed, step, exampleIds), ws);
     int classes = numClasses();
     float[] dy = ws.gradA;
-    double loss = SoftmaxCrossEntropy.lossAndGradient(logits, labels, rows, classes, dy);
+    double loss = SoftmaxCrossEntropy.lossAndGradient(logits, labels, weights, rows, classes,
+        dy);
     if (!Double.isFinite(loss)) {
       throw new NonFiniteException("step " + step + ": loss is " + loss + "; "
           + diagnose(params, ws, rows));

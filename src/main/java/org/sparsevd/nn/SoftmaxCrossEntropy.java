@@ -5,24 +5,31 @@ public final class SoftmaxCrossEntropy {
   private SoftmaxCrossEntropy() {}
 
   /**
-   * Returns sum_r -log softmax(z_r)[label_r] and overwrites {@code dz} with its gradient
-   * softmax(z) - onehot(label).
+   * Returns sum_r w_r (-log softmax(z_r)[label_r]) and overwrites {@code dz} with its gradient
+   * w_r (softmax(z_r) - onehot(label_r)).
    *
    * @param z logits [rows x classes]; not modified
+   * @param weights per-row weights w_r, or null for all 1
    * @param dz gradient [rows x classes]; modified (may be null to skip the gradient)
    */
-  public static double lossAndGradient(float[] z, int[] labels, int rows, int classes,
-                                       float[] dz) {
+  public static double lossAndGradient(float[] z, int[] labels, float[] weights, int rows,
+                                       int classes, float[] dz) {
     double total = 0;
     for (int r = 0; r < rows; r++) {
       int o = r * classes;
       double logSum = logSumExp(z, o, classes);
-      total += logSum - z[o + labels[r]];
+      float w = weights == null ? 1f : weights[r];
+      total += w * (logSum - z[o + labels[r]]);
       if (dz != null) {
         for (int c = 0; c < classes; c++) {
           dz[o + c] = (float) Math.exp(z[o + c] - logSum);
         }
         dz[o + labels[r]] -= 1f;
+        if (weights != null) {
+          for (int c = 0; c < classes; c++) {
+            dz[o + c] *= w;
+          }
+        }
       }
     }
     return total;

@@ -184,11 +184,12 @@ public final class BlockReader {
       bounds[p] = rangeStart(rows, partitions, p);
     }
     String path = src.path();
+    boolean weighted = parser.weighted();
     JavaRDD<DataBlock> blocks = JavaPairRDD.fromJavaRDD(chunks.mapPartitionsWithIndex(
             (i, it) -> cut(it.next().block(), scanStart[i], bounds).iterator(), true))
         .partitionBy(new ByIndex(partitions))
         .values()
-        .mapPartitionsWithIndex((p, it) -> List.of(join(it, p, bounds, cols, path)).iterator(),
+        .mapPartitionsWithIndex((p, it) -> List.of(join(it, p, bounds, cols, weighted, path)).iterator(),
             true);
     return new Blocks(blocks, rows, cols, src.numClasses(), skipped, reasons);
   }
@@ -208,8 +209,7 @@ public final class BlockReader {
       int a = (int) (from - first);
       int b = (int) (to - first);
       DataBlock piece = a == 0 && b == block.rows() ? block.withFirstIndex(from)
-          : new DataBlock(from, cols, Arrays.copyOfRange(block.features(), a * cols, b * cols),
-              Arrays.copyOfRange(block.labels(), a, b));
+          : block.slice(a, b, from);
       pieces.add(new Tuple2<>(p, piece));
     }
     return pieces;
@@ -217,13 +217,14 @@ public final class BlockReader {
 
   /** Concatenates the pieces of range {@code p}, checking that they cover it exactly. */
   private static DataBlock join(Iterator<DataBlock> it, int p, long[] bounds, int cols,
-      String path) {
+      boolean weighted, String path) {
     List<DataBlock> pieces = new ArrayList<>();
     it.forEachRemaining(pieces::add);
     pieces.sort(Comparator.comparingLong(DataBlock::firstIndex));
     int rows = (int) (bounds[p + 1] - bounds[p]);
     float[] x = new float[rows * cols];
     int[] y = new int[rows];
+    float[] w = weighted ? new float[rows] : null;
     long next = bounds[p];
     for (DataBlock piece : pieces) {
       if (piece.firstIndex() != next || next + piece.rows() > bounds[p + 1]) {
@@ -233,13 +234,16 @@ public final class BlockReader {
       int at = (int) (next - bounds[p]);
       System.arraycopy(piece.features(), 0, x, at * cols, piece.rows() * cols);
       System.arraycopy(piece.labels(), 0, y, at, piece.rows());
+      if (weighted) {
+        System.arraycopy(piece.weights(), 0, w, at, piece.rows());
+      }
       next += piece.rows();
     }
     if (next != bounds[p + 1]) {
       throw new IllegalStateException(path + " changed while it was read: block " + p
           + " has rows up to " + next + " of [" + bounds[p] + ", " + bounds[p + 1] + ")");
     }
-    return new DataBlock(bounds[p], cols, x, y);
+    return new DataBlock(bounds[p], cols, x, y, w);
   }
 
   /** Sends key {@code p} to partition {@code p}. */

@@ -71,7 +71,45 @@ public final class BlockStats {
     return blocks.map(b -> {
       float[] x = b.features().clone();
       Scaling.parse(text).applyInPlace(x, b.cols());
-      return new DataBlock(b.firstIndex(), b.cols(), x, b.labels());
+      return b.withFeatures(x);
+    });
+  }
+
+  /**
+   * Rescales example weights to mean 1, so that the weighted cross-entropy keeps the scale of
+   * N examples against the KL term (as MLlib's weighted losses divide by the weight sum).
+   * Blocks without weights are returned as they are.
+   *
+   * @throws InvalidDataException if every weight is 0
+   */
+  public static JavaRDD<DataBlock> normalizeWeights(JavaRDD<DataBlock> blocks, long rows,
+                                                    String source) {
+    List<Double> sums = blocks.map(b -> {
+      double s = 0;
+      if (b.weights() != null) {
+        for (float w : b.weights()) {
+          s += w;
+        }
+      }
+      return b.weights() == null ? -1.0 : s;
+    }).collect();
+    if (sums.stream().allMatch(s -> s < 0)) {
+      return blocks;
+    }
+    double total = 0;
+    for (double s : sums) {
+      total += Math.max(0, s);
+    }
+    if (!(total > 0)) {
+      throw new InvalidDataException(source + ": every example weight is 0");
+    }
+    float factor = (float) (rows / total);
+    return blocks.map(b -> {
+      float[] w = b.weights().clone();
+      for (int i = 0; i < w.length; i++) {
+        w[i] *= factor;
+      }
+      return b.withWeights(w);
     });
   }
 

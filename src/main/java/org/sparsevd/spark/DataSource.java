@@ -32,10 +32,12 @@ import org.sparsevd.data.MnistIdx;
  *     to Spark, which otherwise needs an extra pass over the files to find it
  * @param numClasses labels must lie in {@code [0, numClasses)}
  * @param skipInvalid drop and count rows with a bad value instead of failing the read
+ * @param weightCol a numeric column of example weights (finite, at least 0) of a CSV, Parquet
+ *     or DataFrame source; "" for none (every example weighs 1)
  */
 public record DataSource(Format format, String path, Split split, String labelCol,
     String featuresCol, List<String> featureCols, boolean csvHeader, int numFeatures,
-    int numClasses, boolean skipInvalid) {
+    int numClasses, boolean skipInvalid, String weightCol) {
 
   /**
    * The file formats {@link BlockReader} reads, and {@code DATAFRAME}: a {@code Dataset} the
@@ -58,6 +60,7 @@ public record DataSource(Format format, String path, Split split, String labelCo
     Objects.requireNonNull(labelCol, "labelCol");
     Objects.requireNonNull(featuresCol, "featuresCol");
     Objects.requireNonNull(featureCols, "featureCols");
+    Objects.requireNonNull(weightCol, "weightCol");
     if (path.isBlank()) {
       throw new IllegalArgumentException(format + " source: the path is empty");
     }
@@ -75,6 +78,11 @@ public record DataSource(Format format, String path, Split split, String labelCo
       throw new IllegalArgumentException(path + ": " + format + " has fixed columns; labelCol '"
           + labelCol + "', featuresCol '" + featuresCol + "' and featureCols " + featureCols
           + " can only be set for CSV and PARQUET");
+    }
+    if (!weightCol.isEmpty() && (fixedColumns || weightCol.equals(labelCol)
+        || featureCols.contains(weightCol) || weightCol.equals(featuresCol))) {
+      throw new IllegalArgumentException(path + ": weightCol '" + weightCol + "' must be a "
+          + "column of its own of a CSV, Parquet or DataFrame source");
     }
     Set<String> seen = new HashSet<>();
     for (String c : featureCols) {
@@ -102,7 +110,7 @@ public record DataSource(Format format, String path, Split split, String labelCo
   /** The MNIST set {@code split} from a directory holding the four standard files. */
   public static DataSource mnist(String dir, Split split) {
     return new DataSource(Format.MNIST, dir, split, DEFAULT_LABEL_COL, DEFAULT_FEATURES_COL,
-        List.of(), true, 0, MnistIdx.NUM_CLASSES, false);
+        List.of(), true, 0, MnistIdx.NUM_CLASSES, false, "");
   }
 
   /**
@@ -140,36 +148,41 @@ public record DataSource(Format format, String path, Split split, String labelCo
 
   private static DataSource of(Format format, String path, int numClasses) {
     return new DataSource(format, path, null, DEFAULT_LABEL_COL, DEFAULT_FEATURES_COL, List.of(),
-        true, 0, numClasses, false);
+        true, 0, numClasses, false, "");
   }
 
   public DataSource withLabelCol(String col) {
     return new DataSource(format, path, split, col, featuresCol, featureCols, csvHeader,
-        numFeatures, numClasses, skipInvalid);
+        numFeatures, numClasses, skipInvalid, weightCol);
   }
 
   public DataSource withFeaturesCol(String col) {
     return new DataSource(format, path, split, labelCol, col, featureCols, csvHeader,
-        numFeatures, numClasses, skipInvalid);
+        numFeatures, numClasses, skipInvalid, weightCol);
   }
 
   public DataSource withFeatureCols(List<String> cols) {
     return new DataSource(format, path, split, labelCol, featuresCol, cols, csvHeader,
-        numFeatures, numClasses, skipInvalid);
+        numFeatures, numClasses, skipInvalid, weightCol);
   }
 
   public DataSource withCsvHeader(boolean header) {
     return new DataSource(format, path, split, labelCol, featuresCol, featureCols, header,
-        numFeatures, numClasses, skipInvalid);
+        numFeatures, numClasses, skipInvalid, weightCol);
   }
 
   public DataSource withNumFeatures(int n) {
     return new DataSource(format, path, split, labelCol, featuresCol, featureCols, csvHeader, n,
-        numClasses, skipInvalid);
+        numClasses, skipInvalid, weightCol);
+  }
+
+  public DataSource withWeightCol(String col) {
+    return new DataSource(format, path, split, labelCol, featuresCol, featureCols, csvHeader,
+        numFeatures, numClasses, skipInvalid, col);
   }
 
   public DataSource withSkipInvalid(boolean skip) {
     return new DataSource(format, path, split, labelCol, featuresCol, featureCols, csvHeader,
-        numFeatures, numClasses, skip);
+        numFeatures, numClasses, skip, weightCol);
   }
 }

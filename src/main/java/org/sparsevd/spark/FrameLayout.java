@@ -68,7 +68,8 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
     requireColumn(src, schema, names, label, false);
     boolean vector = src.featureCols().isEmpty() && !csv && names.contains(src.featuresCol());
     List<String> features = vector ? List.of(src.featuresCol()) : src.featureCols().isEmpty()
-        ? names.stream().filter(c -> !c.equals(label)).toList() : src.featureCols();
+        ? names.stream()
+            .filter(c -> !c.equals(label) && !c.equals(src.weightCol())).toList() : src.featureCols();
     if (features.isEmpty()) {
       throw new InvalidDataException(path + ": no feature columns besides the label '" + label
           + "'");
@@ -79,6 +80,11 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
     List<Column> selected = new ArrayList<>();
     selected.add(column(label));
     features.forEach(f -> selected.add(column(f)));
+    String weight = src.weightCol().isEmpty() ? null : src.weightCol();
+    if (weight != null) {
+      requireColumn(src, schema, names, weight, false);
+      selected.add(column(weight));
+    }
     selected.add(input_file_name());
     selected.add(input_file_block_start());
     String recordShape = null;
@@ -87,7 +93,8 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
       recordShape = names.size() + " values (" + String.join(", ", names) + ")";
       // Unused columns too, after those the parser reads: Spark's CSV column pruning would
       // otherwise tokenise only the selected columns and miss records of the wrong length.
-      names.stream().filter(c -> !c.equals(label) && !features.contains(c))
+      names.stream().filter(c -> !c.equals(label) && !features.contains(c)
+              && !c.equals(weight))
           .forEach(c -> selected.add(column(c)));
     }
     Dataset<Row> layout = frame.select(selected.toArray(new Column[0]));
@@ -109,7 +116,7 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
       origin = "the first row has " + cols;
     }
     RowParser parser = new RowParser(path, label, features.toArray(new String[0]), vector, cols,
-        origin, src.numClasses(), src.skipInvalid(), recordShape);
+        origin, src.numClasses(), src.skipInvalid(), recordShape, weight);
     return new FrameLayout(layout.javaRDD(), parser);
   }
 

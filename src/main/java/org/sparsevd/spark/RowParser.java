@@ -15,7 +15,8 @@ import org.sparsevd.data.LabeledData;
 /**
  * Runs in the executors: turns the rows of one input partition into one {@link DataBlock},
  * checking every value on the way. The rows it reads are laid out by {@link FrameLayout}: the
- * label, then either one vector column or {@code cols} scalar columns, then the file name and the
+ * label, then either one vector column or {@code cols} scalar columns, then the example weight
+ * if there is a weight column, then the file name and the
  * byte offset of the file split the row came from, then (CSV only) the raw text of a record that
  * does not have the header's number of values.
  *
@@ -39,6 +40,7 @@ final class RowParser implements Serializable {
   private final int numClasses;
   private final boolean skipInvalid;
   private final String csvRecordShape;
+  private final String weightName;
 
   /**
    * @param source the path the user gave, for rows whose file Spark cannot tell
@@ -48,9 +50,11 @@ final class RowParser implements Serializable {
    * @param colsOrigin where {@code cols} comes from, for messages: "numFeatures is 5"
    * @param csvRecordShape for CSV, what a well-formed record holds ("3 values (label, a, b)"),
    *     and the row layout has the malformed-record column; null otherwise
+   * @param weightName the weight column, whose value follows the features; null for none
    */
   RowParser(String source, String labelName, String[] featureNames, boolean vector, int cols,
-      String colsOrigin, int numClasses, boolean skipInvalid, String csvRecordShape) {
+      String colsOrigin, int numClasses, boolean skipInvalid, String csvRecordShape,
+      String weightName) {
     this.source = source;
     this.labelName = labelName;
     this.featureNames = featureNames.clone();
@@ -60,6 +64,12 @@ final class RowParser implements Serializable {
     this.numClasses = numClasses;
     this.skipInvalid = skipInvalid;
     this.csvRecordShape = csvRecordShape;
+    this.weightName = weightName;
+  }
+
+  /** @return whether the blocks carry example weights */
+  boolean weighted() {
+    return weightName != null;
   }
 
   /** @return features per row */
@@ -88,10 +98,12 @@ final class RowParser implements Serializable {
    *     reader rejects a line (a LibSVM index beyond numFeatures, a malformed LibSVM label)
    */
   Chunk parse(int partition, Iterator<Row> rows) {
-    int fileCol = vector ? 2 : 1 + cols;
+    int weightCol = vector ? 2 : 1 + cols;
+    int fileCol = weightName == null ? weightCol : weightCol + 1;
     Position pos = new Position(partition);
     float[] x = new float[cols * 256];
     int[] y = new int[256];
+    float[] w = weightName == null ? null : new float[256];
     int n = 0;
     long skipped = 0;
     List<String> reasons = new ArrayList<>();
@@ -112,6 +124,7 @@ final class RowParser implements Serializable {
       pos.advance(row.getString(fileCol), row.getLong(fileCol + 1));
       if (n == y.length) {
         y = Arrays.copyOf(y, 2 * n);
+        w = w == null ? null : Arrays.copyOf(w, 2 * n);
         x = Arrays.copyOf(x, 2 * n * cols);
       }
       try {
@@ -121,6 +134,9 @@ final class RowParser implements Serializable {
         }
         y[n] = label(row.get(0));
         features(row, x, n * cols);
+        if (w != null) {
+          w[n] = weight(row.get(weightCol));
+        }
         n++;
       } catch (BadRow bad) {
         String reason = pos + ": " + bad.getMessage();
@@ -133,7 +149,8 @@ final class RowParser implements Serializable {
         }
       }
     }
-    DataBlock block = new DataBlock(0, cols, Arrays.copyOf(x, n * cols), Arrays.copyOf(y, n));
+    DataBlock block = new DataBlock(0, cols, Arrays.copyOf(x, n * cols), Arrays.copyOf(y, n),
+        w == null ? null : Arrays.copyOf(w, n));
     return new Chunk(block, skipped, List.copyOf(reasons));
   }
 
@@ -147,6 +164,14 @@ final class RowParser implements Serializable {
       throw new BadRow("label " + shown + " outside [0, " + numClasses + ")");
     }
     return (int) d;
+  }
+
+  private float weight(Object value) throws BadRow {
+    float v = finite(number(value, weightName), "weight column '" + weightName + "'");
+    if (v < 0) {
+      throw new BadRow("weight column '" + weightName + "': " + value + " is negative");
+    }
+    return v;
   }
 
   /** Writes the row's features to {@code x[off, off + cols)}. */

@@ -169,7 +169,7 @@ public final class SparkGradientSource implements GradientSource {
         }
         float[] values = handOffSource != null
             ? LocalHandoff.params(handOffSource, step) : Workers.params(params);
-        loss += w.accumulate(values, block.features(), block.labels(),
+        loss += w.accumulate(values, block.features(), block.labels(), block.weights(),
             block.firstIndex(), batch, from, to, seed, step, grad);
         rows += to - from;
       }

@@ -94,7 +94,8 @@ public final class LocalGradientSource implements GradientSource {
 
     double run(float[] params, int[] batch, int from, int to, long step) {
       java.util.Arrays.fill(grad, 0f);
-      return shard.accumulate(params, features, labels, 0, batch, from, to, seed, step, grad);
+      return shard.accumulate(params, features, labels, null, 0, batch, from, to, seed, step,
+          grad);
     }
   }
 }

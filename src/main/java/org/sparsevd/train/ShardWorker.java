@@ -14,6 +14,7 @@ public final class ShardWorker {
   private final float[] x;
   private final int[] y = new int[Workspace.CHUNK_ROWS];
   private final long[] ids = new long[Workspace.CHUNK_ROWS];
+  private final float[] w = new float[Workspace.CHUNK_ROWS];
 
   public ShardWorker(Network net) {
     this.net = net;
@@ -30,10 +31,12 @@ public final class ShardWorker {
    * example indices that all lie in the shard {@code [firstIndex, firstIndex + labels.length)}.
    *
    * @param features the shard's rows [labels.length x inputSize]; not modified
-   * @return the summed cross-entropy of those rows
+   * @param weights the shard's example weights, or null for all 1
+   * @return the summed (weighted) cross-entropy of those rows
    */
-  public double accumulate(float[] params, float[] features, int[] labels, long firstIndex,
-                           int[] batch, int from, int to, long seed, long step, float[] grad) {
+  public double accumulate(float[] params, float[] features, int[] labels, float[] weights,
+                           long firstIndex, int[] batch, int from, int to, long seed, long step,
+                           float[] grad) {
     int cols = net.inputSize();
     if (features.length != (long) labels.length * cols) {
       throw new IllegalArgumentException("shard at row " + firstIndex + ": "
@@ -48,8 +51,12 @@ public final class ShardWorker {
         System.arraycopy(features, local * cols, x, r * cols, cols);
         y[r] = labels[local];
         ids[r] = batch[start + r];
+        if (weights != null) {
+          w[r] = weights[local];
+        }
       }
-      loss += net.nllGradient(params, x, y, ids, n, seed, step, grad, ws);
+      loss += net.nllGradient(params, x, y, weights == null ? null : w, ids, n, seed, step,
+          grad, ws);
     }
     return loss;
   }

@@ -62,7 +62,7 @@ class SparseVDClassifierTest {
     assertEquals(784, model.numFeatures());
     assertEquals(10, model.numClasses());
     assertEquals(6, model.lossHistory().length);
-    assertTrue(model.lossHistory()[5] < model.lossHistory()[0]);
+    assertTrue(model.lossHistory()[5] < model.lossHistory()[3], "full KL weight from epoch 4");
     for (Row r : out.select("probability", "prediction", "rawPrediction").collectAsList()) {
       double[] p = ((Vector) r.get(0)).toArray();
       double sum = 0;
@@ -131,6 +131,25 @@ class SparseVDClassifierTest {
         org.apache.spark.sql.functions.lit(1.5));
     Exception e = assertThrows(Exception.class, () -> small().setEpochs(1).fit(bad));
     assertTrue(String.valueOf(e.getMessage()).contains("1.5"), e.getMessage());
+  }
+
+  /** Weight 0 on every 0 digit: the model never learns to say 0; negative weights fail. */
+  @Test
+  void exampleWeightsWeighTheLoss() {
+    Dataset<Row> weighted = train.withColumn("w", org.apache.spark.sql.functions
+        .when(org.apache.spark.sql.functions.col("label").equalTo(0), 0.0).otherwise(2.0));
+    SparseVDClassificationModel m = small().setWeightCol("w").fit(weighted);
+    Dataset<Row> zeros = test.where("label = 0");
+    long said0 = m.transform(zeros).where("prediction = 0").count();
+    long said0Unweighted = model.transform(zeros).where("prediction = 0").count();
+    long n = zeros.count();
+    assertTrue(said0 < 0.1 * n && said0Unweighted > 0.8 * n,
+        said0 + " and " + said0Unweighted + " of " + n);
+    Dataset<Row> negative = weighted.withColumn("w", org.apache.spark.sql.functions.lit(-1.0));
+    Exception e = assertThrows(Exception.class,
+        () -> small().setEpochs(1).setWeightCol("w").fit(negative));
+    assertTrue(e.getMessage().contains("weight column 'w'")
+        && e.getMessage().contains("negative"), e.getMessage());
   }
 
   @Test

@@ -39,7 +39,21 @@ class GradientCheckTest {
     for (int k = 0; k < x.length; k++) {
       x[k] = k % 5 == 0 ? 0f : (float) rnd.nextGaussian();
     }
-    check(spec, net, params, x);
+    check(spec, net, params, x, null);
+  }
+
+  /** Per-example weights of the cross-entropy, one of them 0 (the example is left out). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"vd(5) | relu | vd(4) | relu | vd(3)", "dense(5) | relu | vd(3)"})
+  void weightedExamples(String spec) {
+    Network net = NetworkSpec.parse(spec, 7, VdSettings.DEFAULTS);
+    SplittableRandom rnd = new SplittableRandom(13);
+    float[] params = spreadParams(net, rnd);
+    float[] x = new float[5 * 7];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) rnd.nextGaussian();
+    }
+    check(spec, net, params, x, new float[] {0.5f, 3f, 0f, 1f, 1.25f});
   }
 
   /**
@@ -70,17 +84,19 @@ class GradientCheckTest {
         params[off + 20 + k] = (float) (-4 + Math.log(theta * theta + 1e-8));
       }
     }
-    check(spec, net, params, x);
+    check(spec, net, params, x, null);
   }
 
-  private static void check(String spec, Network net, float[] params, float[] x) {
+  private static void check(String spec, Network net, float[] params, float[] x,
+                            float[] weights) {
     int rows = 5;
     int[] labels = {0, 2, 1, 2, 0};
     long[] ids = {3, 17, 4, 1000, 99};
     double klWeight = 0.7;
 
     float[] grad = new float[net.paramCount()];
-    double nll = net.nllGradient(params, x, labels, ids, rows, 5L, 9L, grad, net.newWorkspace(8));
+    double nll = net.nllGradient(params, x, labels, weights, ids, rows, 5L, 9L, grad,
+        net.newWorkspace(8));
     net.addKlGradient(params, (float) klWeight, grad);
 
     ReferenceNet ref = new ReferenceNet(net);
@@ -88,7 +104,7 @@ class GradientCheckTest {
     for (int k = 0; k < p.length; k++) {
       p[k] = params[k];
     }
-    double refLoss = ref.loss(p, x, labels, ids, rows, 5L, 9L, klWeight);
+    double refLoss = ref.loss(p, x, labels, weights, ids, rows, 5L, 9L, klWeight);
     assertEquals(refLoss, nll + klWeight * net.kl(params), 1e-4 * Math.abs(refLoss),
         "float engine loss vs double reference");
 
@@ -98,9 +114,9 @@ class GradientCheckTest {
       double h = 1e-5 * Math.max(1, Math.abs(p[k]));
       double saved = p[k];
       p[k] = saved + h;
-      double up = ref.loss(p, x, labels, ids, rows, 5L, 9L, klWeight);
+      double up = ref.loss(p, x, labels, weights, ids, rows, 5L, 9L, klWeight);
       p[k] = saved - h;
-      double down = ref.loss(p, x, labels, ids, rows, 5L, 9L, klWeight);
+      double down = ref.loss(p, x, labels, weights, ids, rows, 5L, 9L, klWeight);
       p[k] = saved;
       fd[k] = (up - down) / (2 * h);
       scale = Math.max(scale, Math.abs(fd[k]));

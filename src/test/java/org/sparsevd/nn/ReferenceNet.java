@@ -14,9 +14,9 @@ final class ReferenceNet {
     this.net = net;
   }
 
-  /** sum CE + klWeight * KL over the batch, in double, in TRAIN mode. */
-  double loss(double[] p, float[] x, int[] labels, long[] ids, int rows, long seed, long step,
-              double klWeight) {
+  /** sum w CE + klWeight * KL over the batch, in double, in TRAIN mode; null weights are 1. */
+  double loss(double[] p, float[] x, int[] labels, float[] weights, long[] ids, int rows,
+              long seed, long step, double klWeight) {
     Noise noise = new Noise(seed, step, ids);
     List<Layer> layers = net.layers();
     double[] a = new double[rows * net.inputSize()];
@@ -95,7 +95,7 @@ final class ReferenceNet {
       for (int j = 0; j < c; j++) {
         sum += Math.exp(a[r * c + j] - max);
       }
-      ce += max + Math.log(sum) - a[r * c + labels[r]];
+      ce += (weights == null ? 1 : weights[r]) * (max + Math.log(sum) - a[r * c + labels[r]]);
     }
     return ce + klWeight * kl;
   }

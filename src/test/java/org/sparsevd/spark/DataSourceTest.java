@@ -49,9 +49,13 @@ class DataSourceTest {
         rejected(() -> DataSource.libsvm("x", 0, 2).withLabelCol("y")));
     assertEquals("d: MNIST has 10 classes, not 3", rejected(() -> new DataSource(
         DataSource.Format.MNIST, "d", DataSource.Split.TEST, "label", "features", List.of(),
-        true, 0, 3, false)));
+        true, 0, 3, false, "")));
     assertEquals("x: a train/test split applies to MNIST only and MNIST needs one; format CSV,"
         + " split TEST", rejected(() -> new DataSource(DataSource.Format.CSV, "x",
-        DataSource.Split.TEST, "label", "features", List.of(), true, 0, 3, false)));
+        DataSource.Split.TEST, "label", "features", List.of(), true, 0, 3, false, "")));
+    assertEquals("x: weightCol 'label' must be a column of its own of a CSV, Parquet or "
+        + "DataFrame source", rejected(() -> DataSource.csv("x", 2).withWeightCol("label")));
+    assertEquals("x: weightCol 'w' must be a column of its own of a CSV, Parquet or "
+        + "DataFrame source", rejected(() -> DataSource.libsvm("x", 0, 2).withWeightCol("w")));
   }
 }
