@@ -2,12 +2,12 @@ package org.sparsevd.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import java.awt.Font;
 import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
@@ -18,7 +18,7 @@ public final class Charts {
   /** Default size of a rendered plot, in pixels. */
   public static final int WIDTH = 900;
   public static final int HEIGHT = 560;
-  /** Series colours: distinguishable, and readable when printed in grey. */
+  /** Series colours, in the order of matplotlib's "tab10" (familiar from Python plots). */
   static final Color[] PALETTE = {
       new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
       new Color(0xff7f0e), new Color(0x8c564b), new Color(0x17becf), new Color(0x7f7f7f)};

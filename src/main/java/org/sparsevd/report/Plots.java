@@ -69,7 +69,8 @@ public final class Plots {
     losses.addSeries(loss);
     losses.addSeries(nll);
     losses.addSeries(kl);
-    // The NLL falls by orders of magnitude while KL/N stays near 1: a log axis shows both.
+    // KL/N and the NLL differ by orders of magnitude, and KL/N falls by one or two as weights
+    // are pruned: a log axis shows all three.
     ValueAxis lossAxis = positive ? Charts.logAxis("loss per example (log scale)")
         : new NumberAxis("loss per example");
     plot.add(subplot(losses, lossAxis, acc.getItemCount() > 0 ? 1 : 0), 3);
@@ -152,8 +153,9 @@ public final class Plots {
   }
 
   /**
-   * For each input of the first weighted layer, how many of its weights are kept, laid out as
-   * an image of {@code shape}; the inputs a trained model ignores show as empty cells.
+   * For each input of the first weighted layer, how many of its weights are kept (non-zero in
+   * the weights used at evaluation, where pruned ones are zero), laid out as an image of
+   * {@code shape}; the inputs a trained model ignores show as empty cells.
    */
   public static JFreeChart keptInputs(Network net, float[] params, ImageShape shape) {
     requireParams(net, params);
