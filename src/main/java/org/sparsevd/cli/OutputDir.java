@@ -16,6 +16,8 @@ import org.sparsevd.io.HadoopFiles;
  * OUTPUT/metrics.jsonl                 one JSON line per epoch
  * OUTPUT/model/                        the model (see ModelFormat)
  * OUTPUT/summary.json                  final results
+ * OUTPUT/plots/NAME.png                plots of the run (see RunReport)
+ * OUTPUT/report.html                   the plots and results in one self-contained page
  * OUTPUT/_SUCCESS                      completion marker
  * </pre>
  */
@@ -59,6 +61,8 @@ public final class OutputDir {
   public Path metrics() { return new Path(root, "metrics.jsonl"); }
   public Path model() { return new Path(root, "model"); }
   public Path summary() { return new Path(root, "summary.json"); }
+  public Path plots() { return new Path(root, "plots"); }
+  public Path report() { return new Path(root, "report.html"); }
 
   /** Writes the completion marker; call last. */
   public void markComplete() throws IOException {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -20,6 +21,9 @@ import org.sparsevd.model.ModelFormat;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.report.ImageShape;
+import org.sparsevd.report.RunHistory;
+import org.sparsevd.report.RunReport;
 import org.sparsevd.spark.SparkEvaluation;
 import org.sparsevd.spark.SparkGradientSource;
 import org.sparsevd.train.EpochReport;
@@ -30,7 +34,9 @@ import org.sparsevd.train.TrainingState;
 /**
  * The train job: {@code Train CONFIG [--key value ...] [--resume] [--overwrite]}. Loads and
  * caches the data, trains with the distributed step, writes metrics and checkpoints as it
- * goes, then the model, the summary and last the completion marker.
+ * goes, then the model, the summary, the plots and report.html, and last the completion marker.
+ * On a terminal a bar shows the steps of the running epoch; the Spark UI names each step's job
+ * by epoch and step.
  */
 public final class Train {
   private static final Logger LOG = LoggerFactory.getLogger(Train.class);
@@ -68,6 +74,8 @@ public final class Train {
         c.flag("overwrite"));
     try (JobData data = JobData.load(spark, c)) {
       NetworkDef def = c.networkDef(data.cols());
+      Optional<ImageShape> shape = ImageShape.of(c.get("data.image_shape"), def.inputSize(),
+          "data.image_shape");
       Network net = def.build();
       if (net.numClasses() != data.numClasses()) {
         throw new IllegalArgumentException("layers '" + def.layers() + "' end in "
@@ -91,7 +99,7 @@ public final class Train {
           : SparkEvaluation.evaluator(sc, data.test(), def, data.numClasses());
       try (SparkGradientSource source = new SparkGradientSource(sc, data.train(),
           data.trainRows(), def, tc.seed())) {
-        TrainingLoop.run(net, tc, state, source, eval, (r, s) -> {
+        TrainingLoop.run(net, tc, state, source, eval, ProgressBar.around((r, s) -> {
           last[0] = r;
           double elapsed = (System.nanoTime() - start) / 1e9;
           System.out.println(Progress.line(r, tc.epochs(), elapsed, r.epoch() + 1 - firstEpoch));
@@ -101,7 +109,7 @@ public final class Train {
               || s.epochsDone() == tc.epochs())) {
             store.write(s, fingerprint);
           }
-        });
+        }, source, tc.epochs(), firstEpoch, start));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       Map<String, String> provenance = new LinkedHashMap<>(c.asMap());
@@ -110,8 +118,11 @@ public final class Train {
       SparseVdModel model = new SparseVdModel(def, data.numClasses(), state.params(),
           data.scaling(), provenance);
       ModelFormat.write(model, out.model(), hconf);
-      HadoopFiles.writeString(out.summary(), hconf,
-          summary(c, data, net, state, last[0], seconds, firstEpoch));
+      String summary = summary(c, data, net, state, last[0], seconds, firstEpoch);
+      HadoopFiles.writeString(out.summary(), hconf, summary);
+      RunReport.write(out.report(), out.plots(), hconf,
+          RunHistory.parse(String.join("\n", metrics), out.metrics().toString()), summary, model,
+          shape);
       out.markComplete();
       System.out.println("model written to " + out.model());
       return out.root().toString();

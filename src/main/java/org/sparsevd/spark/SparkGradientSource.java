@@ -36,6 +36,7 @@ public final class SparkGradientSource implements GradientSource {
   private final boolean handOff;
   private final String id = java.util.UUID.randomUUID().toString();
   private float[] scratch = new float[0];
+  private volatile String stepLabel;
 
   /**
    * @param blocks persisted training blocks with contiguous global indices from 0
@@ -64,6 +65,14 @@ public final class SparkGradientSource implements GradientSource {
     this.handOff = handOff;
   }
 
+  /**
+   * Names the Spark jobs of the following steps in the Spark UI, e.g. "epoch 3/150 step
+   * 41/120"; null (the default) names them by the global step number.
+   */
+  public void setStepLabel(String label) {
+    this.stepLabel = label;
+  }
+
   @Override
   public long size() {
     return size;
@@ -79,7 +88,9 @@ public final class SparkGradientSource implements GradientSource {
     } else {
       b = sc.broadcast(FloatBytes.encode(params));
     }
-    sc.setJobDescription("sparsevd step " + step + " (" + batch.length + " examples)");
+    String label = stepLabel;
+    sc.setJobDescription("sparsevd: " + (label != null ? label : "step " + step) + " ("
+        + batch.length + " examples)");
     List<Partial> parts;
     try {
       parts = blocks

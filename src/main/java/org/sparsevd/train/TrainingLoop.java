@@ -19,6 +19,15 @@ public final class TrainingLoop {
   @FunctionalInterface
   public interface Listener {
     void epochDone(EpochReport report, TrainingState state) throws java.io.IOException;
+
+    /**
+     * Called before each step, e.g. to show progress within an epoch.
+     *
+     * @param epoch counts from 0
+     * @param step counts from 0 within the epoch
+     * @param steps steps per epoch
+     */
+    default void stepStarting(int epoch, int step, int steps) {}
   }
 
   /** Held-out evaluation of the deterministic pruned network. */
@@ -59,6 +68,7 @@ public final class TrainingLoop {
       for (int s = 0; s < steps; s++) {
         int[] batch = Arrays.copyOfRange(perm, s * batchSize, (s + 1) * batchSize);
         Arrays.sort(batch);
+        listener.stepStarting(epoch, s, steps);
         double nll = source.gradient(params, batch, state.step(), grad);
         for (int k = 0; k < grad.length; k++) {
           grad[k] *= scale;
