@@ -20,7 +20,6 @@ import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.VariationalDense;
 
