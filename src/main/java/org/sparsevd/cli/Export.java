@@ -57,24 +57,25 @@ public final class Export {
       throw new IllegalArgumentException("expected MODEL_DIR, --format and OUT, got "
           + String.join(" ", args) + "\n" + USAGE);
     }
+    if (!format.equals("onnx") && !format.equals("csr")) {
+      throw new IllegalArgumentException("--format '" + format + "': expected onnx or csr");
+    }
+    if (format.equals("csr") && weights != null) {
+      throw new IllegalArgumentException("--weights applies to --format onnx only; a CSR "
+          + "file always holds the kept weights alone");
+    }
+    OnnxExport.Weights w = OnnxExport.Weights.valueOf(
+        choice("--weights", weights == null ? "dense" : weights, "dense", "sparse"));
     SparseVdModel model = readModel(new Path(positional.get(0)), conf);
     byte[] bytes;
     String what;
     if (format.equals("onnx")) {
-      OnnxExport.Weights w = OnnxExport.Weights.valueOf(
-          choice("--weights", weights == null ? "dense" : weights, "dense", "sparse"));
       bytes = OnnxExport.encode(model, w);
       what = "ONNX opset " + OnnxExport.OPSET + ", " + w.name().toLowerCase(Locale.ROOT)
           + " weights";
-    } else if (format.equals("csr")) {
-      if (weights != null) {
-        throw new IllegalArgumentException("--weights applies to --format onnx only; a CSR "
-            + "file always holds the kept weights alone");
-      }
+    } else {
       bytes = CsrExport.encode(CsrModel.of(model));
       what = "CSR format version " + CsrExport.VERSION;
-    } else {
-      throw new IllegalArgumentException("--format '" + format + "': expected onnx or csr");
     }
     Path out = new Path(positional.get(1));
     out = out.getFileSystem(conf).makeQualified(out);

@@ -88,6 +88,10 @@ class ExportTest {
     assertEquals("--format 'xml': expected onnx or csr",
         assertThrows(IllegalArgumentException.class,
             () -> export(dir, "--format", "xml", out)).getMessage());
+    // Arguments are checked before the model is read: no model is needed to refuse them.
+    assertEquals("--weights 'half': expected one of dense, sparse",
+        assertThrows(IllegalArgumentException.class, () -> export(tmp.resolve("none").toString(),
+            "--format", "onnx", "--weights", "half", out)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> export(dir, "--format", "csr", "--weights", "sparse", out)).getMessage()
         .startsWith("--weights applies to --format onnx only"));
