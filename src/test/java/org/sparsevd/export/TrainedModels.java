@@ -33,7 +33,7 @@ final class TrainedModels {
   private TrainedModels() {}
 
   /** The first {@value #TEST_ROWS} MNIST test images, raw pixels 0..255; a new array. */
-  static synchronized float[] rawTestFeatures() throws Exception {
+  static float[] rawTestFeatures() throws Exception {
     load();
     return test.features().clone();
   }
@@ -66,7 +66,7 @@ final class TrainedModels {
     Scaling scaling = Scaling.fit(mode, train);
     float[] x = train.features().clone();
     scaling.applyInPlace(x, train.cols());
-    // Full KL weight from the second epoch on a small training set: most weights go.
+    // Two epochs without the KL term, then all of it, on a small training set: most weights go.
     TrainConfig config = new TrainConfig(layers, TrainConfig.DEFAULTS.vd(), 100, 8, 3e-3,
         "constant", "linear(1, 1)", "adam", 11, 1);
     NetworkDef def = new NetworkDef(layers, train.cols(), config.vd());
