@@ -1,6 +1,7 @@
 package org.sparsevd.data;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -224,6 +225,32 @@ public final class Scaling {
       default:
         throw new AssertionError(mode);
     }
+  }
+
+  /**
+   * One elementwise operation on a row: subtract or divide by {@code values}, which hold either
+   * one value for every feature or one value per feature.
+   */
+  public record Operation(Op op, float[] values) {}
+
+  /** The operations of {@link Operation}. */
+  public enum Op { SUBTRACT, DIVIDE }
+
+  /**
+   * This scaling as the elementwise operations {@link #applyInPlace} performs, in order, with
+   * the same float arithmetic, for exporters that rebuild it elsewhere (e.g. as ONNX nodes).
+   *
+   * @return new arrays; empty for {@link Mode#NONE}
+   */
+  public List<Operation> operations() {
+    return switch (mode) {
+      case NONE -> List.of();
+      case DIVIDE_255 -> List.of(new Operation(Op.DIVIDE, new float[] {PIXEL_MAX}));
+      case CENTER -> List.of(new Operation(Op.DIVIDE, new float[] {CENTER_DIVISOR}),
+          new Operation(Op.SUBTRACT, mean.clone()));
+      case STANDARDIZE -> List.of(new Operation(Op.SUBTRACT, mean.clone()),
+          new Operation(Op.DIVIDE, std.clone()));
+    };
   }
 
   /**

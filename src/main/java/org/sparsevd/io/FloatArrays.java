@@ -104,7 +104,8 @@ public final class FloatArrays {
     return n;
   }
 
-  static byte[] sha256(byte[] bytes, int length) {
+  /** SHA-256 of {@code bytes[0, length)}. */
+  public static byte[] sha256(byte[] bytes, int length) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(bytes, 0, length);

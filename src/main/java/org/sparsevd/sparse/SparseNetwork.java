@@ -21,7 +21,10 @@ public final class SparseNetwork {
 
   private final int inputSize;
   private final int numClasses;
+  /** The steps as given, input indices over all inputs: what {@link #steps()} returns. */
   private final List<Step> steps;
+  /** The same steps with the first layer's inputs renumbered over {@link #usedInputs}. */
+  private final List<Step> compacted;
   private final int widest;
   /** Inputs read by at least one kept weight of the first layer; the others are never read. */
   private final int[] usedInputs;
@@ -38,12 +41,14 @@ public final class SparseNetwork {
   static final int PAD = 16;
 
   public SparseNetwork(int inputSize, int numClasses, List<Step> steps) {
+    checkShapes(inputSize, numClasses, steps);
     this.inputSize = inputSize;
     this.numClasses = numClasses;
     this.usedInputs = usedInputs(steps, inputSize);
-    this.steps = compactFirst(steps, usedInputs, inputSize);
+    this.steps = List.copyOf(steps);
+    this.compacted = compactFirst(steps, usedInputs, inputSize);
     int w = usedInputs.length;
-    for (Step s : this.steps) {
+    for (Step s : compacted) {
       if (s.weights() != null) {
         w = Math.max(w, s.weights().rows());
       }
@@ -70,7 +75,27 @@ public final class SparseNetwork {
     return new SparseNetwork(net.inputSize(), net.numClasses(), steps);
   }
 
+  /** The steps as given to the constructor: {@code new SparseNetwork(in, classes, steps())}. */
   public List<Step> steps() { return steps; }
+
+  /** Each linear step must take the width the previous one gives; the last gives the classes. */
+  private static void checkShapes(int inputSize, int numClasses, List<Step> steps) {
+    int width = inputSize;
+    for (int s = 0; s < steps.size(); s++) {
+      CsrMatrix m = steps.get(s).weights();
+      float[] bias = steps.get(s).bias();
+      if (m == null ? bias != null : m.cols() != width || bias == null || bias.length != m.rows()) {
+        throw new IllegalArgumentException("sparse step " + s + ": "
+            + (m == null ? "a ReLU with a bias" : m.rows() + "x" + m.cols() + " weights with "
+            + (bias == null ? "no" : bias.length) + " biases after a width of " + width));
+      }
+      width = m == null ? width : m.rows();
+    }
+    if (width != numClasses) {
+      throw new IllegalArgumentException("sparse network ends in " + width + " outputs, "
+          + numClasses + " classes expected");
+    }
+  }
 
   private static int[] usedInputs(List<Step> steps, int inputSize) {
     CsrMatrix first = firstWeights(steps);
@@ -139,7 +164,7 @@ public final class SparseNetwork {
       int stride = (n + PAD - 1) / PAD * PAD;
       SparseMatMul.gatherColumns(x, start * inputSize, n, inputSize, usedInputs, a, stride);
       int width = usedInputs.length;
-      for (Step s : steps) {
+      for (Step s : compacted) {
         if (s.weights() == null) {
           for (int k = 0; k < width * stride; k++) {
             a[k] = Math.max(0f, a[k]);

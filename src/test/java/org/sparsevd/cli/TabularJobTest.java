@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparsevd.data.InvalidDataException;
+import org.sparsevd.export.CsrExport;
+import org.sparsevd.export.CsrModel;
 import org.sparsevd.ml.SparseVDClassificationModel;
 import org.sparsevd.spark.TestSpark;
 
@@ -82,10 +86,29 @@ class TabularJobTest {
 
     PipelineModel model = PipelineModel.load(out.resolve("model").toString());
     assertTrue(model.stages()[model.stages().length - 1] instanceof SparseVDClassificationModel);
-    long right = model.transform(TabularData.read(spark, JobConfig.parse(
+    List<Row> predicted = model.transform(TabularData.read(spark, JobConfig.parse(
             args(csv, out).toArray(new String[0]), List.of())).all())
-        .where("prediction = label_index").count();
+        .select("features_std", "probability", "prediction", "label_index").collectAsList();
+    long right = predicted.stream().filter(r -> r.getDouble(2) == r.getDouble(3)).count();
     assertTrue(right > 0.9 * 1500, right + " of 1500");
+
+    // The export job finds the SparseVD stage inside the saved PipelineModel.
+    Path file = tmp.resolve("tabular.csr");
+    Export.run(new String[] {out.resolve("model").toString(), "--format", "csr",
+        file.toString()}, new org.apache.hadoop.conf.Configuration());
+    CsrModel csr = CsrExport.read(file);
+    for (Row r : predicted.subList(0, 50)) {
+      double[] x = ((Vector) r.get(0)).toArray();
+      float[] f = new float[x.length];
+      for (int j = 0; j < x.length; j++) {
+        f[j] = (float) x[j];
+      }
+      double[] want = ((Vector) r.get(1)).toArray();
+      float[] got = csr.probabilities(f, 1);
+      for (int c = 0; c < want.length; c++) {
+        assertEquals(want[c], got[c], 1e-5);
+      }
+    }
   }
 
   @Test

@@ -89,6 +89,28 @@ class ScalingTest {
   }
 
   @Test
+  void operationsRepeatApplyInPlaceBitForBit() {
+    LabeledData data = new LabeledData("d", new float[] {0.1f, 1f / 3, 250, 17, 3, 0.7f},
+        new int[2], 3, 2);
+    float[] x = {255, 0.3f, 17, 1f / 7, 99, 128};
+    for (Scaling.Mode mode : Scaling.Mode.values()) {
+      Scaling s = Scaling.fit(mode, data);
+      float[] expected = x.clone();
+      s.applyInPlace(expected, 3);
+      float[] y = x.clone();
+      for (Scaling.Operation op : s.operations()) {
+        float[] v = op.values();
+        for (int k = 0; k < y.length; k++) {
+          float c = v.length == 1 ? v[0] : v[k % 3];
+          y[k] = op.op() == Scaling.Op.DIVIDE ? y[k] / c : y[k] - c;
+        }
+      }
+      assertArrayEquals(expected, y, mode.toString());
+    }
+    assertEquals(0, Scaling.none().operations().size());
+  }
+
+  @Test
   void serialisedFormIsReadableText() {
     assertEquals("sparsevd-scaling 1\nmode DIVIDE_255\nmean\nstd\n",
         Scaling.divide255().serialize());

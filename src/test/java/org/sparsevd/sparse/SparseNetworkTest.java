@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparsevd.nn.Mode;
@@ -61,6 +62,30 @@ class SparseNetworkTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new CsrMatrix(2, 3, new int[] {0, 1, 2}, new int[] {0, 3}, new float[] {1, 2}));
     assertEquals("csr entry 1: column 3 outside [0, 3)", e.getMessage());
+  }
+
+  @Test
+  void stepsAreKeptAsGivenAndMustChainTheirWidths() {
+    // Input 0 is never read, so prediction renumbers the inputs; steps() must not.
+    CsrMatrix first = new CsrMatrix(2, 3, new int[] {0, 1, 2}, new int[] {1, 2}, new float[] {1, 2});
+    CsrMatrix second = new CsrMatrix(1, 2, new int[] {0, 2}, new int[] {0, 1}, new float[] {3, 4});
+    List<SparseNetwork.Step> steps = List.of(new SparseNetwork.Step(first, new float[2]),
+        new SparseNetwork.Step(null, null), new SparseNetwork.Step(second, new float[1]));
+    SparseNetwork net = new SparseNetwork(3, 1, steps);
+    assertEquals(steps, net.steps());
+    float[] logits = new float[1];
+    net.predict(new float[] {100, 5, -1}, 1, logits);
+    assertEquals(3 * 5 + 4 * 0, logits[0]);
+
+    assertEquals("sparse step 2: 1x2 weights with 1 biases after a width of 3",
+        assertThrows(IllegalArgumentException.class, () -> new SparseNetwork(3, 1,
+            List.of(steps.get(1), steps.get(1), steps.get(2)))).getMessage());
+    assertEquals("sparse network ends in 1 outputs, 2 classes expected",
+        assertThrows(IllegalArgumentException.class, () -> new SparseNetwork(3, 2, steps))
+            .getMessage());
+    assertEquals("sparse step 0: a ReLU with a bias",
+        assertThrows(IllegalArgumentException.class, () -> new SparseNetwork(3, 1,
+            List.of(new SparseNetwork.Step(null, new float[1])))).getMessage());
   }
 
   private static int argmax(float[] a, int off) {
