@@ -69,6 +69,8 @@ public final class JobConfig {
       new Key("storage_level", "MEMORY_ONLY", "MEMORY_ONLY or MEMORY_AND_DISK_SER"),
       new Key("master", "local[*]", "Spark master when spark-submit did not set one"),
       new Key("output", "", "output directory (any Hadoop path); required"),
+      new Key("init_model", "", "warm start: initial parameters (and scaling) from this model "
+          + "directory, same network; empty: random initialisation"),
       new Key("checkpoint_every", "5", "write a checkpoint every k epochs; 0: never"),
       new Key("checkpoint_keep", "3", "checkpoints kept"),
       new Key("mc_samples", "0", "Evaluate: Monte-Carlo samples in addition to the "

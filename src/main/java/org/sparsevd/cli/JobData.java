@@ -59,7 +59,11 @@ final class JobData implements AutoCloseable {
     return DataBlock.bytesPerExample(cols);
   }
 
-  static JobData load(SparkSession spark, JobConfig c) throws IOException {
+  /**
+   * @param scaling the scaling to apply (a warm start's), or null to fit one on the training
+   *     data
+   */
+  static JobData load(SparkSession spark, JobConfig c, Scaling scaling) throws IOException {
     int partitions = partitions(spark, c);
     Blocks raw = BlockReader.read(spark, source(spark, c, DataSource.Split.TRAIN), partitions);
     report("training", raw);
@@ -70,8 +74,10 @@ final class JobData implements AutoCloseable {
       trainRdd = trainRdd.map(b -> b.before(limit));
       rows = limit;
     }
-    Scaling.Mode mode = Scaling.Mode.valueOf(c.get("data.scaling").toUpperCase(Locale.ROOT));
-    Scaling scaling = BlockStats.fit(mode, trainRdd);
+    if (scaling == null) {
+      scaling = BlockStats.fit(
+          Scaling.Mode.valueOf(c.get("data.scaling").toUpperCase(Locale.ROOT)), trainRdd);
+    }
     Held train = persist(BlockStats.apply(scaling, trainRdd), rows, c, "training");
     Held test = null;
     if (hasTest(c)) {

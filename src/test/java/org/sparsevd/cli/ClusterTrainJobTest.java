@@ -16,21 +16,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.data.SharedData;
 import org.sparsevd.spark.TestSpark;
@@ -62,7 +53,8 @@ class ClusterTrainJobTest {
     cluster = StandaloneCluster.start(tmp.resolve("cluster"), 2, "1g");
 
     SparkSession spark = TestSpark.session();
-    writeParquet(spark, root + "/data/mnist-4000.parquet", 4000);
+    MnistParquet.write(spark, root + "/data/mnist-4000.parquet", MnistIdx.readTrain(
+        SharedData.mnistDir().toString(), new Configuration()).slice(0, 4000), y -> y);
     config = tmp.resolve("cluster.properties");
     Files.writeString(config, String.join("\n",
         "data.format = parquet",
@@ -201,23 +193,5 @@ class ClusterTrainJobTest {
     try (FSDataOutputStream out = fs().create(p)) {
       out.write(bytes);
     }
-  }
-
-  /** The first {@code rows} MNIST training images as Parquet: label, pixel vector. */
-  private static void writeParquet(SparkSession spark, String path, int rows) throws IOException {
-    LabeledData mnist = MnistIdx.readTrain(SharedData.mnistDir().toString(), new Configuration())
-        .slice(0, rows);
-    List<Row> out = new ArrayList<>(rows);
-    double[] x = new double[mnist.cols()];
-    for (int r = 0; r < rows; r++) {
-      for (int i = 0; i < x.length; i++) {
-        x[i] = mnist.feature(r, i);
-      }
-      out.add(RowFactory.create(mnist.label(r), Vectors.dense(x.clone())));
-    }
-    StructType schema = new StructType(new StructField[] {
-        new StructField("label", DataTypes.IntegerType, false, Metadata.empty()),
-        new StructField("features", new VectorUDT(), false, Metadata.empty())});
-    spark.createDataFrame(out, schema).coalesce(1).write().parquet(path);
   }
 }
