@@ -38,6 +38,7 @@ import org.sparsevd.data.MnistIdx;
  */
 public final class Generate {
   static final int EXAMPLES_PER_PARTITION = 250_000;
+  private static final int ROW_GROUP_BYTES = 16 << 20;
   private static final StructType SCHEMA = new StructType(new StructField[] {
       new StructField("id", DataTypes.LongType, false, Metadata.empty()),
       new StructField("label", DataTypes.IntegerType, false, Metadata.empty()),
@@ -99,7 +100,10 @@ public final class Generate {
         px.value(), labels.value(), cols, seed, examples * p / partitions,
         examples * (p + 1) / partitions));
     sc.setJobDescription("sparsevd: generate " + examples + " examples");
-    spark.createDataFrame(rows, SCHEMA).write().parquet(output);
+    // Row groups of 16 MB (about 50,000 examples): a scan task cannot split a row group, and
+    // the reader turns a task's rows into one float block about 10x the compressed size.
+    spark.createDataFrame(rows, SCHEMA).write().option("parquet.block.size", ROW_GROUP_BYTES)
+        .parquet(output);
     px.destroy();
     labels.destroy();
   }

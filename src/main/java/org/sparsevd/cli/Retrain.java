@@ -45,7 +45,8 @@ public final class Retrain {
       return;
     }
     RetrainConfig r = RetrainConfig.parse(args);
-    JobConfig train = JobConfig.parse(new String[] {r.trainConfig()}, List.of());
+    JobConfig train = JobConfig.parse(r.master().isEmpty() ? new String[] {r.trainConfig()}
+        : new String[] {r.trainConfig(), "--master", r.master()}, List.of());
     SparkSession spark = Sessions.create(train, "sparsevd-retrain");
     ObjectNode report;
     try {

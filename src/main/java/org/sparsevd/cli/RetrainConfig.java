@@ -27,9 +27,10 @@ import org.sparsevd.io.HadoopFiles;
  * @param margin publish when the candidate's holdout error is at most the published model's
  *     plus this
  * @param runId this run's name in the store
+ * @param master the Spark master; empty: the train config's
  */
 record RetrainConfig(String trainConfig, String dataRoot, int newest, String holdout,
-                     String store, double margin, String runId) {
+                     String store, double margin, String runId, String master) {
 
   /** Every key with its default ("" = required or computed) and meaning, in one place. */
   static final List<JobConfig.Key> KEYS = List.of(
@@ -39,7 +40,8 @@ record RetrainConfig(String trainConfig, String dataRoot, int newest, String hol
       new JobConfig.Key("holdout", "", "held-out data (the train config's format); required"),
       new JobConfig.Key("store", "", "model store: runs/, published/, reports/; required"),
       new JobConfig.Key("margin", "0", "publish when candidate error <= published error + margin"),
-      new JobConfig.Key("run_id", "", "run name; empty: the UTC time, yyyyMMdd-HHmmss"));
+      new JobConfig.Key("run_id", "", "run name; empty: the UTC time, yyyyMMdd-HHmmss"),
+      new JobConfig.Key("master", "", "Spark master; empty: the train config's"));
 
   RetrainConfig {
     if (newest < 1) {
@@ -78,7 +80,7 @@ record RetrainConfig(String trainConfig, String dataRoot, int newest, String hol
     try {
       return new RetrainConfig(required(v, "train_config"), required(v, "data.root"),
           Integer.parseInt(v.get("data.newest")), required(v, "holdout"), required(v, "store"),
-          Double.parseDouble(v.get("margin")), runId);
+          Double.parseDouble(v.get("margin")), runId, v.get("master"));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("data.newest = '" + v.get("data.newest")
           + "', margin = '" + v.get("margin") + "': " + e.getMessage(), e);
