@@ -167,7 +167,7 @@ public final class Retrain {
   /** The failure's own message and those of its causes, without Spark's task details. */
   private static String reason(Throwable e) {
     StringBuilder b = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
-    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
       if (c.getMessage() != null && !b.toString().contains(c.getMessage())) {
         b.append(" <- ").append(c.getClass().getSimpleName()).append(": ")
             .append(c.getMessage().lines().findFirst().orElse(""));
