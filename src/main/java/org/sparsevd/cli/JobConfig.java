@@ -191,8 +191,13 @@ public final class JobConfig {
 
   /** The keys as a Markdown table (what {@code --help} prints). */
   public static String markdownTable() {
+    return markdownTable(KEYS);
+  }
+
+  /** Any job's keys as a Markdown table. */
+  static String markdownTable(List<Key> keys) {
     StringBuilder b = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
-    for (Key k : KEYS) {
+    for (Key k : keys) {
       String d = k.defaultValue().isEmpty() ? "" : "`" + k.defaultValue().replace("|", "\\|") + "`";
       b.append("| `").append(k.name()).append("` | ").append(d).append(" | ")
           .append(k.help().replace("|", "\\|")).append(" |\n");

@@ -38,10 +38,7 @@ public final class Retrain {
 
   public static void main(String[] args) throws Exception {
     if (java.util.Arrays.asList(args).contains("--help")) {
-      StringBuilder b = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
-      RetrainConfig.KEYS.forEach(k -> b.append("| `").append(k.name()).append("` | ")
-          .append(k.defaultValue()).append(" | ").append(k.help()).append(" |\n"));
-      System.out.print(b);
+      System.out.print(JobConfig.markdownTable(RetrainConfig.KEYS));
       return;
     }
     RetrainConfig r = RetrainConfig.parse(args);

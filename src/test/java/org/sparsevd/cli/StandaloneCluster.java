@@ -46,6 +46,7 @@ final class StandaloneCluster implements AutoCloseable {
     // from run to run.
     Path home = sparkHome(Path.of(property("sparsevd.spark.classpath")).toAbsolutePath()
         .getParent().resolve("test-spark-home"));
+    Files.createDirectories(dir);
     StandaloneCluster c = new StandaloneCluster(freePort(), freePort());
     Runtime.getRuntime().addShutdownHook(c.hook);
     try {
