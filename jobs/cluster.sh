@@ -14,7 +14,8 @@ prepare_home() {
   ensure_built
   if [[ ! -d "$HOME_DIR/jars" || "$TARGET/.jobs-built" -nt "$HOME_DIR/jars" ]]; then
     rm -rf "$HOME_DIR" && mkdir -p "$HOME_DIR/jars"
-    (cd "$ROOT" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime \
+    # The provided dependencies, Spark and Hadoop, are the cluster's Spark installation.
+    (cd "$ROOT" && mvn -q -B dependency:copy-dependencies -DincludeScope=provided \
       -DoutputDirectory="$HOME_DIR/jars") >&2
   fi
 }

@@ -1,18 +1,19 @@
 # Shared by the job scripts: build on demand, then run a main class with spark-submit when
-# one is on PATH, otherwise with the embedded Spark from the Maven classpath (local[*]).
+# one is on PATH, otherwise through the Spark jars the build resolved (provided scope).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$ROOT/target"
 JAR="$TARGET/sparsevd-spark-0.1.0-SNAPSHOT.jar"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
-# Rebuilds when any source or the pom is newer than the last build.
+# Rebuilds when any source or the pom is newer than the last build. The build leaves the job
+# jar (this project, shaded, without Spark) and spark-classpath.txt (the provided Spark and
+# Hadoop jars: what a Spark installation would hold).
 ensure_built() {
   local stamp="$TARGET/.jobs-built"
   if [[ ! -f "$stamp" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$stamp" -print -quit)" ]]; then
     echo "building (mvn package) ..." >&2
-    (cd "$ROOT" && mvn -q -B -DskipTests package dependency:build-classpath \
-        -Dmdep.outputFile="$TARGET/classpath.txt" -Dmdep.includeScope=runtime \
+    (cd "$ROOT" && mvn -q -B -DskipTests package \
       && mvn -q -B help:evaluate -Dexpression=jvm.module.flags -DforceStdout \
         | sed 's/\x1b\[[0-9;]*m//g' > "$TARGET/jvm-flags.txt") >&2
     touch "$stamp"
@@ -34,23 +35,35 @@ run_main() {
   local main="$1"; shift
   ensure_built
   local log="-Dlog4j.configurationFile=$ROOT/conf/log4j2.properties"
+  # The job's --master also goes to the submission code, which otherwise fixes the master
+  # itself; SPARSEVD_SUBMIT_ARGS adds any other spark-submit option (--deploy-mode, --conf ...).
+  local master=() args=("$@") i
+  for ((i = 0; i < ${#args[@]} - 1; i++)); do
+    [[ "${args[i]}" == "--master" ]] && master=(--master "${args[i + 1]}")
+  done
   if command -v spark-submit >/dev/null 2>&1; then
-    # The job's --master also goes to spark-submit, which otherwise fixes the master itself;
-    # SPARSEVD_SUBMIT_ARGS adds any other spark-submit option (--deploy-mode, --conf ...).
-    local master=() args=("$@") i
-    for ((i = 0; i < ${#args[@]} - 1; i++)); do
-      [[ "${args[i]}" == "--master" ]] && master=(--master "${args[i + 1]}")
-    done
     # --driver-java-options replaces spark.driver.extraJavaOptions, so it carries both.
     # shellcheck disable=SC2086
     exec spark-submit "${master[@]}" ${SPARSEVD_SUBMIT_ARGS:-} --class "$main" \
       --properties-file "$ROOT/conf/spark-defaults.conf" \
       --driver-java-options "$log $(driver_java_options)" "$JAR" "$@"
   fi
+  # Without spark-submit the driver runs in this JVM, so spark.driver.extraJavaOptions is
+  # applied here. The job jar and the Spark jars make the same classpath either way.
+  local cp="$JAR:$(cat "$TARGET/spark-classpath.txt")"
+  # shellcheck disable=SC2207
+  local jvm=(${SPARSEVD_JAVA_OPTS:--Xmx8g} $(driver_java_options) $(cat "$TARGET/jvm-flags.txt")
+    "$log" -Djava.awt.headless=true)
+  if (( ${#master[@]} )); then
+    # A given master goes through Spark's own submission code (what spark-submit runs), which
+    # ships the job jar to the executors of any master: spark://, local-cluster[...], ...
+    # shellcheck disable=SC2086
+    exec java "${jvm[@]}" -cp "$cp" org.apache.spark.deploy.SparkSubmit "${master[@]}" \
+      ${SPARSEVD_SUBMIT_ARGS:-} --class "$main" \
+      --properties-file "$ROOT/conf/spark-defaults.conf" "$JAR" "$@"
+  fi
+  # Otherwise the job takes its master from its config (default local[*]); spark.jars ships
+  # the job jar should that be a cluster.
   # shellcheck disable=SC2046
-  # The embedded driver is started here, so spark.driver.extraJavaOptions is applied here too.
-  # spark.jars ships the project's classes to executors on a cluster master.
-  exec java ${SPARSEVD_JAVA_OPTS:--Xmx8g} $(driver_java_options) $(cat "$TARGET/jvm-flags.txt") "$log" \
-    -Djava.awt.headless=true $(spark_defaults_as_props) -Dspark.jars="$JAR" \
-    -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt")" "$main" "$@"
+  exec java "${jvm[@]}" $(spark_defaults_as_props) -Dspark.jars="$JAR" -cp "$cp" "$main" "$@"
 }

@@ -84,6 +84,8 @@ public final class JobConfig {
       new Key("storage_level", "MEMORY_ONLY", "MEMORY_ONLY or MEMORY_AND_DISK_SER"),
       new Key("master", "local[*]", "Spark master when spark-submit did not set one"),
       new Key("output", "", "output directory (any Hadoop path); required"),
+      new Key("init_model", "", "warm start: initial parameters (and scaling) from this model "
+          + "directory, same network; empty: random initialisation"),
       new Key("checkpoint_every", "5", "write a checkpoint every k epochs; 0: never"),
       new Key("checkpoint_keep", "3", "checkpoints kept"),
       new Key("compare_mlp", "false", "tabular: also train Spark's "
@@ -207,8 +209,13 @@ public final class JobConfig {
 
   /** The keys as a Markdown table (what {@code --help} prints). */
   public static String markdownTable() {
+    return markdownTable(KEYS);
+  }
+
+  /** Any job's keys as a Markdown table. */
+  static String markdownTable(List<Key> keys) {
     StringBuilder b = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
-    for (Key k : KEYS) {
+    for (Key k : keys) {
       String d = k.defaultValue().isEmpty() ? "" : "`" + k.defaultValue().replace("|", "\\|") + "`";
       b.append("| `").append(k.name()).append("` | ").append(d).append(" | ")
           .append(k.help().replace("|", "\\|")).append(" |\n");

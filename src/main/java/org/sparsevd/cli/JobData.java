@@ -59,7 +59,11 @@ final class JobData implements AutoCloseable {
     return DataBlock.bytesPerExample(cols);
   }
 
-  static JobData load(SparkSession spark, JobConfig c) throws IOException {
+  /**
+   * @param scaling the scaling to apply (a warm start's), or null to fit one on the training
+   *     data
+   */
+  static JobData load(SparkSession spark, JobConfig c, Scaling scaling) throws IOException {
     int partitions = partitions(spark, c);
     Blocks raw = BlockReader.read(spark, source(spark, c, DataSource.Split.TRAIN), partitions);
     report("training", raw);
@@ -71,8 +75,9 @@ final class JobData implements AutoCloseable {
       rows = limit;
     }
     trainRdd = BlockStats.normalizeWeights(trainRdd, rows, c.get("data.train"));
-    Scaling.Mode mode = Scaling.Mode.parse(c.get("data.scaling"));
-    Scaling scaling = BlockStats.fit(mode, trainRdd);
+    if (scaling == null) {
+      scaling = BlockStats.fit(Scaling.Mode.parse(c.get("data.scaling")), trainRdd);
+    }
     Held train = persist(BlockStats.apply(scaling, trainRdd), rows, c, "training");
     Held test = null;
     if (hasTest(c)) {

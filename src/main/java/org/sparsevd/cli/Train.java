@@ -70,9 +70,10 @@ public final class Train {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TrainConfig tc = c.trainConfig();
+    WarmStart warm = WarmStart.of(c, hconf);
     OutputDir out = OutputDir.open(c.require("output"), hconf, c.flag("resume"),
         c.flag("overwrite"));
-    try (JobData data = JobData.load(spark, c)) {
+    try (JobData data = JobData.load(spark, c, warm == null ? null : warm.scaling())) {
       NetworkDef def = c.networkDef(data.cols());
       Optional<ImageShape> shape = ImageShape.of(c.get("data.image_shape"), def.inputSize(),
           "data.image_shape");
@@ -84,9 +85,10 @@ public final class Train {
       long fingerprint = fingerprint(tc, def);
       CheckpointStore store = new CheckpointStore(out.checkpoints(), hconf,
           c.getInt("checkpoint_keep"));
+      TrainingState initial = warm == null ? TrainingLoop.initialState(net, tc)
+          : warm.initialState(def, data.numClasses(), tc);
       TrainingState state = c.flag("resume")
-          ? store.latest(fingerprint, LOG::warn).orElseGet(() -> TrainingLoop.initialState(net, tc))
-          : TrainingLoop.initialState(net, tc);
+          ? store.latest(fingerprint, LOG::warn).orElse(initial) : initial;
       List<String> metrics = previousMetrics(out, hconf, state.epochsDone());
       if (state.epochsDone() > 0) {
         System.out.printf("resuming after epoch %d (step %d)%n", state.epochsDone(), state.step());

@@ -1,5 +1,6 @@
 /**
  * The trained model (network description, parameters, preprocessing, provenance) and its
- * documented, versioned, checksummed on-disk format.
+ * documented, versioned, checksummed on-disk format; {@link org.sparsevd.model.ModelStore}, where
+ * scheduled retraining publishes models.
  */
 package org.sparsevd.model;

@@ -20,6 +20,8 @@ public final class CounterRng {
   public static final int STREAM_INIT = FIRST_RESERVED_STREAM;
   /** Stream of the per-epoch example permutation. */
   public static final int STREAM_SHUFFLE = FIRST_RESERVED_STREAM + 1;
+  /** Stream of the random distortions of generated examples. */
+  public static final int STREAM_DISTORT = FIRST_RESERVED_STREAM + 2;
 
   private static final int M0 = 0xD2511F53;
   private static final int M1 = 0xCD9E8D57;

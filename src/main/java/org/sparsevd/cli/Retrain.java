@@ -1,0 +1,175 @@
+package org.sparsevd.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.sparsevd.eval.Metrics;
+import org.sparsevd.io.HadoopFiles;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.ModelStore;
+import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.spark.SparkEvaluation;
+
+/**
+ * Scheduled retraining: {@code Retrain CONFIG [--key value ...]} (keys in {@link
+ * RetrainConfig}). Trains a candidate on the newest {@code date=YYYY-MM-DD} partitions,
+ * warm-started from the published model, compares the two on the holdout and publishes the
+ * candidate only if its error is at most the published one's plus the margin. Every run
+ * writes {@code STORE/reports/RUN_ID.json} with its status: {@code published}, {@code
+ * rejected_worse} or {@code failed} (with the reason); only {@code published} changes the
+ * current model. The process exits with 1 when the run failed.
+ */
+public final class Retrain {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Retrain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--help")) {
+      System.out.print(JobConfig.markdownTable(RetrainConfig.KEYS));
+      return;
+    }
+    RetrainConfig r = RetrainConfig.parse(args);
+    JobConfig train = JobConfig.parse(r.master().isEmpty() ? new String[] {r.trainConfig()}
+        : new String[] {r.trainConfig(), "--master", r.master()}, List.of());
+    SparkSession spark = Sessions.create(train, "sparsevd-retrain");
+    ObjectNode report;
+    try {
+      report = run(spark, r);
+    } finally {
+      spark.stop();
+    }
+    System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    System.exit(report.get("status").asText().equals("failed") ? 1 : 0);
+  }
+
+  /** Runs one retraining and returns its report (also written to the store). */
+  public static ObjectNode run(SparkSession spark, RetrainConfig r) throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    ModelStore store = new ModelStore(new Path(r.store()), conf);
+    ObjectNode report = JSON.createObjectNode();
+    report.put("run", r.runId());
+    report.put("started_at", Instant.now().toString());
+    report.put("margin", r.margin());
+    long start = System.nanoTime();
+    try {
+      decide(spark, r, store, report);
+    } catch (Exception e) {
+      report.put("status", "failed");
+      report.put("reason", reason(e));
+    }
+    report.put("seconds", (System.nanoTime() - start) / 1e9);
+    HadoopFiles.writeString(store.report(r.runId()), conf,
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
+    return report;
+  }
+
+  private static void decide(SparkSession spark, RetrainConfig r, ModelStore store,
+                             ObjectNode report) throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<Path> parts = newestPartitions(new Path(r.dataRoot()), r.newest(), conf);
+    parts.forEach(p -> report.withArray("partitions").add(p.getName()));
+    Optional<ModelStore.Published> current = store.current();
+    current.ifPresent(p -> report.put("previous_pointer", p.pointer().toString()));
+
+    Path runDir = store.runDir(r.runId());
+    report.put("candidate", runDir.toString());
+    Train.run(spark, JobConfig.parse(new String[] {r.trainConfig(),
+        "--data.train", glob(new Path(r.dataRoot()), parts), "--data.test", "",
+        "--output", runDir.toString(),
+        "--init_model", current.map(p -> p.model().toString()).orElse("")}, List.of()));
+
+    JobConfig holdout = JobConfig.parse(new String[] {r.trainConfig(), "--data.test",
+        r.holdout()}, List.of());
+    Metrics candidate = evaluate(spark, holdout, ModelFormat.read(new Path(runDir, "model"),
+        conf));
+    report.set("candidate_holdout", metrics(candidate));
+    if (current.isPresent()) {
+      Metrics published = evaluate(spark, holdout, ModelFormat.read(current.get().model(), conf));
+      report.set("published_holdout", metrics(published));
+      if (candidate.error() > published.error() + r.margin()) {
+        report.put("status", "rejected_worse");
+        report.put("reason", String.format(java.util.Locale.ROOT, "holdout error %.4f > "
+            + "published %.4f + margin %.4f", candidate.error(), published.error(), r.margin()));
+        return;
+      }
+    }
+    ModelStore.Published p = store.publish(r.runId(), new Path(runDir, "model"),
+        metrics(candidate));
+    report.put("status", "published");
+    report.put("pointer", p.pointer().toString());
+  }
+
+  /** The newest {@code n} partitions named {@code date=YYYY-MM-DD} under {@code root}. */
+  static List<Path> newestPartitions(Path root, int n, Configuration conf) throws IOException {
+    FileSystem fs = root.getFileSystem(conf);
+    if (!fs.exists(root)) {
+      throw new IOException("data.root " + root + " does not exist");
+    }
+    List<Path> parts = new ArrayList<>();
+    for (FileStatus st : fs.listStatus(root)) {
+      String name = st.getPath().getName();
+      if (st.isDirectory() && name.startsWith("date=")) {
+        try {
+          LocalDate.parse(name.substring(5));
+        } catch (DateTimeParseException e) {
+          throw new IOException(st.getPath() + ": not a date=YYYY-MM-DD partition", e);
+        }
+        parts.add(st.getPath());
+      }
+    }
+    if (parts.isEmpty()) {
+      throw new IOException("data.root " + root + " holds no date=YYYY-MM-DD partitions");
+    }
+    parts.sort((a, b) -> a.getName().compareTo(b.getName()));
+    return parts.subList(Math.max(0, parts.size() - n), parts.size());
+  }
+
+  /** One Hadoop glob for the partitions: {@code root/{date=a,date=b}}. */
+  private static String glob(Path root, List<Path> parts) {
+    List<String> names = parts.stream().map(Path::getName).toList();
+    return names.size() == 1 ? new Path(root, names.get(0)).toString()
+        : root + "/{" + String.join(",", names) + "}";
+  }
+
+  private static Metrics evaluate(SparkSession spark, JobConfig c, SparseVdModel m)
+      throws IOException {
+    try (JobData.Held test = JobData.loadTest(spark, c, m.scaling(), m.def().inputSize(),
+        m.numClasses())) {
+      return SparkEvaluation.metrics(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+          test.blocks(), m.def(), m.numClasses(), m.params(), 0, 0);
+    }
+  }
+
+  private static ObjectNode metrics(Metrics m) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("holdout_examples", m.count());
+    o.put("holdout_error", m.error());
+    o.put("holdout_nll", m.nll());
+    return o;
+  }
+
+  /** The failure's own message and those of its causes, without Spark's task details. */
+  private static String reason(Throwable e) {
+    StringBuilder b = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c.getMessage() != null && !b.toString().contains(c.getMessage())) {
+        b.append(" <- ").append(c.getClass().getSimpleName()).append(": ")
+            .append(c.getMessage().lines().findFirst().orElse(""));
+      }
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,104 @@
+package org.sparsevd.cli;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.sparsevd.io.HadoopFiles;
+
+/**
+ * Settings of the retraining job: a properties file, then {@code --key value} overrides. The
+ * training itself is set by a train job config ({@code train_config}), whose data.train,
+ * data.test, output and init_model the retraining run fills in. An unknown key is an error.
+ *
+ * @param trainConfig the train job's config file
+ * @param dataRoot folder of {@code date=YYYY-MM-DD} partitions in the train config's format
+ * @param newest how many of the newest partitions to train on
+ * @param holdout held-out data (train config's format) on which candidate and published model
+ *     are compared
+ * @param store the model store ({@link org.sparsevd.model.ModelStore})
+ * @param margin publish when the candidate's holdout error is at most the published model's
+ *     plus this
+ * @param runId this run's name in the store
+ * @param master the Spark master; empty: the train config's
+ */
+record RetrainConfig(String trainConfig, String dataRoot, int newest, String holdout,
+                     String store, double margin, String runId, String master) {
+
+  /** Every key with its default ("" = required or computed) and meaning, in one place. */
+  static final List<JobConfig.Key> KEYS = List.of(
+      new JobConfig.Key("train_config", "", "the train job's config file; required"),
+      new JobConfig.Key("data.root", "", "folder of date=YYYY-MM-DD data partitions; required"),
+      new JobConfig.Key("data.newest", "7", "train on this many newest partitions"),
+      new JobConfig.Key("holdout", "", "held-out data (the train config's format); required"),
+      new JobConfig.Key("store", "", "model store: runs/, published/, reports/; required"),
+      new JobConfig.Key("margin", "0", "publish when candidate error <= published error + margin"),
+      new JobConfig.Key("run_id", "", "run name; empty: the UTC time, yyyyMMdd-HHmmss"),
+      new JobConfig.Key("master", "", "Spark master; empty: the train config's"));
+
+  RetrainConfig {
+    if (newest < 1) {
+      throw new IllegalArgumentException("data.newest = " + newest + ": must be >= 1");
+    }
+    if (!(margin >= 0 && margin < 1)) {
+      throw new IllegalArgumentException("margin = " + margin + ": must be in [0, 1)");
+    }
+    if (!runId.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("run_id = '" + runId + "': letters, digits, . _ - only");
+    }
+  }
+
+  /** Parses {@code CONFIG [--key value ...]}. */
+  static RetrainConfig parse(String[] args) throws IOException {
+    Map<String, String> v = new LinkedHashMap<>();
+    KEYS.forEach(k -> v.put(k.name(), k.defaultValue()));
+    int i = 0;
+    if (args.length > 0 && !args[0].startsWith("--")) {
+      Properties p = new Properties();
+      p.load(new StringReader(HadoopFiles.readString(new Path(args[0]), new Configuration(),
+          1 << 20)));
+      for (String name : p.stringPropertyNames()) {
+        set(v, name, p.getProperty(name), args[0]);
+      }
+      i = 1;
+    }
+    for (; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 == args.length) {
+        throw new IllegalArgumentException("argument '" + args[i] + "': expected --key value");
+      }
+      set(v, args[i].substring(2), args[i + 1], "command line");
+    }
+    String runId = v.get("run_id").isEmpty() ? ZonedDateTime.now(ZoneOffset.UTC)
+        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : v.get("run_id");
+    try {
+      return new RetrainConfig(required(v, "train_config"), required(v, "data.root"),
+          Integer.parseInt(v.get("data.newest")), required(v, "holdout"), required(v, "store"),
+          Double.parseDouble(v.get("margin")), runId, v.get("master"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("data.newest = '" + v.get("data.newest")
+          + "', margin = '" + v.get("margin") + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static void set(Map<String, String> v, String name, String value, String where) {
+    if (!v.containsKey(name)) {
+      throw new IllegalArgumentException(where + ": unknown key '" + name + "' (known: "
+          + String.join(", ", v.keySet()) + ")");
+    }
+    v.put(name, value.trim());
+  }
+
+  private static String required(Map<String, String> v, String key) {
+    if (v.get(key).isEmpty()) {
+      throw new IllegalArgumentException(key + " must be set (in the config or --" + key + ")");
+    }
+    return v.get(key);
+  }
+}

@@ -1,0 +1,73 @@
+package org.sparsevd.cli;
+
+import java.io.IOException;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.sparsevd.data.Scaling;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.train.TrainConfig;
+import org.sparsevd.train.TrainingState;
+
+/**
+ * The train job's warm start ({@code init_model}): training begins from a saved model's
+ * parameters, with a fresh optimiser at epoch 0, instead of a random initialisation. The
+ * model's feature scaling is kept rather than refitted, so that its parameters see inputs
+ * scaled as they were trained on; the network must be the same one.
+ */
+final class WarmStart {
+  private final Path dir;
+  private final SparseVdModel model;
+
+  private WarmStart(Path dir, SparseVdModel model) {
+    this.dir = dir;
+    this.model = model;
+  }
+
+  /** Reads the model of {@code init_model}; null when the key is empty. */
+  static WarmStart of(JobConfig c, Configuration conf) throws IOException {
+    String dir = c.get("init_model");
+    if (dir.isEmpty()) {
+      return null;
+    }
+    Path p = new Path(dir);
+    SparseVdModel m = ModelFormat.read(p, conf);
+    String mode = m.scaling().mode().name().toLowerCase(Locale.ROOT);
+    if (!mode.equalsIgnoreCase(c.get("data.scaling"))) {
+      throw new IllegalArgumentException("init_model " + p + " was trained with scaling "
+          + mode + ", this job's data.scaling is " + c.get("data.scaling"));
+    }
+    return new WarmStart(p, m);
+  }
+
+  /** The model's scaling, applied to this job's data instead of a freshly fitted one. */
+  Scaling scaling() {
+    return model.scaling();
+  }
+
+  /**
+   * The state to train from: a copy of the model's parameters and a fresh optimiser.
+   *
+   * @throws IllegalArgumentException if this job's network or classes differ from the model's
+   */
+  TrainingState initialState(NetworkDef def, int classes, TrainConfig tc) {
+    NetworkDef m = model.def();
+    if (!canonical(m.layers()).equals(canonical(def.layers())) || m.inputSize() != def.inputSize()
+        || m.vd().parameterization() != def.vd().parameterization()
+        || model.numClasses() != classes) {
+      throw new IllegalArgumentException("init_model " + dir + " is '" + m.layers() + "' on "
+          + m.inputSize() + " inputs, " + model.numClasses() + " classes, "
+          + m.vd().parameterization() + "; this job is '" + def.layers() + "' on "
+          + def.inputSize() + " inputs, " + classes + " classes, " + def.vd().parameterization()
+          + ": a warm start needs the same network");
+    }
+    float[] params = model.params().clone();
+    return new TrainingState(params, tc.newOptimizer().newState(params.length), 0, 0);
+  }
+
+  private static String canonical(String layers) {
+    return layers.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+  }
+}
