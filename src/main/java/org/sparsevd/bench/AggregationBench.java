@@ -2,7 +2,6 @@ package org.sparsevd.bench;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,11 +79,7 @@ public final class AggregationBench {
         table.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |", e, collect, tree,
             driver));
       }
-      String text = Timing.toJson(json);
-      Files.createDirectories(out.toAbsolutePath().getParent());
-      Files.writeString(out, text);
-      System.out.println(text);
-      System.out.println(String.join("\n", table));
+      Timing.report(out, json, table);
     } finally {
       spark.stop();
     }

@@ -1,6 +1,5 @@
 package org.sparsevd.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,11 +103,7 @@ public final class SparkStepBench {
               b / s * 1e3, l, b / l * 1e3, se / le));
         }
       }
-      String text = Timing.toJson(json);
-      Files.createDirectories(out.toAbsolutePath().getParent());
-      Files.writeString(out, text);
-      System.out.println(text);
-      System.out.println(String.join("\n", table));
+      Timing.report(out, json, table);
     } finally {
       spark.stop();
     }

@@ -48,8 +48,20 @@ final class Timing {
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
+  /** Writes the results as JSON to {@code out} and prints them, then the table's lines. */
+  static void report(java.nio.file.Path out, Map<String, Object> json,
+                     java.util.List<String> table) throws java.io.IOException {
+    String text = toJson(json);
+    java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+    java.nio.file.Files.writeString(out, text);
+    System.out.println(text);
+    if (!table.isEmpty()) {
+      System.out.println(String.join("\n", table));
+    }
+  }
+
   /** One JSON object; numbers as numbers, everything else as strings. */
-  static String toJson(Map<String, Object> values) {
+  private static String toJson(Map<String, Object> values) {
     return values.entrySet().stream()
         .map(e -> "  \"" + e.getKey() + "\": " + (e.getValue() instanceof Number n
             ? (n instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4g", d) : n.toString())

@@ -115,10 +115,7 @@ public final class TrainStepBench {
       json.put("model_csr_inference_examples_per_s", BATCH / (t[1] / 1e3));
       json.put("model_csr_speedup", t[0] / t[1]);
     }
-    String text = Timing.toJson(json);
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, text);
-    System.out.println(text);
+    Timing.report(out, json, java.util.List.of());
   }
 
   private record Inputs(String name, float[] values) {}
