@@ -98,7 +98,8 @@ final class JobData implements AutoCloseable {
     if (!hasTest(c)) {
       throw new IllegalArgumentException("no held-out data: set data.test (or use mnist)");
     }
-    Blocks t = BlockReader.read(spark, source(spark, c, DataSource.Split.TEST), partitions(spark, c));
+    Blocks t = BlockReader.read(spark, source(spark, c, DataSource.Split.TEST),
+        partitions(spark, c));
     if (t.cols() != cols || t.numClasses() != numClasses) {
       throw new IllegalArgumentException("held-out data has " + t.cols() + " features and "
           + t.numClasses() + " classes, the model " + cols + " and " + numClasses);

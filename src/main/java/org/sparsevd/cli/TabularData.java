@@ -99,7 +99,8 @@ record TabularData(Dataset<Row> all, List<String> featureCols, List<String> cate
     }
     Row r = first.get(0);
     String where = r.getString(names.size()).isEmpty() ? path : r.getString(names.size());
-    String row = String.join(",", names.stream().map(n -> String.valueOf((Object) r.getAs(n))).toList());
+    String row = String.join(",",
+        names.stream().map(n -> String.valueOf((Object) r.getAs(n))).toList());
     for (String n : names) {
       Object value = r.getAs(n);
       if (n.equals(label) && value == null) {

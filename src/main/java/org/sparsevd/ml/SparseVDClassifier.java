@@ -57,7 +57,8 @@ import org.sparsevd.train.TrainingState;
  *
  * <p>{@code explainParams()} lists the parameters and their defaults, which are the train
  * job's except for a constant learning rate (a decay schedule names epochs, so it would
- * depend on {@code epochs}) and no feature scaling (pipelines scale with their own stages). Labels must be 0, 1, ...,
+ * depend on {@code epochs}) and no feature scaling (pipelines scale with their own stages).
+ * Labels must be 0, 1, ...,
  * {@code numClasses - 1} (as {@code StringIndexer} makes them). The features are read into
  * the engine's blocks, scaled with {@code scaling} (fitted on the training rows and kept in
  * the model), cached for the fit and released after it.
@@ -131,7 +132,8 @@ public final class SparseVDClassifier
         ParamChecks.parses("scaling", s -> Scaling.Mode.parse(s)));
     storageLevel = new Param<>(this, "storageLevel", "storage level of the cached training "
         + "data, e.g. MEMORY_ONLY or MEMORY_AND_DISK_SER",
-        ParamChecks.parses("storageLevel", s -> StorageLevel.fromString(s.toUpperCase(Locale.ROOT))));
+        ParamChecks.parses("storageLevel",
+            s -> StorageLevel.fromString(s.toUpperCase(Locale.ROOT))));
     weightCol = new Param<>(this, "weightCol", "numeric column of example weights (finite, "
         + "at least 0; rescaled to mean 1); \"\": every example weighs 1",
         ParamChecks.columnName());

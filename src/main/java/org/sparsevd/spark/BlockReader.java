@@ -189,7 +189,8 @@ public final class BlockReader {
             (i, it) -> cut(it.next().block(), scanStart[i], bounds).iterator(), true))
         .partitionBy(new ByIndex(partitions))
         .values()
-        .mapPartitionsWithIndex((p, it) -> List.of(join(it, p, bounds, cols, weighted, path)).iterator(),
+        .mapPartitionsWithIndex(
+            (p, it) -> List.of(join(it, p, bounds, cols, weighted, path)).iterator(),
             true);
     return new Blocks(blocks, rows, cols, src.numClasses(), skipped, reasons);
   }

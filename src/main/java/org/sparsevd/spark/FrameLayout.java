@@ -69,7 +69,8 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
     boolean vector = src.featureCols().isEmpty() && !csv && names.contains(src.featuresCol());
     List<String> features = vector ? List.of(src.featuresCol()) : src.featureCols().isEmpty()
         ? names.stream()
-            .filter(c -> !c.equals(label) && !c.equals(src.weightCol())).toList() : src.featureCols();
+            .filter(c -> !c.equals(label) && !c.equals(src.weightCol())).toList()
+        : src.featureCols();
     if (features.isEmpty()) {
       throw new InvalidDataException(path + ": no feature columns besides the label '" + label
           + "'");
