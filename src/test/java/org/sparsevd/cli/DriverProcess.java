@@ -37,6 +37,8 @@ final class DriverProcess implements AutoCloseable {
         "-Dspark.ui.enabled=false", "-Dspark.executor.memory=1g",
         "-Dspark.executor.extraClassPath=" + classes,
         "-cp", classes + java.io.File.pathSeparator
+            + Files.readString(Path.of(StandaloneCluster.property("sparsevd.job.classpath")))
+                .trim() + java.io.File.pathSeparator
             + String.join(java.io.File.pathSeparator, StandaloneCluster.sparkJars()),
         main));
     cmd.addAll(jobArgs);
