@@ -22,7 +22,8 @@ ensure_tools_built() {
   fi
 }
 
-# NOTEBOOK_JAVA: the java command (an array) for MAIN of the tools, with the project's classes,
+# NOTEBOOK_JAVA: the java command (an array) for MAIN of the tools, with the job jar and the
+# Spark jars (the classpath of the embedded driver),
 # the module flags Spark needs, headless AWT for the plots, the quiet log configuration and
 # any further JVM options: notebook_java MAIN [JVM_OPTION ...]
 notebook_java() {
@@ -33,6 +34,6 @@ notebook_java() {
   NOTEBOOK_JAVA=("$(command -v "$java")" ${SPARSEVD_NOTEBOOK_JAVA_OPTS:--Xmx4g} -XX:G1HeapRegionSize=16m
     $(cat "$TARGET/jvm-flags.txt") -Djava.awt.headless=true
     "-Dlog4j.configurationFile=$ROOT/conf/log4j2.properties"
-    "$@" -cp "$TARGET/classes:$(cat "$TARGET/classpath.txt"):$TOOLS/target/sparsevd-notebook-tools-0.1.0-SNAPSHOT.jar:$(cat "$TOOLS/target/classpath.txt")"
+    "$@" -cp "$JAR:$(cat "$TARGET/spark-classpath.txt"):$TOOLS/target/sparsevd-notebook-tools-0.1.0-SNAPSHOT.jar:$(cat "$TOOLS/target/classpath.txt")"
     "$main")
 }
