@@ -9,7 +9,6 @@ import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.Noise;
 import org.sparsevd.nn.SoftmaxCrossEntropy;
-import org.sparsevd.nn.Sparsity;
 import org.sparsevd.nn.Workspace;
 import org.sparsevd.sparse.SparseNetwork;
 
@@ -24,8 +23,6 @@ final class Inference {
   private final Network net;
   private final SparseNetwork sparse;
   private final Scaling scaling;
-  private final Sparsity sparsity;
-  private final int[] keptPerInput;
   private final ThreadLocal<Buffers> buffers;
 
   /** Per-thread working memory. */
@@ -54,15 +51,12 @@ final class Inference {
     this.net = model.network();
     this.sparse = SparseNetwork.export(net, model.params());
     this.scaling = model.scaling();
-    this.sparsity = net.sparsity(model.params());
-    this.keptPerInput = net.keptPerInput(model.params());
     this.buffers = ThreadLocal.withInitial(() -> new Buffers(net));
   }
 
   double threshold() { return threshold; }
   SparseVdModel model() { return model; }
-  Sparsity sparsity() { return sparsity; }
-  int[] keptPerInput() { return keptPerInput; }
+  Network network() { return net; }
 
   /** Deterministic logits of one example given in raw (unscaled) features. */
   double[] logits(Vector features) {

@@ -140,7 +140,8 @@ public final class SparseVDClassificationModel
 
   /** Kept and total weights per layer at the current threshold. */
   public Sparsity sparsity() {
-    return inference().sparsity();
+    Inference inf = inference();
+    return inf.network().sparsity(inf.model().params());
   }
 
   /**
@@ -148,7 +149,8 @@ public final class SparseVDClassificationModel
    * threshold; the features with 0 are never read: training selected them out.
    */
   public int[] keptPerInput() {
-    return inference().keptPerInput().clone();
+    Inference inf = inference();
+    return inf.network().keptPerInput(inf.model().params());
   }
 
   /** A short description: the layers and, per layer, the weights kept. */

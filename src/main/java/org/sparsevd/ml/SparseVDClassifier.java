@@ -231,9 +231,8 @@ public final class SparseVDClassifier
   }
 
   TrainConfig trainConfig(String layers) {
-    VdSettings vd = new VdSettings(Parameterization.parse(getParameterization()),
-        V.logAlphaMin(), V.logAlphaMax(), (float) getLogAlphaThreshold(), V.trainClip(),
-        V.thetaInitStd(), V.logSigma2Init());
+    VdSettings vd = V.withParameterization(Parameterization.parse(getParameterization()))
+        .withThreshold((float) getLogAlphaThreshold());
     return new TrainConfig(layers, vd, getBatchSize(), getEpochs(), getLearningRate(),
         getLrSchedule(), getKlSchedule(), getOptimizer(), getSeed(), getEpochs());
   }

@@ -4,7 +4,6 @@ import java.util.Map;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
-import org.sparsevd.nn.VdSettings;
 
 /**
  * A trained model: what the network is, its flat parameters, the feature scaling fitted on
@@ -34,10 +33,8 @@ public record SparseVdModel(NetworkDef def, int numClasses, float[] params, Scal
 
   /** The same model with another pruning threshold. */
   public SparseVdModel withThreshold(float threshold) {
-    VdSettings v = def.vd();
-    return new SparseVdModel(new NetworkDef(def.layers(), def.inputSize(), new VdSettings(
-        v.parameterization(), v.logAlphaMin(), v.logAlphaMax(), threshold, v.trainClip(),
-        v.thetaInitStd(), v.logSigma2Init())), numClasses, params, scaling, provenance);
+    return new SparseVdModel(new NetworkDef(def.layers(), def.inputSize(),
+        def.vd().withThreshold(threshold)), numClasses, params, scaling, provenance);
   }
 
   /**

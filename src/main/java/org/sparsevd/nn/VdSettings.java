@@ -44,6 +44,11 @@ public record VdSettings(Parameterization parameterization, float logAlphaMin, f
         logSigma2Init);
   }
 
+  public VdSettings withThreshold(float t) {
+    return new VdSettings(parameterization, logAlphaMin, logAlphaMax, t, trainClip, thetaInitStd,
+        logSigma2Init);
+  }
+
   public VdSettings withTrainClip(boolean clip) {
     return new VdSettings(parameterization, logAlphaMin, logAlphaMax, threshold, clip,
         thetaInitStd, logSigma2Init);
