@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * Builds a network from a layer list that fits in a config file or on a command line:
  * {@code vd(300) | relu | vd(100) | relu | vd(10)}. Layers: {@code vd(N)} variational dense,
  * {@code dense(N)} plain dense, {@code relu}, {@code gdrop(P)} Gaussian dropout with the
- * variance of Bernoulli dropout at rate P.
+ * variance of Bernoulli dropout at rate P, {@code drop(P)} Bernoulli dropout at rate P,
+ * {@code nvd} per-neuron variational dropout on its inputs, {@code cdense(N)} dense with
+ * Concrete dropout on its inputs, {@code idrop(B)} information dropout with KL weight B.
  */
 public final class NetworkSpec {
   private static final Pattern LAYER = Pattern.compile("([a-z_]+)\\s*(?:\\(\\s*([^)]*)\\s*\\))?");
@@ -31,7 +33,7 @@ public final class NetworkSpec {
       Matcher m = LAYER.matcher(part);
       if (!m.matches()) {
         throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + parts[i].trim()
-            + "': expected vd(N), dense(N), relu or gdrop(P)");
+            + "': expected vd(N), dense(N), relu, gdrop(P), drop(P), nvd, cdense(N) or idrop(B)");
       }
       String arg = m.group(2);
       Layer layer = switch (m.group(1)) {
@@ -40,6 +42,10 @@ public final class NetworkSpec {
         case "relu" -> new Relu(width);
         case "gdrop" -> new GaussianDropout(width,
             GaussianDropout.alphaFromDropRate(number(arg, i, part)));
+        case "drop" -> new BernoulliDropout(width, number(arg, i, part));
+        case "nvd" -> new NeuronVd(width, settings);
+        case "cdense" -> new ConcreteDense(width, positive(arg, i, part), settings.thetaInitStd());
+        case "idrop" -> new InformationDropout(width, number(arg, i, part));
         default -> throw new IllegalArgumentException("network spec layer " + (i + 1) + " '"
             + part + "': unknown layer '" + m.group(1) + "'");
       };

@@ -35,4 +35,20 @@ public final class Noise {
       CounterRng.gaussians(seed, step, exampleIds[r], stream, out, r * width, width);
     }
   }
+
+  /**
+   * Fills {@code out[r * width + j]} with uniforms in (0, 1) (see {@link
+   * CounterRng#uniforms}), keyed like {@link #fill}.
+   *
+   * @param out modified
+   */
+  public void fillUniform(int stream, int rows, int width, float[] out) {
+    if (rows > exampleIds.length) {
+      throw new IllegalArgumentException(
+          "noise for " + rows + " rows requested, only " + exampleIds.length + " example ids");
+    }
+    for (int r = 0; r < rows; r++) {
+      CounterRng.uniforms(seed, step, exampleIds[r], stream, out, r * width, width);
+    }
+  }
 }

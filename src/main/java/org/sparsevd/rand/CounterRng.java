@@ -82,6 +82,25 @@ public final class CounterRng {
     }
   }
 
+  /**
+   * Fills {@code out[off, off + n)} with uniforms in the open interval (0, 1), 23 bits each
+   * plus half a step, so that log u and log(1 - u) are both finite. Value i depends only on
+   * (seed, step, example, stream, i).
+   *
+   * @param out modified
+   */
+  public static void uniforms(long seed, long step, long example, int stream,
+                              float[] out, int off, int n) {
+    checkCoordinates(step, example);
+    int[] w = new int[4];
+    for (int i = 0; i < n; i += 4) {
+      block(seed, i >>> 2, stream, (int) example, (int) step, w);
+      for (int k = 0, left = Math.min(4, n - i); k < left; k++) {
+        out[off + i + k] = ((w[k] >>> 9) + 0.5f) * 0x1.0p-23f;
+      }
+    }
+  }
+
   /** A uniform double in [0, 1) at the given coordinates (word {@code i}). */
   public static double uniform(long seed, long step, long example, int stream, int i) {
     checkCoordinates(step, example);

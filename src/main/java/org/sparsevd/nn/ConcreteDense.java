@@ -1,0 +1,205 @@
+package org.sparsevd.nn;
+
+import org.sparsevd.math.FastMath;
+import org.sparsevd.math.MatMul;
+import org.sparsevd.rand.CounterRng;
+
+/**
+ * Concrete dropout (Gal, Hron, Kendall 2017) on the inputs of a dense layer, with a drop rate
+ * p = sigmoid(logit) learned per layer through the relaxed Bernoulli mask
+ *
+ * <pre>z = sigmoid((log p - log(1 - p) + log u - log(1 - u)) / t),  u ~ U(0, 1),  t = 0.1
+ * y = (x (1 - z) / (1 - p)) W + b</pre>
+ *
+ * (z near 1 drops an input). The regulariser, returned as the layer's {@link #kl} so that the
+ * objective N * mean(CE) + KL is the paper's loss multiplied by N, is
+ *
+ * <pre>N wr ||W||^2 / (1 - p) + N dr K (p log p + (1 - p) log(1 - p)),
+ * wr = l^2 / (tau N),  dr = 2 / (tau N),  K = inputs</pre>
+ *
+ * with the paper's MNIST length scale l = 1e-4 and tau = 1. The entropy part is negative: it
+ * rewards a drop rate near 0.5 and the data term pulls it down. EVAL is y = x W + b (the mask's
+ * expectation); SAMPLE draws the relaxed mask, as training does.
+ *
+ * <p>Layout from the offset: W[in x out] row-major, bias[out], logit[1].
+ */
+public final class ConcreteDense implements Layer {
+  static final float TEMPERATURE = 0.1f;
+  static final double LENGTH_SCALE = 1e-4;
+  static final double TAU = 1;
+  /** Initial drop rate, the paper's. */
+  static final double INIT_RATE = 0.1;
+
+  private final int in;
+  private final int out;
+  private final float initStd;
+
+  public ConcreteDense(int in, int out, float initStd) {
+    if (in <= 0 || out <= 0) {
+      throw new IllegalArgumentException("cdense layer " + in + " -> " + out
+          + ": sizes must be > 0");
+    }
+    this.in = in;
+    this.out = out;
+    this.initStd = initStd;
+  }
+
+  @Override public int inputSize() { return in; }
+  @Override public int outputSize() { return out; }
+  @Override public int paramCount() { return in * out + out + 1; }
+  @Override public String spec() { return "cdense(" + out + ")"; }
+  @Override public int weightCount() { return in * out; }
+
+  /**
+   * The learned drop rate p, in float arithmetic from {@link FastMath} (like the mask) so that
+   * every executor computes it bit for bit alike.
+   */
+  public double dropRate(float[] params, int off) {
+    return sigmoid(params[off + in * out + out]);
+  }
+
+  private static float sigmoid(float a) {
+    return 1f / (1f + FastMath.exp(-a));
+  }
+
+  @Override
+  public float[] effectiveWeights(float[] params, int off) {
+    return java.util.Arrays.copyOfRange(params, off, off + in * out);
+  }
+
+  @Override
+  public float[] bias(float[] params, int off) {
+    return java.util.Arrays.copyOfRange(params, off + in * out, off + in * out + out);
+  }
+
+  @Override
+  public void init(float[] params, int off, long seed, int layerIndex) {
+    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, in * out);
+    for (int k = 0; k < in * out; k++) {
+      params[off + k] *= initStd;
+    }
+    java.util.Arrays.fill(params, off + in * out, off + in * out + out, 0f);
+    params[off + in * out + out] = (float) Math.log(INIT_RATE / (1 - INIT_RATE));
+  }
+
+  @Override
+  public Scratch newScratch(int maxRows) {
+    return new MaskScratch(maxRows * in);
+  }
+
+  @Override
+  public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
+                      Noise noise, int stream, Scratch scratch) {
+    float[] input = x;
+    if (mode != Mode.EVAL) {
+      MaskScratch s = (MaskScratch) scratch;
+      float logit = params[off + in * out + out];
+      float inv = 1f / (1f - sigmoid(logit));
+      int n = rows * in;
+      noise.fillUniform(stream, rows, in, s.z);
+      for (int k = 0; k < n; k++) {
+        float u = s.z[k];
+        float z = sigmoid((logit + FastMath.log(u) - FastMath.log(1f - u)) / TEMPERATURE);
+        s.z[k] = z;
+        s.keep[k] = (1f - z) * inv;
+        s.dropped[k] = x[k] * s.keep[k];
+      }
+      input = s.dropped;
+    }
+    MatMul.gemm(input, 0, params, off, y, 0, rows, in, out, false);
+    int b = off + in * out;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < out; j++) {
+        y[r * out + j] += params[b + j];
+      }
+    }
+  }
+
+  @Override
+  public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
+                       int rows, Scratch scratch) {
+    MaskScratch s = (MaskScratch) scratch;
+    MatMul.gemmTN(s.dropped, 0, dy, 0, grad, off, in, rows, out, true);
+    int b = off + in * out;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < out; j++) {
+        grad[b + j] += dy[r * out + j];
+      }
+    }
+    // The gradient reaching the dropped inputs, dy W^T, then through the mask to x and p.
+    MatMul.gemmNT(dy, 0, params, off, s.dDropped, 0, rows, out, in, false);
+    double p = dropRate(params, off);
+    float invT = 1f / TEMPERATURE;
+    float inv = (float) (1 / (1 - p));
+    float pOver = (float) (p / (1 - p));
+    double dLogit = 0;
+    for (int k = 0, n = rows * in; k < n; k++) {
+      float z = s.z[k];
+      // d keep / d logit = -z (1 - z) / (t (1 - p)) + (1 - z) p / (1 - p)
+      float dKeep = -z * (1f - z) * invT * inv + (1f - z) * pOver;
+      dLogit += s.dDropped[k] * x[k] * dKeep;
+    }
+    grad[b + out] += (float) dLogit;
+    if (dx != null) {
+      for (int k = 0, n = rows * in; k < n; k++) {
+        dx[k] = s.dDropped[k] * s.keep[k];
+      }
+    }
+  }
+
+  /** N wr and N dr of the regulariser. */
+  private static double weightCoefficient() {
+    return LENGTH_SCALE * LENGTH_SCALE / TAU;
+  }
+
+  private static double dropoutCoefficient() {
+    return 2 / TAU;
+  }
+
+  @Override
+  public double kl(float[] params, int off) {
+    double p = dropRate(params, off);
+    double logit = params[off + in * out + out];
+    double logP = -SparseVdKl.softplus(-logit);
+    double log1mP = -SparseVdKl.softplus(logit);
+    return weightCoefficient() * squaredNorm(params, off) / (1 - p)
+        + dropoutCoefficient() * in * (p * logP + (1 - p) * log1mP);
+  }
+
+  @Override
+  public void addKlGradient(float[] params, int off, float weight, float[] grad) {
+    double p = dropRate(params, off);
+    double logit = params[off + in * out + out];
+    float w = (float) (weight * weightCoefficient() * 2 / (1 - p));
+    for (int k = 0; k < in * out; k++) {
+      grad[off + k] += w * params[off + k];
+    }
+    // d/dlogit of 1/(1 - p) is p/(1 - p); of p log p + (1 - p) log(1 - p) it is logit p (1 - p).
+    double d = weightCoefficient() * squaredNorm(params, off) * p / (1 - p)
+        + dropoutCoefficient() * in * logit * p * (1 - p);
+    grad[off + in * out + out] += (float) (weight * d);
+  }
+
+  private double squaredNorm(float[] params, int off) {
+    double sum = 0;
+    for (int k = 0; k < in * out; k++) {
+      sum += (double) params[off + k] * params[off + k];
+    }
+    return sum;
+  }
+
+  /** Per-thread mask of the last forward pass: z, the keep factors and the masked inputs. */
+  private static final class MaskScratch implements Scratch {
+    final float[] z;
+    final float[] keep;
+    final float[] dropped;
+    final float[] dDropped;
+
+    MaskScratch(int n) {
+      z = new float[n];
+      keep = new float[n];
+      dropped = new float[n];
+      dDropped = new float[n];
+    }
+  }
+}
