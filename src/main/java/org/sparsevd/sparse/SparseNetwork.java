@@ -2,12 +2,7 @@ package org.sparsevd.sparse;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.sparsevd.nn.Dense;
-import org.sparsevd.nn.GaussianDropout;
-import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
-import org.sparsevd.nn.Relu;
-import org.sparsevd.nn.VariationalDense;
 import org.sparsevd.math.SparseMatMul;
 
 /**
@@ -56,21 +51,15 @@ public final class SparseNetwork {
     this.widest = w;
   }
 
-  /** Exports the pruned network at the given parameters. */
+  /**
+   * Exports the pruned network at the given parameters: the weighted steps and ReLUs of
+   * {@link PrunedNetwork#of}, with per-neuron pruning folded into the weights.
+   */
   public static SparseNetwork export(Network net, float[] params) {
     List<Step> steps = new ArrayList<>();
-    for (int l = 0; l < net.layers().size(); l++) {
-      Layer layer = net.layers().get(l);
-      if (layer instanceof VariationalDense || layer instanceof Dense) {
-        float[] w = layer.effectiveWeights(params, net.offset(l));
-        steps.add(new Step(CsrMatrix.fromWeights(w, layer.inputSize(), layer.outputSize()),
-            layer.bias(params, net.offset(l))));
-      } else if (layer instanceof Relu) {
-        steps.add(new Step(null, null));
-      } else if (!(layer instanceof GaussianDropout)) {
-        throw new IllegalArgumentException("layer " + l + " (" + layer.spec()
-            + ") has no sparse form");
-      }
+    for (PrunedNetwork.Step s : PrunedNetwork.of(net, params).steps()) {
+      steps.add(s.isRelu() ? new Step(null, null)
+          : new Step(CsrMatrix.fromWeights(s.weights(), s.in(), s.out()), s.bias()));
     }
     return new SparseNetwork(net.inputSize(), net.numClasses(), steps);
   }

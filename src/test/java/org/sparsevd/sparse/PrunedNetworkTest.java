@@ -1,0 +1,91 @@
+package org.sparsevd.sparse;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparsevd.nn.Layer;
+import org.sparsevd.nn.Mode;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkSpec;
+import org.sparsevd.nn.NeuronVd;
+import org.sparsevd.nn.VariationalDense;
+import org.sparsevd.nn.VdSettings;
+
+/**
+ * Neuron pruning: the shrunk dense network and the CSR export give the engine's deterministic
+ * logits, with fewer multiply-adds, and the kept-neuron counts are those the log alphas say.
+ */
+class PrunedNetworkTest {
+  private static final int INPUTS = 16;
+  private static final int ROWS = 300;
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "nvd | dense(20) | relu | nvd | dense(12) | relu | nvd | dense(5)",
+      "nvd | vd(20) | relu | nvd | vd(12) | relu | nvd | vd(5)",
+      "nvd | dense(20) | relu | drop(0.3) | nvd | cdense(12) | relu | idrop(0.1) | dense(5)"})
+  void shrunkNetworkPredictsLikeThePrunedOne(String spec) {
+    Network net = NetworkSpec.parse(spec, INPUTS, VdSettings.DEFAULTS);
+    SplittableRandom rnd = new SplittableRandom(7);
+    float[] params = net.initParams(3);
+    int[] expectedKept = new int[3];
+    int weighted = 0;
+    int pendingKept = -1;
+    for (int l = 0; l < net.layers().size(); l++) {
+      Layer layer = net.layers().get(l);
+      int off = net.offset(l);
+      if (layer instanceof NeuronVd) {
+        // Every third neuron pruned (log alpha 5 >= 3), the others kept at log alpha -2.
+        pendingKept = 0;
+        for (int i = 0; i < layer.inputSize(); i++) {
+          params[off + i] = i % 3 == 1 ? 5f : -2f;
+          pendingKept += i % 3 == 1 ? 0 : 1;
+        }
+      } else if (layer.weightCount() > 0) {
+        expectedKept[weighted] = pendingKept >= 0 ? pendingKept : layer.inputSize();
+        pendingKept = -1;
+        for (int k = 0; k < layer.weightCount(); k++) {
+          params[off + k] = (float) (0.3 * rnd.nextGaussian());
+        }
+        for (int j = 0; j < layer.outputSize(); j++) {
+          params[off + (layer instanceof VariationalDense ? 2 : 1) * layer.weightCount() + j] =
+              (float) (0.1 * rnd.nextGaussian());
+        }
+        weighted++;
+      }
+    }
+    float[] x = new float[ROWS * INPUTS];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) rnd.nextGaussian();
+    }
+    float[] expected = net.forward(params, x, ROWS, Mode.EVAL, null, net.newWorkspace(ROWS))
+        .clone();
+
+    PrunedNetwork pruned = PrunedNetwork.of(net, params);
+    assertArrayEquals(expectedKept, pruned.keptNeuronCounts(), "kept neurons per layer");
+    ShrunkNetwork shrunk = pruned.shrink();
+    assertEquals("dense(" + expectedKept[1] + ") | relu | dense(" + expectedKept[2]
+        + ") | relu | dense(5)", shrunk.spec());
+    assertEquals(expectedKept[0], shrunk.inputs().length);
+    long flops = 2L * (expectedKept[0] * expectedKept[1] + expectedKept[1] * expectedKept[2]
+        + expectedKept[2] * 5);
+    assertEquals(flops, shrunk.flops());
+    assertTrue(shrunk.flops() < pruned.denseFlops(), shrunk.flops() + " vs " + pruned.denseFlops());
+
+    assertClose(expected, shrunk.predict(x, ROWS), "shrunk");
+    float[] csr = new float[ROWS * 5];
+    SparseNetwork.export(net, params).predict(x, ROWS, csr);
+    assertClose(expected, csr, "csr");
+  }
+
+  private static void assertClose(float[] expected, float[] actual, String what) {
+    for (int k = 0; k < expected.length; k++) {
+      assertEquals(expected[k], actual[k], 1e-5f * Math.max(1f, Math.abs(expected[k])),
+          what + " logit " + k);
+    }
+  }
+}
