@@ -33,6 +33,15 @@ public final class Dense implements Layer {
     return java.util.Arrays.copyOfRange(params, off, off + in * out);
   }
 
+  /**
+   * Replaces the weights [in x out] by {@code w}.
+   *
+   * @param params modified at the layer's weights
+   */
+  public void setWeights(float[] params, int off, float[] w) {
+    System.arraycopy(w, 0, params, off, in * out);
+  }
+
   @Override
   public float[] bias(float[] params, int off) {
     return java.util.Arrays.copyOfRange(params, off + in * out, off + in * out + out);

@@ -108,6 +108,39 @@ public final class VariationalDense implements Layer {
     return java.util.Arrays.copyOfRange(params, b, b + out);
   }
 
+  /**
+   * Replaces the posterior by a point estimate: theta = w, and the second parameter set so
+   * that a weight with w = 0 is pruned (log alpha at the upper clip) and every other weight is
+   * kept with the smallest variance (log alpha at the lower clip). Used for quantised models,
+   * which serve deterministic predictions.
+   *
+   * @param w [in x out] row-major; not modified
+   * @param params modified at the layer's weights and second parameters
+   */
+  public void setWeights(float[] params, int off, float[] w) {
+    int n = in * out;
+    for (int k = 0; k < n; k++) {
+      float la = w[k] == 0f ? settings.logAlphaMax() : settings.logAlphaMin();
+      params[off + k] = w[k];
+      params[off + n + k] = settings.parameterization() == Parameterization.LOG_SIGMA2
+          ? (float) (la + Math.log(w[k] * w[k] + THETA2_EPS)) : la;
+    }
+  }
+
+  /**
+   * The posterior standard deviation sqrt(alpha) |theta| of each weight, [in x out]; a new
+   * array.
+   */
+  public float[] posteriorStd(float[] params, int off) {
+    int n = in * out;
+    float[] sd = new float[n];
+    for (int k = 0; k < n; k++) {
+      float theta = params[off + k];
+      sd[k] = (float) Math.sqrt(alpha(theta, params[off + n + k])) * Math.abs(theta);
+    }
+    return sd;
+  }
+
   /** The clipped alpha of a weight, computed exactly as the forward pass computes it. */
   private float alpha(float theta, float u) {
     float a = settings.parameterization() == Parameterization.LOG_SIGMA2

@@ -24,8 +24,12 @@ import org.sparsevd.nn.Relu;
  * the others, giving a smaller dense network with the same predictions.
  */
 public final class PrunedNetwork {
-  /** A weighted step, or a ReLU when {@code weights} is null. */
-  public record Step(int in, int out, float[] weights, float[] bias) {
+  /**
+   * A weighted step, or a ReLU when {@code weights} is null.
+   *
+   * @param layer index of the layer it comes from in the original network
+   */
+  public record Step(int layer, int in, int out, float[] weights, float[] bias) {
     public boolean isRelu() {
       return weights == null;
     }
@@ -51,7 +55,7 @@ public final class PrunedNetwork {
       int off = net.offset(l);
       float[] w = layer.effectiveWeights(params, off);
       if (w != null) {
-        Step s = new Step(layer.inputSize(), layer.outputSize(), w, layer.bias(params, off));
+        Step s = new Step(l, layer.inputSize(), layer.outputSize(), w, layer.bias(params, off));
         if (pending != null) {
           zeroRows(s, pending);
           pending = null;
@@ -65,7 +69,7 @@ public final class PrunedNetwork {
         }
         pending = pending == null ? kept : and(pending, kept);
       } else if (layer instanceof Relu) {
-        steps.add(new Step(layer.inputSize(), layer.outputSize(), null, null));
+        steps.add(new Step(l, layer.inputSize(), layer.outputSize(), null, null));
       } else if (!(layer instanceof GaussianDropout || layer instanceof BernoulliDropout
           || layer instanceof InformationDropout)) {
         throw new IllegalArgumentException("layer " + l + " (" + layer.spec()
@@ -114,7 +118,7 @@ public final class PrunedNetwork {
     List<Step> w = new ArrayList<>();
     for (Step s : steps) {
       if (!s.isRelu()) {
-        w.add(new Step(s.in(), s.out(), s.weights().clone(), s.bias().clone()));
+        w.add(new Step(s.layer(), s.in(), s.out(), s.weights().clone(), s.bias().clone()));
       }
     }
     boolean changed = true;
@@ -147,7 +151,7 @@ public final class PrunedNetwork {
     int width = kept.get(0).length;
     for (Step s : steps) {
       if (s.isRelu()) {
-        out.add(new Step(width, width, null, null));
+        out.add(new Step(s.layer(), width, width, null, null));
         continue;
       }
       int[] rows = kept.get(w);
@@ -162,7 +166,7 @@ public final class PrunedNetwork {
       for (int b = 0; b < cols.length; b++) {
         bias[b] = s.bias()[cols[b]];
       }
-      out.add(new Step(rows.length, cols.length, weights, bias));
+      out.add(new Step(s.layer(), rows.length, cols.length, weights, bias));
       width = cols.length;
       w++;
     }
