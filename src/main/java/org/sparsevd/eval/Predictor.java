@@ -51,6 +51,41 @@ public final class Predictor {
     }
   }
 
+  /**
+   * The predictive probabilities of {@code rows} examples, as {@link #evaluate} computes them.
+   *
+   * @param features [rows x inputSize]; not modified
+   * @return [rows x classes], a new array
+   */
+  public float[] probabilities(float[] params, float[] features, long firstIndex, int rows,
+                               int samples, long seed) {
+    int cols = net.inputSize();
+    int classes = net.numClasses();
+    float[] out = new float[rows * classes];
+    for (int start = 0; start < rows; start += Workspace.CHUNK_ROWS) {
+      int n = Math.min(Workspace.CHUNK_ROWS, rows - start);
+      System.arraycopy(features, start * cols, x, 0, n * cols);
+      for (int r = 0; r < n; r++) {
+        ids[r] = firstIndex + start + r;
+      }
+      probabilities(params, n, samples, seed);
+      System.arraycopy(probs, 0, out, start * classes, n * classes);
+    }
+    return out;
+  }
+
+  /** The entropy -sum_c p_c log p_c of each row of {@code probs} [rows x classes]. */
+  public static double[] entropy(float[] probs, int rows, int classes) {
+    double[] h = new double[rows];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < classes; c++) {
+        double p = probs[r * classes + c];
+        h[r] -= p > 0 ? p * Math.log(p) : 0;
+      }
+    }
+    return h;
+  }
+
   /** Fills {@code probs} for the {@code n} rows already in {@code x}. */
   private void probabilities(float[] params, int n, int samples, long seed) {
     int classes = net.numClasses();
