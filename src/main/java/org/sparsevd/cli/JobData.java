@@ -124,12 +124,7 @@ final class JobData implements AutoCloseable {
     int classes = c.getInt("data.num_classes");
     DataSource s;
     if (format == DataSource.Format.MNIST) {
-      String dir = new MnistDownloader(spark.sparkContext().hadoopConfiguration(),
-          MnistDownloader.DEFAULT_SHARED_DIR).locate(c.get("data.dir"),
-          java.nio.file.Path.of(c.get("data.cache").replaceFirst("^~",
-              java.util.regex.Matcher.quoteReplacement(System.getProperty("user.home"))),
-              "mnist"));
-      s = DataSource.mnist(dir, split);
+      s = DataSource.mnist(mnistDir(spark, c), split);
     } else {
       String path = split == DataSource.Split.TRAIN ? c.require("data.train") : c.get("data.test");
       s = switch (format) {
@@ -147,6 +142,15 @@ final class JobData implements AutoCloseable {
       }
     }
     return s.withSkipInvalid(c.getBoolean("data.skip_invalid"));
+  }
+
+  /** The MNIST folder of the config: data.dir, the shared copy, or a checked download. */
+  static String mnistDir(SparkSession spark, JobConfig c) throws IOException {
+    return new MnistDownloader(spark.sparkContext().hadoopConfiguration(),
+        MnistDownloader.DEFAULT_SHARED_DIR).locate(c.get("data.dir"),
+        java.nio.file.Path.of(c.get("data.cache").replaceFirst("^~",
+            java.util.regex.Matcher.quoteReplacement(System.getProperty("user.home"))),
+            "mnist"));
   }
 
   private static void report(String what, Blocks b) {

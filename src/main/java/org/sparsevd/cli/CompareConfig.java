@@ -1,0 +1,133 @@
+package org.sparsevd.cli;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.sparsevd.io.HadoopFiles;
+import org.sparsevd.sparse.Quantization;
+
+/**
+ * Settings of the method comparison job: a properties file of the keys below, then
+ * {@code --key value} overrides. Any other {@code --key value} on the command line goes to
+ * the train config (e.g. {@code --epochs 2}), which checks it; an unknown key in the file is an
+ * error.
+ *
+ * @param trainConfig the train job config every method is trained with (data, batch size,
+ *     epochs, schedules, seed); its {@code layers} is replaced by each method's
+ * @param methods the methods in table order
+ * @param mcSamples Monte-Carlo samples of the predictive distribution of stochastic methods
+ * @param quantBits see {@link Quantization.Bits#parse}
+ * @param testRows test images (and out-of-distribution images of each kind) to evaluate on;
+ *     0: all
+ * @param output output directory (any Hadoop path)
+ * @param trainOverrides {@code --key value} pairs for the train config
+ */
+record CompareConfig(String trainConfig, List<Method> methods, int mcSamples,
+                     Quantization.Bits quantBits, int testRows, String output,
+                     List<String> trainOverrides) {
+  /** A method: its name in the table and its layers. */
+  record Method(String name, String layers) {}
+
+  /** Every key with its default ("" = required) and meaning, in one place. */
+  static final List<JobConfig.Key> KEYS = List.of(
+      new JobConfig.Key("train_config", "", "the train job config of every method; required"),
+      new JobConfig.Key("methods", "", "NAME: LAYERS entries separated by ';'; required"),
+      new JobConfig.Key("mc_samples", "20", "Monte-Carlo samples of stochastic methods' "
+          + "predictions (>= 1)"),
+      new JobConfig.Key("quant_bits", "5", "quantisation after pruning: B bits per layer, or "
+          + "posterior(B): variational layers from their posterior, others B"),
+      new JobConfig.Key("test_rows", "0", "test images (and of each out-of-distribution kind) "
+          + "to evaluate on; 0: all"),
+      new JobConfig.Key("output", "", "output directory; required"));
+
+  CompareConfig {
+    if (methods.isEmpty()) {
+      throw new IllegalArgumentException("methods: no method given");
+    }
+    if (mcSamples < 1) {
+      throw new IllegalArgumentException("mc_samples = " + mcSamples + ": must be >= 1");
+    }
+    if (testRows < 0) {
+      throw new IllegalArgumentException("test_rows = " + testRows + ": must be >= 0");
+    }
+  }
+
+  /** Parses {@code CONFIG [--key value ...]}. */
+  static CompareConfig parse(String[] args) throws IOException {
+    Map<String, String> v = new LinkedHashMap<>();
+    KEYS.forEach(k -> v.put(k.name(), k.defaultValue()));
+    int i = 0;
+    if (args.length > 0 && !args[0].startsWith("--")) {
+      Properties p = new Properties();
+      p.load(new StringReader(HadoopFiles.readString(new Path(args[0]), new Configuration(),
+          1 << 20)));
+      for (String name : p.stringPropertyNames()) {
+        if (!v.containsKey(name)) {
+          throw new IllegalArgumentException(args[0] + ": unknown key '" + name + "' (known: "
+              + String.join(", ", v.keySet()) + ")");
+        }
+        v.put(name, p.getProperty(name).trim());
+      }
+      i = 1;
+    }
+    List<String> overrides = new ArrayList<>();
+    for (; i < args.length; i++) {
+      if (args[i].equals("--overwrite")) {
+        overrides.add(args[i]);
+        continue;
+      }
+      if (!args[i].startsWith("--") || i + 1 == args.length) {
+        throw new IllegalArgumentException("argument '" + args[i] + "': expected --key value");
+      }
+      String name = args[i].substring(2);
+      if (v.containsKey(name)) {
+        v.put(name, args[++i].trim());
+      } else {
+        overrides.add(args[i]);
+        overrides.add(args[++i]);
+      }
+    }
+    try {
+      return new CompareConfig(required(v, "train_config"), methods(required(v, "methods")),
+          Integer.parseInt(v.get("mc_samples")), Quantization.Bits.parse(v.get("quant_bits")),
+          Integer.parseInt(v.get("test_rows")), required(v, "output"), overrides);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("mc_samples = '" + v.get("mc_samples")
+          + "', test_rows = '" + v.get("test_rows") + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code NAME: LAYERS; NAME: LAYERS ...} */
+  static List<Method> methods(String text) {
+    List<Method> out = new ArrayList<>();
+    for (String entry : text.split(";")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int colon = entry.indexOf(':');
+      String name = colon < 0 ? "" : entry.substring(0, colon).trim();
+      if (!name.matches("[A-Za-z0-9_-]+") || entry.substring(colon + 1).isBlank()) {
+        throw new IllegalArgumentException("methods entry '" + entry.trim()
+            + "': expected NAME: LAYERS with NAME of letters, digits, _ or -");
+      }
+      if (out.stream().anyMatch(m -> m.name().equals(name))) {
+        throw new IllegalArgumentException("methods: '" + name + "' appears twice");
+      }
+      out.add(new Method(name, entry.substring(colon + 1).trim()));
+    }
+    return out;
+  }
+
+  private static String required(Map<String, String> v, String key) {
+    if (v.get(key).isEmpty()) {
+      throw new IllegalArgumentException(key + " must be set (in the config or --" + key + ")");
+    }
+    return v.get(key);
+  }
+}

@@ -1,0 +1,129 @@
+package org.sparsevd.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparsevd.eval.Auroc;
+import org.sparsevd.eval.Metrics;
+import org.sparsevd.eval.Predictor;
+import org.sparsevd.nn.ConcreteDense;
+import org.sparsevd.nn.Dense;
+import org.sparsevd.nn.Layer;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.Relu;
+import org.sparsevd.spark.DataBlock;
+import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.sparse.PrunedNetwork;
+import org.sparsevd.sparse.Quantization;
+import org.sparsevd.train.TrainConfig;
+import org.sparsevd.train.TrainingLoop;
+import org.sparsevd.train.TrainingState;
+
+/**
+ * Trains one method of the comparison with the train job's loop and distributed step, then
+ * measures it on the test images and on out-of-distribution images: the predictive
+ * distribution (Monte-Carlo for a network with any noise, deterministic otherwise), pruning,
+ * kept neurons, quantisation, and AUROC of the predictive entropy.
+ */
+final class MethodRun {
+  /** Scaled test images and labels, and the same number of rotated and of noise images. */
+  record TestSets(float[] test, int[] labels, float[] rotated, float[] noise) {
+    int rows() {
+      return labels.length;
+    }
+  }
+
+  /**
+   * What a method achieved.
+   *
+   * @param deterministic metrics of the deterministic pruned network
+   * @param predictive metrics of the predictive distribution (= deterministic when not
+   *     stochastic)
+   * @param neurons kept input neurons of each weighted layer
+   * @param quantizedError test error of the quantised deterministic network
+   * @param dropRates learned drop rate of each Concrete dropout layer
+   */
+  record Result(String name, String layers, boolean stochastic, double seconds,
+                Metrics deterministic, Metrics predictive, double aurocRotated,
+                double aurocNoise, long weights, long kept, int[] neurons, long shrunkFlops,
+                long denseFlops, Quantization.Result quantized, double quantizedError,
+                List<Double> dropRates, float[] params) {
+    double sparsity() {
+      return 1 - (double) kept / weights;
+    }
+
+    double compression() {
+      return (double) weights / kept;
+    }
+  }
+
+  private MethodRun() {}
+
+  static Result run(JavaSparkContext sc, JavaRDD<DataBlock> train, long trainRows,
+                    TrainConfig tc, NetworkDef def, CompareConfig.Method method,
+                    TestSets sets, CompareConfig cc) throws IOException {
+    Network net = def.build();
+    TrainingState state = TrainingLoop.initialState(net, tc);
+    long start = System.nanoTime();
+    try (SparkGradientSource source = new SparkGradientSource(sc, train, trainRows, def,
+        tc.seed())) {
+      TrainingLoop.run(net, tc, state, source, null, (r, s) -> System.out.println(
+          method.name() + ": " + Progress.line(r, tc.epochs(), (System.nanoTime() - start) / 1e9,
+              r.epoch() + 1)));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    float[] params = state.params();
+    boolean stochastic = isStochastic(net);
+    int samples = stochastic ? cc.mcSamples() : 0;
+    Predictor predictor = new Predictor(net);
+    int rows = sets.rows();
+    int classes = net.numClasses();
+    Metrics deterministic = metrics(predictor.probabilities(params, sets.test(), 0, rows, 0,
+        tc.seed()), sets.labels(), classes);
+    float[] testProbs = predictor.probabilities(params, sets.test(), 0, rows, samples, tc.seed());
+    Metrics predictive = metrics(testProbs, sets.labels(), classes);
+    double[] inDist = Predictor.entropy(testProbs, rows, classes);
+    double[] rotated = Predictor.entropy(predictor.probabilities(params, sets.rotated(), 0, rows,
+        samples, tc.seed()), rows, classes);
+    double[] noise = Predictor.entropy(predictor.probabilities(params, sets.noise(), 0, rows,
+        samples, tc.seed()), rows, classes);
+
+    PrunedNetwork pruned = PrunedNetwork.of(net, params);
+    Quantization.Result q = Quantization.quantize(net, params, cc.quantBits(), tc.seed());
+    Metrics quantized = metrics(predictor.probabilities(q.params(), sets.test(), 0, rows, 0,
+        tc.seed()), sets.labels(), classes);
+    return new Result(method.name(), def.layers(), stochastic, seconds, deterministic,
+        predictive, Auroc.of(rotated, inDist), Auroc.of(noise, inDist), pruned.weights(),
+        pruned.keptWeights(), pruned.keptNeuronCounts(), pruned.shrink().flops(),
+        pruned.denseFlops(), q, quantized.error(), dropRates(net, params), params);
+  }
+
+  /** A network draws noise in a Monte-Carlo sample unless it has only dense layers and ReLUs. */
+  static boolean isStochastic(Network net) {
+    for (Layer l : net.layers()) {
+      if (!(l instanceof Dense || l instanceof Relu)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Double> dropRates(Network net, float[] params) {
+    List<Double> rates = new ArrayList<>();
+    for (int l = 0; l < net.layers().size(); l++) {
+      if (net.layers().get(l) instanceof ConcreteDense c) {
+        rates.add(c.dropRate(params, net.offset(l)));
+      }
+    }
+    return rates;
+  }
+
+  private static Metrics metrics(float[] probs, int[] labels, int classes) {
+    Metrics m = new Metrics(classes);
+    m.add(probs, labels, labels.length);
+    return m;
+  }
+}
