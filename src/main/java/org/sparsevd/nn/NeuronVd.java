@@ -22,10 +22,12 @@ import org.sparsevd.math.FastMath;
  */
 public final class NeuronVd implements Layer {
   /**
-   * Initial log alpha of every neuron: noise of standard deviation 0.14, small enough not to
-   * disturb the first epochs and far enough from the lower clip to receive gradients.
+   * Initial log alpha of every neuron (noise of standard deviation 0.6). The per-weight layers
+   * start near log alpha -0.8 (theta ~ N(0, 0.01^2), log sigma^2 = -10); starting neurons at a
+   * like level lets the KL term carry an unneeded neuron past the threshold within a short
+   * schedule, where Adam moves log alpha by about one learning rate per step.
    */
-  public static final float LOG_ALPHA_INIT = -4f;
+  public static final float LOG_ALPHA_INIT = -1f;
 
   private final int size;
   private final VdSettings settings;
