@@ -1,0 +1,64 @@
+package org.sparsevd.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.sparsevd.data.LabeledData;
+import org.sparsevd.data.MnistIdx;
+import org.sparsevd.data.SharedData;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.VdSettings;
+import org.sparsevd.train.LocalGradientSource;
+
+/**
+ * The dropout layers of the method comparison draw their noise by example id, so the
+ * distributed step gives the same gradient whichever way the partials travel, and the one of
+ * a single local thread up to the order of the partial sums.
+ */
+class MethodLayersSparkTest {
+  private static final NetworkDef DEF = new NetworkDef(
+      "drop(0.2) | nvd | cdense(32) | relu | idrop(0.1) | nvd | vd(16) | relu | gdrop(0.3) "
+          + "| dense(10)", 784, VdSettings.DEFAULTS);
+
+  @Test
+  void sparkAndLocalStepsAgree() throws Exception {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext());
+    LabeledData data = MnistIdx.readTrain(SharedData.mnistDir().toString(), new Configuration())
+        .slice(0, 600);
+    float[] x = data.features().clone();
+    for (int k = 0; k < x.length; k++) {
+      x[k] /= 255f;
+    }
+    LabeledData scaled = new LabeledData("scaled", x, data.labels(), data.cols(), 10);
+    JavaRDD<DataBlock> blocks = BlockReader.fromLabeledData(sc, scaled, 3).rdd().cache();
+    Network net = DEF.build();
+    float[] params = net.initParams(2);
+    int[] batch = {3, 17, 150, 199, 200, 201, 440, 599};
+    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 600, DEF, 4, true);
+         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 600, DEF, 4, false);
+         LocalGradientSource local = new LocalGradientSource(net, x, data.labels(), 4, 1)) {
+      float[] a = new float[params.length];
+      float[] b = new float[params.length];
+      float[] c = new float[params.length];
+      byRef.gradient(params, batch, 7, a);
+      byBytes.gradient(params, batch, 7, b);
+      local.gradient(params, batch, 7, c);
+      assertArrayEquals(a, b);
+      float max = 0;
+      float scale = 0;
+      for (int k = 0; k < a.length; k++) {
+        max = Math.max(max, Math.abs(a[k] - c[k]));
+        scale = Math.max(scale, Math.abs(c[k]));
+      }
+      assertTrue(scale > 0.1, "gradient scale " + scale);
+      assertTrue(max < 1e-4 * scale, "Spark vs one thread differ by " + max + " of " + scale);
+    } finally {
+      blocks.unpersist(true);
+    }
+  }
+}
