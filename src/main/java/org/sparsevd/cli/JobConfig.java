@@ -63,7 +63,8 @@ public final class JobConfig {
       new Key("data.image_shape", "", "HEIGHTxWIDTH of image inputs, for the report's map of "
           + "kept inputs; empty: 28x28 when there are 784 features, else no map"),
       new Key("layers", T.layers(),
-          "network: vd(N), dense(N), relu, gdrop(P), drop(P), nvd, cdense(N), idrop(B) joined by |"),
+          "network: vd(N), dense(N), relu, gdrop(P), drop(P), nvd, cdense(N), idrop(B) "
+              + "joined by |"),
       new Key("parameterization", "log_sigma2", "log_sigma2 (additive) or log_alpha"),
       new Key("log_alpha_min", str(V.logAlphaMin()), "lower clip of log alpha"),
       new Key("log_alpha_max", str(V.logAlphaMax()), "upper clip of log alpha"),

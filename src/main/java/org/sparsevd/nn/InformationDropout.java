@@ -6,7 +6,8 @@ import org.sparsevd.math.FastMath;
  * Information dropout (Achille and Soatto 2018) on non-negative activations (after a ReLU):
  * log-normal multiplicative noise with a learned scale per unit,
  *
- * <pre>y_i = x_i exp(alpha_i eps - alpha_i^2 / 2),  alpha_i = alphaMax sigmoid(rho_i),  eps ~ N(0, 1)</pre>
+ * <pre>y_i = x_i exp(alpha_i eps - alpha_i^2 / 2),  eps ~ N(0, 1),
+ * alpha_i = alphaMax sigmoid(rho_i)</pre>
  *
  * The factor's mean is 1 (the paper's noise is exp(alpha eps); dividing by its mean makes
  * evaluation the identity without changing what the next layer can learn). The KL term of

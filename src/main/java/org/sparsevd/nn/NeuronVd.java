@@ -12,7 +12,8 @@ import org.sparsevd.math.FastMath;
  * column that fed it. Placed before {@code dense(N)} it gives a network pruned neuron by
  * neuron; before {@code vd(N)} it combines with per-weight dropout.
  *
- * <pre>TRAIN:  y_i = x_i (m_i + sqrt(alpha_i) eps_i),  m_i = 0 when pruned and train clip is on, else 1
+ * <pre>TRAIN:  y_i = x_i (m_i + sqrt(alpha_i) eps_i),
+ *         m_i = 0 when pruned and train clip is on, else 1
  * EVAL:   y_i = x_i, or 0 for a pruned neuron
  * SAMPLE: y_i = x_i (1 + sqrt(alpha_i) eps_i), or 0 for a pruned neuron</pre>
  *
