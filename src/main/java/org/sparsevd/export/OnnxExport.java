@@ -47,6 +47,7 @@ public final class OnnxExport {
   /** The ONNX ModelProto bytes of the model. */
   public static byte[] encode(SparseVdModel model, Weights weights) {
     SparseNetwork net = SparseNetwork.export(model.network(), model.params());
+    net.requireNoSpatialSteps("the ONNX export");
     OnnxGraph g = new OnnxGraph("sparsevd");
     g.input(INPUT, BATCH, net.inputSize());
     String x = scaling(g, model.scaling());
