@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.sparsevd.data.MnistIdx;
 import org.sparsevd.math.MatMul;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.Conv2d;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Mode;
@@ -28,8 +32,10 @@ import org.sparsevd.optim.OptimizerState;
  * kernels skip zeros: per weight 2 forward and 4 backward (2 without an input gradient), per
  * filter and plain 1 and 2 (1).
  *
- * <p>Usage: {@code ConvBench [OUT.json]}. Inputs are random: images with MNIST's 81% zeros for
- * the first convolution, half-zero ReLU outputs for the second.
+ * <p>Usage: {@code ConvBench [OUT.json] [MNIST_DIR MODEL_DIR]}. Inputs are random: images with
+ * MNIST's 81% zeros for the first convolution, half-zero ReLU outputs for the second. With a
+ * trained LeNet-5 model, inference is also measured on its own pruned weights, with its input
+ * scaling, on MNIST test images.
  */
 public final class ConvBench {
   private static final int BATCH = 100;
@@ -55,6 +61,19 @@ public final class ConvBench {
           2880, 0.5, true);
     }
     step(json, table);
+    Network net = NetworkSpec.parse(LENET5, 784, VdSettings.DEFAULTS);
+    float[] params = net.initParams(1);
+    TrainStepBench.prune(net, params, new double[] {0.67, 0.98, 0.998, 0.95});
+    inference(json, table, "lenet5_random_masks", net, params, random(BATCH * 784, 0.81, 8));
+    if (args.length > 2) {
+      SparseVdModel model = ModelFormat.read(new org.apache.hadoop.fs.Path(args[2]),
+          new Configuration());
+      float[] x = MnistIdx.readTest(args[1], new Configuration()).slice(0, BATCH).features()
+          .clone();
+      model.scaling().applyInPlace(x, 784);
+      json.put("model", args[2]);
+      inference(json, table, "trained_model", model.network(), model.params(), x);
+    }
     Timing.report(out, json, table);
   }
 
@@ -120,6 +139,25 @@ public final class ConvBench {
     json.put("lenet5_train_examples_per_s", BATCH / (ms / 1e3));
     table.add(String.format(Locale.ROOT, "| LeNet-5 training step | vd per weight | %.2f | %.0f | |",
         ms, BATCH / (ms / 1e3)));
+  }
+
+  /**
+   * Deterministic inference on a batch: the engine's dense pass (patches times the masked
+   * filter banks) against {@link org.sparsevd.sparse.SparseNetwork}, measured alternately. The
+   * random masks have the paper's per-layer sparsity for LeNet-5 (67 / 98 / 99.8 / 95%).
+   */
+  private static void inference(Map<String, Object> json, List<String> table, String key,
+                                Network net, float[] params, float[] x) {
+    double[] ms = TrainStepBench.inferenceMillis(net, params, x);
+    double sparsity = net.sparsity(params).sparsity();
+    json.put(key + "_sparsity", sparsity);
+    json.put(key + "_dense_inference_ms_median", ms[0]);
+    json.put(key + "_sparse_inference_ms_median", ms[1]);
+    json.put(key + "_sparse_speedup", ms[0] / ms[1]);
+    table.add(String.format(Locale.ROOT, "| inference, %s, dense masked | %.2f%% sparse | %.2f "
+        + "| %.0f | |", key, 100 * sparsity, ms[0], BATCH / (ms[0] / 1e3)));
+    table.add(String.format(Locale.ROOT, "| inference, %s, sparse | %.2f%% sparse | %.2f | %.0f "
+        + "| x%.2f |", key, 100 * sparsity, ms[1], BATCH / (ms[1] / 1e3), ms[0] / ms[1]));
   }
 
   private static float[] random(int n, double zeros, long seed) {
