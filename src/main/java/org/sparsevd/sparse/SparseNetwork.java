@@ -155,15 +155,15 @@ public final class SparseNetwork {
   }
 
   /**
-   * Throws unless every step is a linear map or a ReLU: the file formats ({@code what}) hold
-   * no convolutions or pools.
+   * Throws unless every step is a linear map or a ReLU: the CSR file format ({@code what})
+   * holds no convolutions or pools.
    */
   public void requireNoSpatialSteps(String what) {
     for (Step s : steps) {
       if (s.spatial() != null) {
         throw new IllegalArgumentException(what + " holds dense and ReLU layers only; this "
             + "network has a " + (s.weights() == null ? "max-pool" : "convolution") + " over "
-            + s.spatial().in() + " (serve it with SparseNetwork or the saved model instead)");
+            + s.spatial().in() + "; export it as ONNX instead");
       }
     }
   }
