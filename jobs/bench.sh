@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Benchmarks: jobs/bench.sh engine|spark|matmul|aggregation [OUT.json]
+# Benchmarks: jobs/bench.sh engine|conv|spark|matmul|aggregation [OUT.json]
 source "$(dirname "$0")/common.sh"
 case "${1:-}" in
   engine) shift; run_main org.sparsevd.bench.TrainStepBench "$@" ;;
+  conv) shift; run_main org.sparsevd.bench.ConvBench "$@" ;;
   spark) shift; run_main org.sparsevd.bench.SparkStepBench "$@" ;;
   matmul) shift; run_main org.sparsevd.bench.MatMulBench "$@" ;;
   aggregation) shift; run_main org.sparsevd.bench.AggregationBench "$@" ;;
-  *) echo "usage: jobs/bench.sh engine|spark|matmul|aggregation [OUT.json]" >&2; exit 2 ;;
+  *) echo "usage: jobs/bench.sh engine|conv|spark|matmul|aggregation [OUT.json]" >&2; exit 2 ;;
 esac

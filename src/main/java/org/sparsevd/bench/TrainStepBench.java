@@ -12,9 +12,11 @@ import org.sparsevd.data.MnistIdx;
 import org.sparsevd.math.MatMul;
 import org.sparsevd.model.ModelFormat;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkSpec;
+import org.sparsevd.nn.Variational;
 import org.sparsevd.nn.VariationalDense;
 import org.sparsevd.nn.VdSettings;
 import org.sparsevd.nn.Workspace;
@@ -138,24 +140,32 @@ public final class TrainStepBench {
     return new Inputs("random", f);
   }
 
-  /** Median ms of deterministic inference on the first BATCH rows: {dense masked, CSR}. */
-  private static double[] inferenceMillis(Network net, float[] params, float[] x) {
+  /**
+   * Median ms of deterministic inference on the first BATCH rows, the two run alternately:
+   * {dense masked, CSR}.
+   */
+  static double[] inferenceMillis(Network net, float[] params, float[] x) {
     Workspace ws = net.newWorkspace(BATCH);
     float[] batch = java.util.Arrays.copyOf(x, BATCH * net.inputSize());
-    double dense = Timing.medianMillis(
-        () -> net.forward(params, batch, BATCH, Mode.EVAL, null, ws), 300, 200);
     SparseNetwork csr = SparseNetwork.export(net, params);
     float[] logits = new float[BATCH * net.numClasses()];
-    double sparse = Timing.medianMillis(() -> csr.predict(batch, BATCH, logits), 300, 200);
-    return new double[] {dense, sparse};
+    return Timing.interleavedMedianMillis(
+        () -> net.forward(params, batch, BATCH, Mode.EVAL, null, ws),
+        () -> csr.predict(batch, BATCH, logits), 100, 200);
   }
 
-  /** Sets log sigma^2 so that the given share of each layer's weights is pruned. */
-  private static void prune(Network net, float[] params, double[] shares) {
+  /**
+   * Sets log sigma^2 so that the given share of the weights of each layer with per-weight
+   * dropout is pruned, at random.
+   */
+  static void prune(Network net, float[] params, double[] shares) {
     SplittableRandom rnd = new SplittableRandom(9);
     int v = 0;
     for (int l = 0; l < net.layers().size(); l++) {
-      if (!(net.layers().get(l) instanceof VariationalDense)) {
+      Layer layer = net.layers().get(l);
+      if (!(layer instanceof Variational var)
+          || var.logAlphas(params, net.offset(l)) == null
+          || var.logAlphas(params, net.offset(l)).length != layer.weightCount()) {
         continue;
       }
       int n = net.layers().get(l).weightCount();

@@ -62,9 +62,9 @@ public final class JobConfig {
       new Key("data.train_limit", "0", "use only the first N training rows; 0: all"),
       new Key("data.image_shape", "", "HEIGHTxWIDTH of image inputs, for the report's map of "
           + "kept inputs; empty: 28x28 when there are 784 features, else no map"),
-      new Key("layers", T.layers(),
-          "network: vd(N), dense(N), relu, gdrop(P), drop(P), nvd, cdense(N), idrop(B) "
-              + "joined by |"),
+      new Key("layers", T.layers(), "network: vd(N), dense(N), relu, gdrop(P), drop(P), nvd, "
+          + "cdense(N), idrop(B); for images image(H, W, C) first, then conv(F, K[, S, P]), "
+          + "vdconv(F, K[, S, P][, per=filter]), maxpool(K), flatten; joined by |"),
       new Key("parameterization", "log_sigma2", "log_sigma2 (additive) or log_alpha"),
       new Key("log_alpha_min", str(V.logAlphaMin()), "lower clip of log alpha"),
       new Key("log_alpha_max", str(V.logAlphaMax()), "upper clip of log alpha"),

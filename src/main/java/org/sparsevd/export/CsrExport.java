@@ -55,6 +55,7 @@ public final class CsrExport {
 
   public static byte[] encode(CsrModel model) {
     byte[] scaling = model.scaling().serialize().getBytes(StandardCharsets.UTF_8);
+    model.network().requireNoSpatialSteps("the CSR file format");
     List<SparseNetwork.Step> steps = model.network().steps();
     long size = HEADER_BYTES + scaling.length + SHA_BYTES;
     for (SparseNetwork.Step s : steps) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.FeatureShape;
 import org.sparsevd.sparse.CsrMatrix;
 import org.sparsevd.sparse.SparseNetwork;
 
@@ -18,6 +19,10 @@ import org.sparsevd.sparse.SparseNetwork;
  *      of {@link Scaling#applyInPlace} (none for mode NONE)
  *   -> per weighted layer MatMul (weights [in, out]) and Add (bias [out]), Relu between them
  *      as in the layer list; Gaussian dropout is the identity at evaluation and has no node
+ *   -> convolutional networks: Reshape to [N, H, W, C] and Transpose to ONNX's [N, C, H, W]
+ *      before the first convolution, Conv (weights [F, C, K, K], bias [F]) and MaxPool nodes,
+ *      and Transpose back to channels-last and Reshape to [N, H * W * C] before a dense
+ *      layer, so the dense weights read the features in the engine's order
  * logits         float [N, classes]
  * probabilities  float [N, classes] = Softmax(logits, axis 1)
  * </pre>
@@ -53,9 +58,52 @@ public final class OnnxExport {
     List<SparseNetwork.Step> steps = net.steps();
     long kept = 0;
     long total = 0;
+    // The shape of the current feature map while the tensor is in ONNX's [N, C, H, W]; null
+    // while it is [N, features].
+    FeatureShape map = null;
     for (int s = 0; s < steps.size(); s++) {
-      String out = s == steps.size() - 1 ? LOGITS : "step" + s;
+      boolean last = s == steps.size() - 1;
+      String out = last && steps.get(s).spatial() == null ? LOGITS : "step" + s;
       CsrMatrix m = steps.get(s).weights();
+      SparseNetwork.Spatial spatial = steps.get(s).spatial();
+      if (spatial != null) {
+        if (map == null) {
+          x = toImages(g, x, spatial.in(), "step" + s);
+        }
+        if (m == null) {
+          long[] window = {spatial.kernel(), spatial.kernel()};
+          g.node("MaxPool", List.of(x), out, Map.of(),
+              Map.of("kernel_shape", window, "strides", window));
+        } else {
+          String w = "step" + s + ".weight";
+          String b = "step" + s + ".bias";
+          FeatureShape in = spatial.in();
+          long[] dims = {m.rows(), in.channels(), spatial.kernel(), spatial.kernel()};
+          if (weights == Weights.SPARSE) {
+            g.sparseInitializer(w, dims, filters(m, in.channels(), spatial.kernel()));
+          } else {
+            g.initializer(w, dims, filters(m, in.channels(), spatial.kernel()));
+          }
+          g.initializer(b, new long[] {m.rows()}, steps.get(s).bias());
+          long k = spatial.kernel();
+          long st = spatial.stride();
+          long p = spatial.pad();
+          g.node("Conv", List.of(x, w, b), out, Map.of(), Map.of("kernel_shape",
+              new long[] {k, k}, "strides", new long[] {st, st}, "pads", new long[] {p, p, p, p}));
+          kept += m.nonZeros();
+          total += (long) m.rows() * m.cols();
+        }
+        map = spatial.out();
+        x = out;
+        if (last) {
+          x = toFeatures(g, x, map, LOGITS);
+        }
+        continue;
+      }
+      if (map != null && m != null) {
+        x = toFeatures(g, x, map, "step" + s + ".flat");
+        map = null;
+      }
       if (m == null) {
         g.node("Relu", List.of(x), out, Map.of());
       } else {
@@ -107,6 +155,42 @@ public final class OnnxExport {
       x = out;
     }
     return x;
+  }
+
+  /** [N, H * W * C] channels-last to ONNX's [N, C, H, W]; returns the new tensor's name. */
+  private static String toImages(OnnxGraph g, String x, FeatureShape in, String name) {
+    g.int64Initializer(name + ".shape", new long[] {-1, in.height(), in.width(), in.channels()});
+    g.node("Reshape", List.of(x, name + ".shape"), name + ".nhwc", Map.of());
+    g.node("Transpose", List.of(name + ".nhwc"), name + ".nchw", Map.of(),
+        Map.of("perm", new long[] {0, 3, 1, 2}));
+    return name + ".nchw";
+  }
+
+  /** ONNX's [N, C, H, W] back to channels-last [N, H * W * C], named {@code out}. */
+  private static String toFeatures(OnnxGraph g, String x, FeatureShape map, String out) {
+    g.node("Transpose", List.of(x), out + ".nhwc", Map.of(),
+        Map.of("perm", new long[] {0, 2, 3, 1}));
+    g.int64Initializer(out + ".shape", new long[] {-1, map.size()});
+    g.node("Reshape", List.of(out + ".nhwc", out + ".shape"), out, Map.of());
+    return out;
+  }
+
+  /**
+   * A convolution's sparse filter bank (row f, column (ky * k + kx) * c + ch) as ONNX's dense
+   * weights [F, C, K, K], zeros where pruned.
+   */
+  private static float[] filters(CsrMatrix m, int c, int k) {
+    float[] w = new float[m.rows() * m.cols()];
+    for (int f = 0; f < m.rows(); f++) {
+      for (int t = m.rowPtr()[f]; t < m.rowPtr()[f + 1]; t++) {
+        int e = m.colIdx()[t];
+        int ch = e % c;
+        int kx = e / c % k;
+        int ky = e / c / k;
+        w[((f * c + ch) * k + ky) * k + kx] = m.values()[t];
+      }
+    }
+    return w;
   }
 
   /** The matrix as the dense [in, out] row-major weights of a MatMul, zeros where pruned. */

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * An ONNX graph under construction and its encoding as a {@code ModelProto}, written with
  * {@link ProtoWriter} using the field numbers of onnx.proto. Only what a feed-forward float
- * network needs: nodes with int attributes, float initializers (dense or sparse), and float
- * inputs and outputs of shape [batch, width].
+ * network needs: nodes with int and int-list attributes, float initializers (dense or sparse)
+ * and int64 ones (shapes), and float inputs and outputs of shape [batch, width].
  *
  * <p>Opset {@value #OPSET} (ONNX 1.8, supported by every ONNX Runtime since 1.6) with IR
  * version {@value #IR_VERSION}, the IR of that ONNX release.
@@ -20,6 +20,7 @@ final class OnnxGraph {
   private static final int FLOAT = 1;
   private static final int INT64 = 7;
   private static final int ATTRIBUTE_INT = 2;
+  private static final int ATTRIBUTE_INTS = 7;
 
   private final ProtoWriter graph = new ProtoWriter();
 
@@ -29,6 +30,12 @@ final class OnnxGraph {
 
   /** A node computing {@code output = op(inputs)}; {@code intAttributes} e.g. Softmax's axis. */
   void node(String op, List<String> inputs, String output, Map<String, Long> intAttributes) {
+    node(op, inputs, output, intAttributes, Map.of());
+  }
+
+  /** A node with int attributes and int-list ones (a convolution's kernel_shape, pads). */
+  void node(String op, List<String> inputs, String output, Map<String, Long> intAttributes,
+            Map<String, long[]> intListAttributes) {
     ProtoWriter n = new ProtoWriter();
     for (String in : inputs) {
       n.string(1, in);
@@ -36,7 +43,15 @@ final class OnnxGraph {
     n.string(2, output).string(3, output).string(4, op);
     intAttributes.forEach((name, value) ->
         n.message(5, new ProtoWriter().string(1, name).varint(20, ATTRIBUTE_INT).varint(3, value)));
+    intListAttributes.forEach((name, values) -> n.message(5,
+        new ProtoWriter().string(1, name).varint(20, ATTRIBUTE_INTS).packedInt64(8, values)));
     graph.message(1, n);
+  }
+
+  /** An int64 constant, e.g. the target shape of a Reshape. */
+  void int64Initializer(String name, long[] values) {
+    graph.message(5, tensor(name, new long[] {values.length}, INT64,
+        ProtoWriter.littleEndian(values)));
   }
 
   /** A float constant stored whole, row-major. */

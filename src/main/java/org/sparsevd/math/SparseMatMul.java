@@ -30,14 +30,43 @@ public final class SparseMatMul {
           + (rows + 1) + " (have " + rowPtr.length + "), " + rows + " biases (have "
           + bias.length + "), y of " + (long) rows * stride + " (have " + y.length + ")");
     }
-    int r0 = VECTOR ? Lanes.csrTimesBatch(rowPtr, colIdx, values, bias, rows, x, y, stride) : 0;
+    rowsTimesBatch(rowPtr, colIdx, values, bias, rows, x, 0, y, 0, stride);
+  }
+
+  /**
+   * A sparse convolution over a feature-major batch: for each output position p, the sparse
+   * filter bank (row f = filter f, column indices = each tap's offset from the window's corner,
+   * in features) applied at feature {@code corners[p]}:
+   *
+   * <pre>y[(p * filters + f) * stride + r] = bias[f]
+   *     + sum_k values[k] x[(corners[p] + taps[k]) * stride + r]</pre>
+   *
+   * A filter with no kept weight costs nothing but its bias.
+   *
+   * @param x [features x stride], every corner + tap inside it; not modified
+   * @param y [corners.length * filters x stride]; overwritten
+   */
+  public static void sparseConvBatch(int[] rowPtr, int[] taps, float[] values, float[] bias,
+                                     int filters, int[] corners, float[] x, float[] y,
+                                     int stride) {
+    for (int p = 0; p < corners.length; p++) {
+      rowsTimesBatch(rowPtr, taps, values, bias, filters, x, corners[p] * stride, y,
+          p * filters * stride, stride);
+    }
+  }
+
+  private static void rowsTimesBatch(int[] rowPtr, int[] colIdx, float[] values, float[] bias,
+                                     int rows, float[] x, int xOff, float[] y, int yOff,
+                                     int stride) {
+    int r0 = VECTOR
+        ? Lanes.rowsTimesBatch(rowPtr, colIdx, values, bias, rows, x, xOff, y, yOff, stride) : 0;
     for (int j = 0; j < rows; j++) {
       for (int r = r0; r < stride; r++) {
         float acc = bias[j];
         for (int k = rowPtr[j]; k < rowPtr[j + 1]; k++) {
-          acc = Math.fma(values[k], x[colIdx[k] * stride + r], acc);
+          acc = Math.fma(values[k], x[xOff + colIdx[k] * stride + r], acc);
         }
-        y[j * stride + r] = acc;
+        y[yOff + j * stride + r] = acc;
       }
     }
   }
@@ -72,8 +101,8 @@ public final class SparseMatMul {
   private static final class Lanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-    static int csrTimesBatch(int[] rowPtr, int[] colIdx, float[] values, float[] bias, int rows,
-                             float[] x, float[] y, int stride) {
+    static int rowsTimesBatch(int[] rowPtr, int[] colIdx, float[] values, float[] bias,
+                              int rows, float[] x, int xOff, float[] y, int yOff, int stride) {
       int lanes = F.length();
       int full = F.loopBound(stride);
       for (int j = 0; j < rows; j++) {
@@ -88,13 +117,13 @@ public final class SparseMatMul {
           FloatVector a3 = a0;
           for (int k = start; k < end; k++) {
             FloatVector w = FloatVector.broadcast(F, values[k]);
-            int xo = colIdx[k] * stride + r;
+            int xo = xOff + colIdx[k] * stride + r;
             a0 = w.fma(FloatVector.fromArray(F, x, xo), a0);
             a1 = w.fma(FloatVector.fromArray(F, x, xo + lanes), a1);
             a2 = w.fma(FloatVector.fromArray(F, x, xo + 2 * lanes), a2);
             a3 = w.fma(FloatVector.fromArray(F, x, xo + 3 * lanes), a3);
           }
-          int yo = j * stride + r;
+          int yo = yOff + j * stride + r;
           a0.intoArray(y, yo);
           a1.intoArray(y, yo + lanes);
           a2.intoArray(y, yo + 2 * lanes);
@@ -104,9 +133,9 @@ public final class SparseMatMul {
           FloatVector a = FloatVector.broadcast(F, bias[j]);
           for (int k = start; k < end; k++) {
             a = FloatVector.broadcast(F, values[k])
-                .fma(FloatVector.fromArray(F, x, colIdx[k] * stride + r), a);
+                .fma(FloatVector.fromArray(F, x, xOff + colIdx[k] * stride + r), a);
           }
-          a.intoArray(y, j * stride + r);
+          a.intoArray(y, yOff + j * stride + r);
         }
       }
       return full;

@@ -157,7 +157,14 @@ final class VectorMatMul implements MatMulKernels {
   private static void collectNonzeros(float[] a, int base, int rs, int cs, int rows, int k,
       int kc, int kBlocks, int[] lists, int[] starts) {
     int quads = rows / 4;
-    for (int t = 0; t < quads + rows % 4; t++) {
+    int nLists = quads + rows % 4;
+    if (cs != 1) {
+      // A transposed (gemmTN): its rows sit in one row of memory, so sweep the rows of memory
+      // once for all lists; per list, the walk along p would touch one cache line per p.
+      collectNonzerosByP(a, base, rs, cs, quads, nLists, k, kc, kBlocks, lists, starts);
+      return;
+    }
+    for (int t = 0; t < nLists; t++) {
       int first = t < quads ? 4 * t : quads * 4 + t - quads;
       int last = t < quads ? first + 3 : first;
       int out = t * k;
@@ -175,6 +182,33 @@ final class VectorMatMul implements MatMulKernels {
         cnt += any ? 1 : 0;
       }
       starts[st + kBlocks] = cnt;
+    }
+  }
+
+  /** The same lists as {@link #collectNonzeros}, built with p in the outer loop. */
+  private static void collectNonzerosByP(float[] a, int base, int rs, int cs, int quads,
+      int nLists, int k, int kc, int kBlocks, int[] lists, int[] starts) {
+    int[] cnt = new int[nLists];
+    for (int p = 0; p < k; p++) {
+      if (p % kc == 0) {
+        for (int t = 0; t < nLists; t++) {
+          starts[t * (kBlocks + 1) + p / kc] = cnt[t];
+        }
+      }
+      int ap = base + p * cs;
+      for (int t = 0; t < nLists; t++) {
+        int first = t < quads ? 4 * t : quads * 4 + t - quads;
+        int last = t < quads ? first + 3 : first;
+        lists[t * k + cnt[t]] = p;
+        boolean any = false;
+        for (int r = first; r <= last; r++) {
+          any |= a[ap + r * rs] != 0f;
+        }
+        cnt[t] += any ? 1 : 0;
+      }
+    }
+    for (int t = 0; t < nLists; t++) {
+      starts[t * (kBlocks + 1) + kBlocks] = cnt[t];
     }
   }
 

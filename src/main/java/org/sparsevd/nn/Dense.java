@@ -6,18 +6,27 @@ import org.sparsevd.rand.CounterRng;
 /**
  * A plain dense layer y = x theta + b, the deterministic baseline. Layout from the offset:
  * theta[in x out] row-major, then bias[out].
+ *
+ * <p>As the core of a convolution ({@link Conv2d}) each example is {@code positions} rows of
+ * patches: the same weights apply to every row.
  */
 public final class Dense implements Layer {
   private final int in;
   private final int out;
+  private final int positions;
   private final float initStd;
 
   public Dense(int in, int out, float initStd) {
+    this(in, out, 1, initStd);
+  }
+
+  Dense(int in, int out, int positions, float initStd) {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException("dense layer " + in + " -> " + out + ": sizes must be > 0");
     }
     this.in = in;
     this.out = out;
+    this.positions = positions;
     this.initStd = initStd;
   }
 
@@ -59,6 +68,7 @@ public final class Dense implements Layer {
   @Override
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
                       Noise noise, int stream, Scratch scratch) {
+    rows *= positions;
     MatMul.gemm(x, 0, params, off, y, 0, rows, in, out, false);
     int b = off + in * out;
     for (int r = 0; r < rows; r++) {
@@ -71,6 +81,7 @@ public final class Dense implements Layer {
   @Override
   public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
                        int rows, Scratch scratch) {
+    rows *= positions;
     MatMul.gemmTN(x, 0, dy, 0, grad, off, in, rows, out, true);
     int b = off + in * out;
     for (int r = 0; r < rows; r++) {

@@ -19,6 +19,8 @@ public final class Network {
   private final List<Layer> layers;
   private final int[] offsets;
   private final int paramCount;
+  /** The first layer with parameters: no gradient needs to flow below it. */
+  private final int firstTrainable;
 
   public Network(int inputSize, List<Layer> layers) {
     if (layers.isEmpty()) {
@@ -43,6 +45,11 @@ public final class Network {
       throw new IllegalArgumentException("network has " + total + " parameters, over 2^31");
     }
     this.paramCount = (int) total;
+    int first = 0;
+    while (first < layers.size() - 1 && layers.get(first).paramCount() == 0) {
+      first++;
+    }
+    this.firstTrainable = first;
   }
 
   public int inputSize() { return inputSize; }
@@ -97,8 +104,8 @@ public final class Network {
           + diagnose(params, ws, rows));
     }
     float[] dx = ws.gradB;
-    for (int l = layers.size() - 1; l >= 0; l--) {
-      float[] out = l == 0 ? null : dx;
+    for (int l = layers.size() - 1; l >= firstTrainable; l--) {
+      float[] out = l == firstTrainable ? null : dx;
       layers.get(l).backward(params, offsets[l], input(l, x, ws), dy, out, grad, rows,
           ws.scratch[l]);
       float[] t = dy;
@@ -168,6 +175,9 @@ public final class Network {
    */
   public int[] keptPerInput(float[] params) {
     for (int l = 0; l < layers.size(); l++) {
+      if (layers.get(l) instanceof Conv2d conv) {
+        return conv.keptPerInput(params, offsets[l]);
+      }
       float[] w = layers.get(l).effectiveWeights(params, offsets[l]);
       if (w != null) {
         // w is [inputSize x out], row-major: row i holds the weights leaving input i.

@@ -12,6 +12,12 @@ import java.util.regex.Pattern;
  * variance of Bernoulli dropout at rate P, {@code drop(P)} Bernoulli dropout at rate P,
  * {@code nvd} per-neuron variational dropout on its inputs, {@code cdense(N)} dense with
  * Concrete dropout on its inputs, {@code idrop(B)} information dropout with KL weight B.
+ *
+ * <p>Convolutional networks start by declaring the image shape and end their feature maps with
+ * {@code flatten}: {@code image(H, W, C)}, {@code conv(F, K[, S, P])} plain,
+ * {@code vdconv(F, K[, S, P])} variational per weight, {@code vdconv(F, K[, S, P], per=filter)}
+ * variational per filter (F filters of K x K, stride S = 1, zero padding P = 0), and
+ * {@code maxpool(K)}. Element-wise layers (relu, dropout) keep the feature map's shape.
  */
 public final class NetworkSpec {
   private static final Pattern LAYER = Pattern.compile("([a-z_]+)\\s*(?:\\(\\s*([^)]*)\\s*\\))?");
@@ -27,16 +33,36 @@ public final class NetworkSpec {
     }
     List<Layer> layers = new ArrayList<>();
     int width = inputSize;
+    FeatureShape shape = null;
     String[] parts = spec.split("\\|");
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
       Matcher m = LAYER.matcher(part);
       if (!m.matches()) {
         throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + parts[i].trim()
-            + "': expected vd(N), dense(N), relu, gdrop(P), drop(P), nvd, cdense(N) or idrop(B)");
+            + "': expected a layer such as vd(N), dense(N), relu, gdrop(P), drop(P), nvd, "
+            + "cdense(N), idrop(B), image(H, W, C), vdconv(F, K), maxpool(K) or flatten");
       }
+      String name = m.group(1);
       String arg = m.group(2);
-      Layer layer = switch (m.group(1)) {
+      boolean mapLayer = CONV.contains(name) || name.equals("maxpool") || name.equals("flatten");
+      if (mapLayer && shape == null) {
+        throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+            + "': needs a feature map; start the network with image(H, W, C)");
+      }
+      if ((name.equals("vd") || name.equals("dense") || name.equals("cdense")) && shape != null) {
+        throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+            + "': follows a " + shape + " feature map; put flatten before it");
+      }
+      if (name.equals("image") && i > 0) {
+        throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+            + "': image(H, W, C) must be the first layer");
+      }
+      Layer layer = switch (name) {
+        case "image" -> image(arg, i, part, inputSize);
+        case "conv", "vdconv" -> conv(name, arg, i, part, shape, settings);
+        case "maxpool" -> new MaxPool2d(shape, positive(arg, i, part));
+        case "flatten" -> new Flatten(width);
         case "vd" -> new VariationalDense(width, positive(arg, i, part), settings);
         case "dense" -> new Dense(width, positive(arg, i, part), settings.thetaInitStd());
         case "relu" -> new Relu(width);
@@ -50,9 +76,75 @@ public final class NetworkSpec {
             + part + "': unknown layer '" + m.group(1) + "'");
       };
       layers.add(layer);
+      if (layer instanceof ShapedLayer shaped) {
+        shape = shaped.outputShape();
+      } else if (layer.outputSize() != width || layer.weightCount() > 0
+          || layer instanceof Flatten) {
+        shape = null;
+      }
       width = layer.outputSize();
     }
     return new Network(inputSize, layers);
+  }
+
+  private static final java.util.Set<String> CONV = java.util.Set.of("conv", "vdconv");
+
+  private static Layer image(String arg, int i, String part, int inputSize) {
+    String[] a = args(arg);
+    if (a.length != 3) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': expected image(HEIGHT, WIDTH, CHANNELS)");
+    }
+    FeatureShape shape = new FeatureShape(positive(a[0], i, part), positive(a[1], i, part),
+        positive(a[2], i, part));
+    if (shape.size() != inputSize) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': an image of " + shape + " has " + shape.size() + " values, the input has "
+          + inputSize);
+    }
+    return new ImageInput(shape);
+  }
+
+  /** conv(F, K[, S, P]) or vdconv(F, K[, S, P][, per=weight|filter]). */
+  private static Layer conv(String name, String arg, int i, String part, FeatureShape shape,
+                            VdSettings settings) {
+    List<String> numbers = new ArrayList<>();
+    String per = "weight";
+    for (String a : args(arg)) {
+      if (a.startsWith("per=") && name.equals("vdconv")) {
+        per = a.substring(4).trim();
+      } else {
+        numbers.add(a);
+      }
+    }
+    if (numbers.size() != 2 && numbers.size() != 4) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': expected " + name + "(FILTERS, KERNEL[, STRIDE, PADDING]"
+          + (name.equals("vdconv") ? "[, per=weight|filter]" : "") + ")");
+    }
+    Conv2d.Kind kind = switch (name + "/" + per) {
+      case "conv/weight" -> Conv2d.Kind.PLAIN;
+      case "vdconv/weight" -> Conv2d.Kind.PER_WEIGHT;
+      case "vdconv/filter" -> Conv2d.Kind.PER_FILTER;
+      default -> throw new IllegalArgumentException("network spec layer " + (i + 1) + " '"
+          + part + "': per=" + per + ", expected per=weight or per=filter");
+    };
+    int stride = numbers.size() == 4 ? positive(numbers.get(2), i, part) : 1;
+    int pad = numbers.size() == 4 ? nonNegative(numbers.get(3), i, part) : 0;
+    return new Conv2d(shape, positive(numbers.get(0), i, part), positive(numbers.get(1), i, part),
+        stride, pad, kind, settings);
+  }
+
+  private static String[] args(String arg) {
+    String[] a = (arg == null ? "" : arg).split(",");
+    for (int k = 0; k < a.length; k++) {
+      a[k] = a[k].trim();
+    }
+    return a;
+  }
+
+  private static int nonNegative(String arg, int i, String part) {
+    return arg.trim().equals("0") ? 0 : positive(arg, i, part);
   }
 
   private static int positive(String arg, int i, String part) {

@@ -18,8 +18,12 @@ import org.sparsevd.rand.CounterRng;
  *
  * <p>log alpha is clipped to [logAlphaMin, logAlphaMax] everywhere (variance and KL); a weight
  * is pruned when its log alpha is at or above the threshold.
+ *
+ * <p>As the core of a convolution ({@link Conv2d}) each example is {@code positions} rows of
+ * patches sharing the weights; every row draws its own noise (the local reparameterisation
+ * the authors use for convolutions), keyed by the example and the row's position.
  */
-public final class VariationalDense implements Layer {
+public final class VariationalDense implements Variational {
   /** Keeps sqrt finite and the gradient bounded when every input is zero. */
   static final float VAR_EPS = 1e-8f;
   /** Inside log(theta^2 + eps) for the additive parameterisation, as in the authors' code. */
@@ -27,6 +31,7 @@ public final class VariationalDense implements Layer {
 
   private final int in;
   private final int out;
+  private final int positions;
   private final VdSettings settings;
   private final float alphaMin;
   private final float alphaMax;
@@ -34,11 +39,16 @@ public final class VariationalDense implements Layer {
   private final VdWeights.Bounds bounds;
 
   public VariationalDense(int in, int out, VdSettings settings) {
+    this(in, out, 1, settings);
+  }
+
+  VariationalDense(int in, int out, int positions, VdSettings settings) {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException("vd layer " + in + " -> " + out + ": sizes must be > 0");
     }
     this.in = in;
     this.out = out;
+    this.positions = positions;
     this.settings = settings;
     // Compare alpha, not log alpha: one exp per weight instead of an exp and a log.
     this.alphaMin = (float) Math.exp(settings.logAlphaMin());
@@ -55,7 +65,16 @@ public final class VariationalDense implements Layer {
   @Override public String spec() { return "vd(" + out + ")"; }
   @Override public int weightCount() { return in * out; }
 
-  public VdSettings settings() { return settings; }
+  @Override public VdSettings settings() { return settings; }
+
+  @Override
+  public float[] logAlphas(float[] params, int off) {
+    float[] la = new float[in * out];
+    for (int k = 0; k < la.length; k++) {
+      la[k] = logAlpha(params, off, k);
+    }
+    return la;
+  }
 
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
@@ -151,15 +170,17 @@ public final class VariationalDense implements Layer {
 
   @Override
   public Scratch newScratch(int maxRows) {
-    return new VdScratch(in, out, maxRows);
+    return new VdScratch(in, out, maxRows * positions);
   }
 
   @Override
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
                       Noise noise, int stream, Scratch scratch) {
     VdScratch s = (VdScratch) scratch;
+    int examples = rows;
+    rows *= positions;
     s.trainMask = mode != Mode.TRAIN || settings.trainClip();
-    s.markActiveInputs(x, rows);
+    s.markActiveInputs(x, rows, positions == 1);
     for (int r = 0; r < s.runCount; r++) {
       prepare(params, off, s, s.runs[2 * r], s.runs[2 * r + 1]);
     }
@@ -178,7 +199,7 @@ public final class VariationalDense implements Layer {
     }
     MatMul.gemm(s.x2, 0, mode == Mode.TRAIN ? s.variance : s.maskedVariance(alphaThreshold), 0, s.std, 0,
         rows, in, out, false);
-    noise.fill(stream, rows, out, s.eps);
+    noise.fill(stream, examples, positions * out, s.eps);
     for (int k = 0, n = rows * out; k < n; k++) {
       float sd = (float) Math.sqrt(s.std[k] + VAR_EPS);
       s.std[k] = sd;
@@ -206,6 +227,7 @@ public final class VariationalDense implements Layer {
   public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
                        int rows, Scratch scratch) {
     VdScratch s = (VdScratch) scratch;
+    rows *= positions;
     int n = in * out;
     // dvar = dy * eps / (2 std): the gradient reaching the variance through the sample.
     for (int k = 0, m = rows * out; k < m; k++) {
@@ -296,11 +318,15 @@ public final class VariationalDense implements Layer {
       runs = new int[in + 1];
     }
 
-    /** Finds the runs of inputs that are non-zero in at least one of the rows. */
-    void markActiveInputs(float[] x, int rows) {
+    /**
+     * Finds the runs of inputs that are non-zero in at least one of the rows; without
+     * {@code scan}, one run of all inputs (a convolution's patch columns are all non-zero
+     * somewhere in a batch, and scanning its many rows would cost more than it saves).
+     */
+    void markActiveInputs(float[] x, int rows, boolean scan) {
       int in = active.length;
-      java.util.Arrays.fill(active, false);
-      for (int r = 0; r < rows; r++) {
+      java.util.Arrays.fill(active, !scan);
+      for (int r = 0; scan && r < rows; r++) {
         for (int i = 0, o = r * in; i < in; i++) {
           active[i] |= x[o + i] != 0f;
         }

@@ -21,7 +21,8 @@ import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.sparsevd.nn.Network;
-import org.sparsevd.nn.VariationalDense;
+import org.sparsevd.nn.Variational;
+import org.sparsevd.nn.VdSettings;
 
 /**
  * The plots of a run: training curves and sparsity per epoch from its {@link RunHistory}, the
@@ -114,9 +115,11 @@ public final class Plots {
     plot.setGap(10);
     int panels = 0;
     for (int l = 0; l < net.layers().size(); l++) {
-      if (!(net.layers().get(l) instanceof VariationalDense vd)) {
+      float[] la = logAlphas(net, l, params);
+      if (la == null) {
         continue;
       }
+      Variational vd = (Variational) net.layers().get(l);
       int off = net.offset(l);
       var s = vd.settings();
       x.setRange(s.logAlphaMin() - 0.25, s.logAlphaMax() + 0.25);
@@ -126,8 +129,9 @@ public final class Plots {
       bars.setSeriesPaint(0, Charts.PALETTE[panels % Charts.PALETTE.length]);
       // Bars rise from 0.5 so that the log axis can draw a bin of one weight.
       bars.setBase(0.5);
-      LogarithmicAxis counts = Charts.logAxis("weights (log scale)");
-      IntervalXYDataset data = histogram(vd, params, off, String.format(Locale.ROOT,
+      String units = la.length == vd.weightCount() ? "weights" : "filters";
+      LogarithmicAxis counts = Charts.logAxis(units + " (log scale)");
+      IntervalXYDataset data = histogram(s, la, String.format(Locale.ROOT,
           "layer %d %s: %,d of %,d weights kept", l, vd.spec(), vd.keptWeights(params, off),
           vd.weightCount()));
       XYPlot p = new XYPlot(data, null, counts, bars);
@@ -149,6 +153,20 @@ public final class Plots {
           + "' has no variational layer: no log alpha to plot");
     }
     return Charts.chart("log alpha per layer", plot);
+  }
+
+  /** The log alphas of layer l, or null when it learns no dropout rates. */
+  private static float[] logAlphas(Network net, int l, float[] params) {
+    return net.layers().get(l) instanceof Variational v ? v.logAlphas(params, net.offset(l)) : null;
+  }
+
+  /** Layers with log alphas to plot. */
+  public static int variationalLayers(Network net, float[] params) {
+    int n = 0;
+    for (int l = 0; l < net.layers().size(); l++) {
+      n += logAlphas(net, l, params) == null ? 0 : 1;
+    }
+    return n;
   }
 
   /**
@@ -175,14 +193,12 @@ public final class Plots {
    * Counts of the layer's clipped log alphas in {@value #LOG_ALPHA_BINS} bins over the clip
    * range; empty bins are left out (a log axis cannot draw a bar of 0).
    */
-  private static IntervalXYDataset histogram(VariationalDense vd, float[] params, int off,
-                                             String key) {
-    var s = vd.settings();
+  private static IntervalXYDataset histogram(VdSettings s, float[] logAlphas, String key) {
     double lo = s.logAlphaMin();
     double width = (s.logAlphaMax() - lo) / LOG_ALPHA_BINS;
     int[] bins = new int[LOG_ALPHA_BINS];
-    for (int k = 0, n = vd.weightCount(); k < n; k++) {
-      int b = (int) ((vd.logAlpha(params, off, k) - lo) / width);
+    for (float la : logAlphas) {
+      int b = (int) ((la - lo) / width);
       bins[Math.min(LOG_ALPHA_BINS - 1, Math.max(0, b))]++;
     }
     XYIntervalSeries series = new XYIntervalSeries(key);

@@ -11,7 +11,6 @@ import org.apache.hadoop.fs.Path;
 import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.Network;
-import org.sparsevd.nn.VariationalDense;
 
 /**
  * The plots and the HTML report of a run, from its per-epoch history, its summary (the JSON
@@ -51,19 +50,15 @@ public final class RunReport {
         Charts.png(Plots.training(history))));
     figures.add(new HtmlReport.Figure("sparsity", "Weights pruned per layer and epoch",
         Charts.png(Plots.sparsity(history))));
-    if (net.layers().stream().anyMatch(l -> l instanceof VariationalDense)) {
+    int panels = Plots.variationalLayers(net, model.params());
+    if (panels > 0) {
       figures.add(new HtmlReport.Figure("log_alpha", "Distribution of log alpha per layer; "
           + "weights at or above the threshold are pruned",
-          Charts.png(Plots.logAlpha(net, model.params()), Charts.WIDTH, 260 * vdLayers(net))));
+          Charts.png(Plots.logAlpha(net, model.params()), Charts.WIDTH, 260 * Math.max(2, panels))));
     }
     shape.ifPresent(s -> figures.add(new HtmlReport.Figure("kept_inputs", "Kept weights of "
         + "each input pixel in the first layer (" + s + ")",
         Charts.png(Plots.keptInputs(net, model.params(), s), 720, 600))));
     return figures;
-  }
-
-  private static int vdLayers(Network net) {
-    return Math.max(2, (int) net.layers().stream().filter(l -> l instanceof VariationalDense)
-        .count());
   }
 }

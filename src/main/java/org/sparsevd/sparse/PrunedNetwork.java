@@ -3,12 +3,15 @@ package org.sparsevd.sparse;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparsevd.nn.BernoulliDropout;
+import org.sparsevd.nn.ConcreteDense;
+import org.sparsevd.nn.Dense;
 import org.sparsevd.nn.GaussianDropout;
 import org.sparsevd.nn.InformationDropout;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NeuronVd;
 import org.sparsevd.nn.Relu;
+import org.sparsevd.nn.VariationalDense;
 
 /**
  * The deterministic network a trained one evaluates as, layer kinds reduced to two: weighted
@@ -53,8 +56,9 @@ public final class PrunedNetwork {
     for (int l = 0; l < net.layers().size(); l++) {
       Layer layer = net.layers().get(l);
       int off = net.offset(l);
-      float[] w = layer.effectiveWeights(params, off);
-      if (w != null) {
+      if (layer instanceof VariationalDense || layer instanceof Dense
+          || layer instanceof ConcreteDense) {
+        float[] w = layer.effectiveWeights(params, off);
         Step s = new Step(l, layer.inputSize(), layer.outputSize(), w, layer.bias(params, off));
         if (pending != null) {
           zeroRows(s, pending);
@@ -197,12 +201,20 @@ public final class PrunedNetwork {
 
   /** Zeroes the rows of inputs not kept; true if a non-zero changed. */
   private static boolean zeroRows(Step s, boolean[] kept) {
+    return zeroRows(s.weights(), s.in(), s.out(), kept);
+  }
+
+  /**
+   * Zeroes rows i of weights [in x out] where {@code kept[i]} is false; true if a non-zero
+   * changed.
+   */
+  static boolean zeroRows(float[] weights, int in, int out, boolean[] kept) {
     boolean changed = false;
-    for (int i = 0; i < s.in(); i++) {
+    for (int i = 0; i < in; i++) {
       if (!kept[i]) {
-        for (int j = 0; j < s.out(); j++) {
-          changed |= s.weights()[i * s.out() + j] != 0f;
-          s.weights()[i * s.out() + j] = 0f;
+        for (int j = 0; j < out; j++) {
+          changed |= weights[i * out + j] != 0f;
+          weights[i * out + j] = 0f;
         }
       }
     }
@@ -225,7 +237,7 @@ public final class PrunedNetwork {
     return changed;
   }
 
-  private static boolean[] and(boolean[] a, boolean[] b) {
+  static boolean[] and(boolean[] a, boolean[] b) {
     boolean[] c = new boolean[a.length];
     for (int i = 0; i < a.length; i++) {
       c[i] = a[i] && b[i];

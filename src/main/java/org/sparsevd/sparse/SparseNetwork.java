@@ -2,17 +2,48 @@ package org.sparsevd.sparse;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sparsevd.nn.BernoulliDropout;
+import org.sparsevd.nn.ConcreteDense;
+import org.sparsevd.nn.Conv2d;
+import org.sparsevd.nn.Dense;
+import org.sparsevd.nn.FeatureShape;
+import org.sparsevd.nn.Flatten;
+import org.sparsevd.nn.GaussianDropout;
+import org.sparsevd.nn.ImageInput;
+import org.sparsevd.nn.InformationDropout;
+import org.sparsevd.nn.Layer;
+import org.sparsevd.nn.MaxPool2d;
+import org.sparsevd.nn.NeuronVd;
 import org.sparsevd.nn.Network;
+import org.sparsevd.nn.Relu;
+import org.sparsevd.nn.VariationalDense;
 import org.sparsevd.math.SparseMatMul;
 
 /**
  * The pruned network for serving: each weighted layer as a {@link CsrMatrix} plus bias, ReLUs
- * between them, dropout layers gone (they are the identity at evaluation). Its logits equal
- * the deterministic {@link org.sparsevd.nn.Mode#EVAL} logits of the network it came from.
+ * and max-pools between them, dropout layers gone (they are the identity at evaluation). Its
+ * logits equal the deterministic {@link org.sparsevd.nn.Mode#EVAL} logits of the network it
+ * came from.
+ *
+ * <p>A convolution is its kept filter bank as a sparse matrix (row f = filter f, column = patch
+ * entry (ky, kx, ch)) slid over the feature map: each kept weight is one multiply-add per
+ * output position, a pruned filter costs nothing but its bias, and the patches are never
+ * copied (see {@link SparseMatMul#sparseConvBatch}).
  */
 public final class SparseNetwork {
-  /** One step of inference: a sparse linear map, or a ReLU when {@code weights} is null. */
-  public record Step(CsrMatrix weights, float[] bias) {}
+  /**
+   * One step of inference: a sparse linear map ({@code weights}, {@code bias}); a ReLU when
+   * both are null; with {@code spatial} set, a convolution (with weights) or a max-pool
+   * (without).
+   */
+  public record Step(CsrMatrix weights, float[] bias, Spatial spatial) {
+    public Step(CsrMatrix weights, float[] bias) {
+      this(weights, bias, null);
+    }
+  }
+
+  /** The geometry of a convolution or of a max-pool (kernel = stride, no padding). */
+  public record Spatial(FeatureShape in, FeatureShape out, int kernel, int stride, int pad) {}
 
   private final int inputSize;
   private final int numClasses;
@@ -21,6 +52,9 @@ public final class SparseNetwork {
   /** The same steps with the first layer's inputs renumbered over {@link #usedInputs}. */
   private final List<Step> compacted;
   private final int widest;
+  /** Per compacted step: a convolution's tap offsets and window corners, in features. */
+  private final int[][] taps;
+  private final int[][] corners;
   /** Inputs read by at least one kept weight of the first layer; the others are never read. */
   private final int[] usedInputs;
   /** Examples per chunk: the feature-major buffers stay within the L2 cache. */
@@ -42,26 +76,122 @@ public final class SparseNetwork {
     this.usedInputs = usedInputs(steps, inputSize);
     this.steps = List.copyOf(steps);
     this.compacted = compactFirst(steps, usedInputs, inputSize);
+    this.taps = new int[compacted.size()][];
+    this.corners = new int[compacted.size()][];
     int w = usedInputs.length;
-    for (Step s : compacted) {
-      if (s.weights() != null) {
+    for (int i = 0; i < compacted.size(); i++) {
+      Step s = compacted.get(i);
+      if (s.spatial() != null) {
+        Spatial g = s.spatial();
+        w = Math.max(w, g.out().size());
+        if (s.weights() != null) {
+          taps[i] = taps(s.weights(), g);
+          corners[i] = corners(g);
+        }
+      } else if (s.weights() != null) {
         w = Math.max(w, s.weights().rows());
       }
     }
     this.widest = w;
   }
 
+  /** The input of a convolution with its zero padding included. */
+  private static FeatureShape padded(Spatial g) {
+    return new FeatureShape(g.in().height() + 2 * g.pad(), g.in().width() + 2 * g.pad(),
+        g.in().channels());
+  }
+
+  /** Each kept weight's patch entry (ky, kx, ch) as a feature offset from its window's corner. */
+  private static int[] taps(CsrMatrix m, Spatial g) {
+    int c = g.in().channels();
+    int k = g.kernel();
+    int wp = padded(g).width();
+    int[] taps = new int[m.nonZeros()];
+    for (int t = 0; t < taps.length; t++) {
+      int e = m.colIdx()[t];
+      int ch = e % c;
+      int kx = e / c % k;
+      int ky = e / c / k;
+      taps[t] = (ky * wp + kx) * c + ch;
+    }
+    return taps;
+  }
+
+  /** The feature index of each output position's window corner in the padded input. */
+  private static int[] corners(Spatial g) {
+    int c = g.in().channels();
+    int wp = padded(g).width();
+    int[] corners = new int[g.out().height() * g.out().width()];
+    for (int oy = 0; oy < g.out().height(); oy++) {
+      for (int ox = 0; ox < g.out().width(); ox++) {
+        corners[oy * g.out().width() + ox] = (oy * g.stride() * wp + ox * g.stride()) * c;
+      }
+    }
+    return corners;
+  }
+
   /**
-   * Exports the pruned network at the given parameters: the weighted steps and ReLUs of
-   * {@link PrunedNetwork#of}, with per-neuron pruning folded into the weights.
+   * Exports the pruned network at the given parameters. A per-neuron variational dropout layer
+   * ({@link NeuronVd}) is folded into the rows of the dense layer after it, its pruned neurons'
+   * weights set to zero; it must be followed by one (through element-wise layers only).
    */
   public static SparseNetwork export(Network net, float[] params) {
     List<Step> steps = new ArrayList<>();
-    for (PrunedNetwork.Step s : PrunedNetwork.of(net, params).steps()) {
-      steps.add(s.isRelu() ? new Step(null, null)
-          : new Step(CsrMatrix.fromWeights(s.weights(), s.in(), s.out()), s.bias()));
+    boolean[] pending = null;
+    for (int l = 0; l < net.layers().size(); l++) {
+      Layer layer = net.layers().get(l);
+      if (pending != null && (layer instanceof Conv2d || layer instanceof MaxPool2d)) {
+        throw new IllegalArgumentException("layer " + l + " (" + layer.spec() + ") follows a "
+            + "per-neuron dropout layer, which has a sparse form only before a dense layer");
+      }
+      if (layer instanceof Conv2d conv) {
+        float[] w = conv.effectiveWeights(params, net.offset(l));
+        steps.add(new Step(CsrMatrix.fromWeights(w, conv.patchSize(), conv.filters()),
+            conv.bias(params, net.offset(l)), new Spatial(conv.inputShape(), conv.outputShape(),
+            conv.kernel(), conv.stride(), conv.pad())));
+      } else if (layer instanceof MaxPool2d pool) {
+        steps.add(new Step(null, null, new Spatial(pool.inputShape(), pool.outputShape(),
+            pool.size(), pool.size(), 0)));
+      } else if (layer instanceof VariationalDense || layer instanceof Dense
+          || layer instanceof ConcreteDense) {
+        float[] w = layer.effectiveWeights(params, net.offset(l));
+        if (pending != null) {
+          PrunedNetwork.zeroRows(w, layer.inputSize(), layer.outputSize(), pending);
+          pending = null;
+        }
+        steps.add(new Step(CsrMatrix.fromWeights(w, layer.inputSize(), layer.outputSize()),
+            layer.bias(params, net.offset(l))));
+      } else if (layer instanceof NeuronVd nvd) {
+        boolean[] kept = nvd.kept(params, net.offset(l));
+        pending = pending == null ? kept : PrunedNetwork.and(pending, kept);
+      } else if (layer instanceof Relu) {
+        steps.add(new Step(null, null));
+      } else if (!(layer instanceof GaussianDropout || layer instanceof BernoulliDropout
+          || layer instanceof InformationDropout || layer instanceof ImageInput
+          || layer instanceof Flatten)) {
+        throw new IllegalArgumentException("layer " + l + " (" + layer.spec()
+            + ") has no sparse form");
+      }
+    }
+    if (pending != null) {
+      throw new IllegalArgumentException("network '" + net.spec() + "' ends in a per-neuron "
+          + "dropout layer, which has a sparse form only before a dense layer");
     }
     return new SparseNetwork(net.inputSize(), net.numClasses(), steps);
+  }
+
+  /**
+   * Throws unless every step is a linear map or a ReLU: the CSR file format ({@code what})
+   * holds no convolutions or pools.
+   */
+  public void requireNoSpatialSteps(String what) {
+    for (Step s : steps) {
+      if (s.spatial() != null) {
+        throw new IllegalArgumentException(what + " holds dense and ReLU layers only; this "
+            + "network has a " + (s.weights() == null ? "max-pool" : "convolution") + " over "
+            + s.spatial().in() + "; export it as ONNX instead");
+      }
+    }
   }
 
   /** The steps as given to the constructor: {@code new SparseNetwork(in, classes, steps())}. */
@@ -73,6 +203,19 @@ public final class SparseNetwork {
     for (int s = 0; s < steps.size(); s++) {
       CsrMatrix m = steps.get(s).weights();
       float[] bias = steps.get(s).bias();
+      Spatial g = steps.get(s).spatial();
+      if (g != null) {
+        int patch = g.kernel() * g.kernel() * g.in().channels();
+        if (g.in().size() != width || (m != null && (m.cols() != patch
+            || m.rows() != g.out().channels() || bias == null || bias.length != m.rows()))) {
+          throw new IllegalArgumentException("sparse step " + s + ": a " + (m == null
+              ? "max-pool" : "convolution") + " from " + g.in() + " after a width of " + width
+              + (m == null ? "" : " with " + m.rows() + "x" + m.cols() + " weights, "
+              + patch + " patch entries per filter"));
+        }
+        width = g.out().size();
+        continue;
+      }
       if (m == null ? bias != null : m.cols() != width || bias == null || bias.length != m.rows()) {
         throw new IllegalArgumentException("sparse step " + s + ": "
             + (m == null ? "a ReLU with a bias" : m.rows() + "x" + m.cols() + " weights with "
@@ -86,8 +229,15 @@ public final class SparseNetwork {
     }
   }
 
+  /**
+   * The inputs the first layer reads; all of them when it is a convolution (its taps are
+   * relative to a window, so inputs cannot be renumbered).
+   */
   private static int[] usedInputs(List<Step> steps, int inputSize) {
-    CsrMatrix first = firstWeights(steps);
+    if (firstWeighted(steps).spatial() != null) {
+      return java.util.stream.IntStream.range(0, inputSize).toArray();
+    }
+    CsrMatrix first = firstWeighted(steps).weights();
     boolean[] used = new boolean[inputSize];
     for (int c : first.colIdx()) {
       used[c] = true;
@@ -97,6 +247,9 @@ public final class SparseNetwork {
 
   /** The first layer with its input indices renumbered over the used inputs only. */
   private static List<Step> compactFirst(List<Step> steps, int[] used, int inputSize) {
+    if (used.length == inputSize) {
+      return List.copyOf(steps);
+    }
     int[] newIndex = new int[inputSize];
     for (int c = 0; c < used.length; c++) {
       newIndex[used[c]] = c;
@@ -117,10 +270,10 @@ public final class SparseNetwork {
     return out;
   }
 
-  private static CsrMatrix firstWeights(List<Step> steps) {
+  private static Step firstWeighted(List<Step> steps) {
     for (Step s : steps) {
       if (s.weights() != null) {
-        return s.weights();
+        return s;
       }
     }
     throw new IllegalArgumentException("a sparse network needs at least one weighted layer");
@@ -148,20 +301,21 @@ public final class SparseNetwork {
     }
     float[] a = buffers[0];
     float[] b = buffers[1];
+    int[] width = new int[1];
     for (int start = 0; start < rows; start += CHUNK) {
       int n = Math.min(CHUNK, rows - start);
       int stride = (n + PAD - 1) / PAD * PAD;
       SparseMatMul.gatherColumns(x, start * inputSize, n, inputSize, usedInputs, a, stride);
-      int width = usedInputs.length;
-      for (Step s : compacted) {
-        if (s.weights() == null) {
-          for (int k = 0; k < width * stride; k++) {
+      width[0] = usedInputs.length;
+      for (int i = 0; i < compacted.size(); i++) {
+        Step s = compacted.get(i);
+        if (s.weights() == null && s.spatial() == null) {
+          for (int k = 0; k < width[0] * stride; k++) {
             a[k] = Math.max(0f, a[k]);
           }
           continue;
         }
-        s.weights().multiplyBatch(a, s.bias(), b, stride);
-        width = s.weights().rows();
+        apply(i, s, a, b, stride, width);
         float[] t = a;
         a = b;
         b = t;
@@ -169,6 +323,80 @@ public final class SparseNetwork {
       for (int r = 0; r < n; r++) {
         for (int c = 0; c < numClasses; c++) {
           logits[(start + r) * numClasses + c] = a[c * stride + r];
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs compacted step i (linear, convolution or max-pool) from the feature-major batch
+   * {@code a} into {@code b}; a padded convolution first copies its input, framed with zeros,
+   * into a per-thread buffer.
+   */
+  private void apply(int i, Step s, float[] a, float[] b, int stride, int[] width) {
+    Spatial g = s.spatial();
+    if (g == null) {
+      s.weights().multiplyBatch(a, s.bias(), b, stride);
+      width[0] = s.weights().rows();
+      return;
+    }
+    width[0] = g.out().size();
+    if (s.weights() == null) {
+      maxPool(g, a, b, stride);
+      return;
+    }
+    CsrMatrix m = s.weights();
+    if (g.pad() == 0) {
+      SparseMatMul.sparseConvBatch(m.rowPtr(), taps[i], m.values(), s.bias(), m.rows(),
+          corners[i], a, b, stride);
+      return;
+    }
+    float[] framed = PADDED.get();
+    int need = padded(g).size() * stride;
+    if (framed.length < need) {
+      framed = new float[need];
+      PADDED.set(framed);
+    }
+    pad(g, a, framed, stride);
+    SparseMatMul.sparseConvBatch(m.rowPtr(), taps[i], m.values(), s.bias(), m.rows(),
+        corners[i], framed, b, stride);
+  }
+
+  /** Per-thread buffer of a padded convolution's framed input. */
+  private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
+
+  /** Copies the feature map into the middle of a zero frame of width pad. */
+  private static void pad(Spatial g, float[] a, float[] framed, int stride) {
+    FeatureShape in = g.in();
+    FeatureShape p = padded(g);
+    int rowLen = in.width() * in.channels() * stride;
+    java.util.Arrays.fill(framed, 0, p.size() * stride, 0f);
+    for (int y = 0; y < in.height(); y++) {
+      int dst = ((y + g.pad()) * p.width() + g.pad()) * in.channels() * stride;
+      System.arraycopy(a, y * rowLen, framed, dst, rowLen);
+    }
+  }
+
+  /** Max over each window of a feature-major batch, example by example in the inner loop. */
+  private static void maxPool(Spatial g, float[] a, float[] b, int stride) {
+    FeatureShape in = g.in();
+    FeatureShape out = g.out();
+    int c = in.channels();
+    int k = g.kernel();
+    for (int oy = 0; oy < out.height(); oy++) {
+      for (int ox = 0; ox < out.width(); ox++) {
+        for (int ch = 0; ch < c; ch++) {
+          int dst = ((oy * out.width() + ox) * c + ch) * stride;
+          int first = ((oy * k * in.width() + ox * k) * c + ch) * stride;
+          System.arraycopy(a, first, b, dst, stride);
+          for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+              int src = (((oy * k + ky) * in.width() + ox * k + kx) * c + ch) * stride;
+              for (int r = 0; r < stride; r++) {
+                b[dst + r] = Math.max(b[dst + r], a[src + r]);
+              }
+            }
+          }
         }
       }
     }

@@ -55,6 +55,29 @@ class OnnxExportTest {
     assertClose(engine, onnx, mode.toString());
   }
 
+  /**
+   * A convolutional network (per-filter dropout with stride and padding, per-weight dropout,
+   * pooling) through ONNX's channels-first Conv and MaxPool, with dense and sparse weights.
+   */
+  @ParameterizedTest
+  @EnumSource(OnnxExport.Weights.class)
+  void convolutionsExportToo(OnnxExport.Weights storage) throws Exception {
+    SparseVdModel trained = TrainedModels.model("image(28, 28, 1) | vdconv(6, 5, 2, 1) | relu "
+        + "| vdconv(8, 3, per=filter) | maxpool(2) | relu | flatten | vd(10)", Scaling.Mode.CENTER);
+    // Eight epochs on 3,000 images prune weights but rarely a whole filter: prune filter 0.
+    float[] params = trained.params().clone();
+    org.sparsevd.nn.Network net = trained.network();
+    org.sparsevd.nn.Conv2d conv = (org.sparsevd.nn.Conv2d) net.layers().get(3);
+    params[net.offset(3) + conv.weightCount()] = 5f;
+    SparseVdModel model = new SparseVdModel(trained.def(), 10, params, trained.scaling(),
+        Map.of());
+    assertPruned(model);
+    float[] raw = TrainedModels.rawTestFeatures();
+    float[][] engine = TrainedModels.enginePrediction(model, raw, ROWS);
+    assertTrue(accuracy(engine[1]) > 0.5, "accuracy " + accuracy(engine[1]));
+    assertClose(engine, run(OnnxExport.encode(model, storage), raw, ROWS), model.def().layers());
+  }
+
   @Test
   void denseLayerAndGaussianDropoutExportToo() throws Exception {
     SparseVdModel model = TrainedModels.model(

@@ -87,8 +87,7 @@ class GradientCheckTest {
     check(spec, net, params, x, null);
   }
 
-  private static void check(String spec, Network net, float[] params, float[] x,
-                            float[] weights) {
+  static void check(String spec, Network net, float[] params, float[] x, float[] weights) {
     int rows = 5;
     int[] labels = {0, 2, 1, 2, 0};
     long[] ids = {3, 17, 4, 1000, 99};
@@ -138,14 +137,17 @@ class GradientCheckTest {
       for (int k = 0; k < layer.paramCount(); k++) {
         params[off + k] = (float) (0.5 * rnd.nextGaussian());
       }
-      if (layer instanceof VariationalDense vd) {
-        for (int k = 0; k < n; k++) {
-          float theta = params[off + k];
-          double target = LOG_ALPHA_BANDS[rnd.nextInt(LOG_ALPHA_BANDS.length)]
-              + rnd.nextDouble(-0.8, 0.8);
-          params[off + n + k] = (float) (vd.settings().parameterization()
-              == Parameterization.LOG_SIGMA2 ? target + Math.log(theta * theta + 1e-8) : target);
-        }
+      if (!(layer instanceof Variational v) || v.logAlphas(params, off) == null) {
+        continue;
+      }
+      boolean perFilter = layer instanceof Conv2d conv && conv.kind() == Conv2d.Kind.PER_FILTER;
+      int units = perFilter ? ((Conv2d) layer).filters() : n;
+      for (int k = 0; k < units; k++) {
+        float theta = params[off + k];
+        double target = LOG_ALPHA_BANDS[rnd.nextInt(LOG_ALPHA_BANDS.length)]
+            + rnd.nextDouble(-0.8, 0.8);
+        params[off + n + k] = (float) (!perFilter && v.settings().parameterization()
+            == Parameterization.LOG_SIGMA2 ? target + Math.log(theta * theta + 1e-8) : target);
       }
     }
     return params;

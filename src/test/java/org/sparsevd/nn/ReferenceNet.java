@@ -79,6 +79,12 @@ final class ReferenceNet {
         for (int k = 0; k < y.length; k++) {
           y[k] = a[k] * (1 + Math.sqrt(g.alpha()) * eps[k]);
         }
+      } else if (layer instanceof Conv2d conv) {
+        kl += ReferenceConv.forward(conv, p, off, a, y, rows, noise, l);
+      } else if (layer instanceof MaxPool2d pool) {
+        ReferenceConv.maxPool(pool, a, y, rows);
+      } else if (layer instanceof Flatten || layer instanceof ImageInput) {
+        System.arraycopy(a, 0, y, 0, y.length);
       } else {
         throw new IllegalStateException("no reference for " + layer.spec());
       }

@@ -82,6 +82,22 @@ class PrunedNetworkTest {
     assertClose(expected, csr, "csr");
   }
 
+  @org.junit.jupiter.api.Test
+  void perNeuronDropoutWithoutADenseLayerAfterItHasNoSparseForm() {
+    Network last = NetworkSpec.parse("dense(8) | relu | nvd", INPUTS, VdSettings.DEFAULTS);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> SparseNetwork.export(last, last.initParams(1)));
+    assertTrue(e.getMessage().contains("ends in a per-neuron dropout layer"), e.getMessage());
+    Network conv = NetworkSpec.parse("image(4, 4, 1) | nvd | conv(2, 3) | flatten | dense(3)",
+        INPUTS, VdSettings.DEFAULTS);
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> SparseNetwork.export(conv, conv.initParams(1)));
+    assertTrue(e.getMessage().contains("only before a dense layer"), e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> PrunedNetwork.of(conv, conv.initParams(1)));
+    assertTrue(e.getMessage().contains("has no pruned form"), e.getMessage());
+  }
+
   private static void assertClose(float[] expected, float[] actual, String what) {
     for (int k = 0; k < expected.length; k++) {
       assertEquals(expected[k], actual[k], 1e-5f * Math.max(1f, Math.abs(expected[k])),

@@ -69,6 +69,21 @@ class LocalTrainingTest {
     assertEquals(6 * 60, state[0].step());
   }
 
+  /** A small convolutional network (per-filter, then per-weight dropout) learns and prunes. */
+  @Test
+  void convolutionsLearnAndSparsify() throws Exception {
+    TrainConfig d = TrainConfig.DEFAULTS;
+    TrainConfig config = new TrainConfig("image(28, 28, 1) | vdconv(8, 5, 2, 0, per=filter) "
+        + "| relu | vdconv(16, 3) | relu | maxpool(2) | flatten | vd(10)", d.vd(), 100, 4, 3e-3,
+        "constant", "linear(1, 2)", "adam", 7, 1);
+    TrainingState[] state = new TrainingState[1];
+    List<EpochReport> r = train(config, 2, state);
+    EpochReport last = r.get(r.size() - 1);
+    assertTrue(last.evaluation().accuracy() > 0.9, "accuracy " + last.evaluation().accuracy());
+    assertTrue(last.sparsity().sparsity() > r.get(0).sparsity().sparsity() + 0.2,
+        "sparsity " + r.get(0).sparsity().sparsity() + " -> " + last.sparsity().sparsity());
+  }
+
   @Test
   void sameSeedIsBitIdenticalAndThreadCountOnlyChangesRoundOff() throws Exception {
     TrainingState[] a = new TrainingState[1];

@@ -1,0 +1,171 @@
+package org.sparsevd.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.sparsevd.data.MnistIdx;
+import org.sparsevd.math.MatMul;
+import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.Conv2d;
+import org.sparsevd.nn.Layer;
+import org.sparsevd.nn.Mode;
+import org.sparsevd.nn.Network;
+import org.sparsevd.nn.NetworkSpec;
+import org.sparsevd.nn.Noise;
+import org.sparsevd.nn.VdSettings;
+import org.sparsevd.nn.Workspace;
+import org.sparsevd.optim.Adam;
+import org.sparsevd.optim.OptimizerState;
+
+/**
+ * Single-threaded speed of the convolutions of LeNet-5-Caffe at batch 100: each convolution's
+ * training forward and backward pass alone (plain, per weight, per filter), and a whole
+ * LeNet-5 training step (forward, backward, KL gradient, Adam). GFLOP/s counts the matrix
+ * products a pass performs as dense 2 * rows * patch * filters products, whether or not the
+ * kernels skip zeros: per weight 2 forward and 4 backward (2 without an input gradient), per
+ * filter and plain 1 and 2 (1).
+ *
+ * <p>Usage: {@code ConvBench [OUT.json] [MNIST_DIR MODEL_DIR]}. Inputs are random: images with
+ * MNIST's 81% zeros for the first convolution, half-zero ReLU outputs for the second. With a
+ * trained LeNet-5 model, inference is also measured on its own pruned weights, with its input
+ * scaling, on MNIST test images.
+ */
+public final class ConvBench {
+  private static final int BATCH = 100;
+  static final String LENET5 = "image(28, 28, 1) | vdconv(20, 5) | relu | maxpool(2) "
+      + "| vdconv(50, 5) | relu | maxpool(2) | flatten | vd(500) | relu | vd(10)";
+
+  private ConvBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/conv.json");
+    Map<String, Object> json = new LinkedHashMap<>();
+    List<String> table = new ArrayList<>();
+    json.put("kernels", MatMul.implementationName());
+    json.put("batch", BATCH);
+    table.add("| layer | kind | forward+backward ms (median) | examples/s | GFLOP/s |");
+    table.add("|---|---|---|---|---|");
+    for (String kind : new String[] {"conv", "vdconv", "vdconv-filter"}) {
+      String args1 = kind.equals("vdconv-filter") ? ", per=filter" : "";
+      String name = kind.startsWith("vdconv") ? "vdconv" : "conv";
+      layer(json, table, "conv1", kind, "image(28, 28, 1) | " + name + "(20, 5" + args1 + ")",
+          784, 0.81, false);
+      layer(json, table, "conv2", kind, "image(12, 12, 20) | " + name + "(50, 5" + args1 + ")",
+          2880, 0.5, true);
+    }
+    step(json, table);
+    Network net = NetworkSpec.parse(LENET5, 784, VdSettings.DEFAULTS);
+    float[] params = net.initParams(1);
+    TrainStepBench.prune(net, params, new double[] {0.67, 0.98, 0.998, 0.95});
+    inference(json, table, "lenet5_random_masks", net, params, random(BATCH * 784, 0.81, 8));
+    if (args.length > 2) {
+      SparseVdModel model = ModelFormat.read(new org.apache.hadoop.fs.Path(args[2]),
+          new Configuration());
+      float[] x = MnistIdx.readTest(args[1], new Configuration()).slice(0, BATCH).features()
+          .clone();
+      model.scaling().applyInPlace(x, 784);
+      json.put("model", args[2]);
+      inference(json, table, "trained_model", model.network(), model.params(), x);
+    }
+    Timing.report(out, json, table);
+  }
+
+  /** One convolution's forward (TRAIN) and backward pass on a batch. */
+  private static void layer(Map<String, Object> json, List<String> table, String id, String kind,
+                            String spec, int inputs, double zeros, boolean inputGradient) {
+    Network net = NetworkSpec.parse(spec, inputs, VdSettings.DEFAULTS);
+    Conv2d conv = (Conv2d) net.layers().get(1);
+    float[] params = net.initParams(1);
+    int off = net.offset(1);
+    float[] x = random(BATCH * inputs, zeros, 5);
+    float[] y = new float[BATCH * conv.outputSize()];
+    float[] dy = random(BATCH * conv.outputSize(), 0, 6);
+    float[] dx = inputGradient ? new float[BATCH * inputs] : null;
+    float[] grad = new float[net.paramCount()];
+    long[] ids = new long[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+      ids[i] = i;
+    }
+    Layer.Scratch scratch = conv.newScratch(BATCH);
+    Noise noise = new Noise(1, 0, ids);
+    double ms = Timing.medianMillis(() -> {
+      conv.forward(params, off, x, y, BATCH, Mode.TRAIN, noise, 1, scratch);
+      conv.backward(params, off, x, dy, dx, grad, BATCH, scratch);
+    }, 5, 21);
+    int products = switch (conv.kind()) {
+      case PER_WEIGHT -> inputGradient ? 6 : 4;
+      case PER_FILTER, PLAIN -> inputGradient ? 3 : 2;
+    };
+    double flops = products * 2.0 * BATCH * conv.outputShape().height()
+        * conv.outputShape().width() * conv.patchSize() * conv.filters();
+    String key = id + "_" + kind.replace('-', '_');
+    json.put(key + "_ms_median", ms);
+    json.put(key + "_examples_per_s", BATCH / (ms / 1e3));
+    json.put(key + "_gflops", flops / (ms / 1e3) / 1e9);
+    table.add(String.format(Locale.ROOT, "| %s %s | %s | %.2f | %.0f | %.1f |", id,
+        conv.spec(), kind, ms, BATCH / (ms / 1e3), flops / (ms / 1e3) / 1e9));
+  }
+
+  /** A whole LeNet-5 training step. */
+  private static void step(Map<String, Object> json, List<String> table) {
+    Network net = NetworkSpec.parse(LENET5, 784, VdSettings.DEFAULTS);
+    float[] params = net.initParams(1);
+    float[] grad = new float[net.paramCount()];
+    float[] x = random(BATCH * 784, 0.81, 7);
+    int[] labels = new int[BATCH];
+    long[] ids = new long[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+      labels[i] = i % 10;
+      ids[i] = i;
+    }
+    Workspace ws = net.newWorkspace(BATCH);
+    Adam adam = Adam.DEFAULT;
+    OptimizerState state = adam.newState(params.length);
+    long[] stepNo = {0};
+    double ms = Timing.medianMillis(() -> {
+      Arrays.fill(grad, 0f);
+      net.nllGradient(params, x, labels, null, ids, BATCH, 1, stepNo[0]++, grad, ws);
+      net.addKlGradient(params, 1f, grad);
+      adam.step(state, params, grad, 1e-4);
+    }, 5, 21);
+    json.put("lenet5_train_step_ms_median", ms);
+    json.put("lenet5_train_examples_per_s", BATCH / (ms / 1e3));
+    table.add(String.format(Locale.ROOT, "| LeNet-5 training step | vd per weight | %.2f | %.0f | |",
+        ms, BATCH / (ms / 1e3)));
+  }
+
+  /**
+   * Deterministic inference on a batch: the engine's dense pass (patches times the masked
+   * filter banks) against {@link org.sparsevd.sparse.SparseNetwork}, measured alternately. The
+   * random masks have the paper's per-layer sparsity for LeNet-5 (67 / 98 / 99.8 / 95%).
+   */
+  private static void inference(Map<String, Object> json, List<String> table, String key,
+                                Network net, float[] params, float[] x) {
+    double[] ms = TrainStepBench.inferenceMillis(net, params, x);
+    double sparsity = net.sparsity(params).sparsity();
+    json.put(key + "_sparsity", sparsity);
+    json.put(key + "_dense_inference_ms_median", ms[0]);
+    json.put(key + "_sparse_inference_ms_median", ms[1]);
+    json.put(key + "_sparse_speedup", ms[0] / ms[1]);
+    table.add(String.format(Locale.ROOT, "| inference, %s, dense masked | %.2f%% sparse | %.2f "
+        + "| %.0f | |", key, 100 * sparsity, ms[0], BATCH / (ms[0] / 1e3)));
+    table.add(String.format(Locale.ROOT, "| inference, %s, sparse | %.2f%% sparse | %.2f | %.0f "
+        + "| x%.2f |", key, 100 * sparsity, ms[1], BATCH / (ms[1] / 1e3), ms[0] / ms[1]));
+  }
+
+  private static float[] random(int n, double zeros, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    float[] f = new float[n];
+    for (int k = 0; k < n; k++) {
+      f[k] = rnd.nextDouble() < zeros ? 0f : (float) rnd.nextDouble();
+    }
+    return f;
+  }
+}

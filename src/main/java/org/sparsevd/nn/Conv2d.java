@@ -1,0 +1,220 @@
+package org.sparsevd.nn;
+
+import org.sparsevd.math.Im2Col;
+
+/**
+ * A 2-D convolution as patches times a filter bank: {@link Im2Col#patches} turns each example's
+ * [h x w x c] image into oh * ow patch rows of k * k * c values, and a core layer maps every
+ * patch row to the filters' outputs, which are the [oh x ow x filters] output image
+ * (channels-last, see {@link FeatureShape}). The core owns the parameters, so the three kinds
+ * share one implementation of the geometry:
+ * <ul>
+ *   <li>{@code conv}: a plain {@link Dense} filter bank;
+ *   <li>{@code vdconv} per weight: {@link VariationalDense}, the local reparameterisation trick
+ *       for convolutions (mean = conv(x, theta), variance = conv(x^2, alpha theta^2));
+ *   <li>{@code vdconv} per filter: {@link FilterVd}, one log alpha per output filter.
+ * </ul>
+ * Parameter layout: the core's, with theta[k * k * c x filters] and patch entries ordered
+ * (ky, kx, ch). Weights start N(0, thetaInitStd^2) like the dense layers, as in the authors'
+ * LeNet-5 experiment.
+ */
+public final class Conv2d implements ShapedLayer, Variational {
+  /** What learns the filter bank. */
+  public enum Kind {
+    PLAIN("conv"), PER_WEIGHT("vdconv"), PER_FILTER("vdconv");
+
+    final String name;
+
+    Kind(String name) {
+      this.name = name;
+    }
+  }
+
+  private final FeatureShape in;
+  private final FeatureShape out;
+  private final int kernel;
+  private final int stride;
+  private final int pad;
+  private final Kind kind;
+  private final Layer core;
+  private final VdSettings settings;
+
+  public Conv2d(FeatureShape in, int filters, int kernel, int stride, int pad, Kind kind,
+                VdSettings settings) {
+    if (filters <= 0 || kernel <= 0 || stride <= 0 || pad < 0) {
+      throw new IllegalArgumentException("convolution of " + filters + " filters " + kernel + "x"
+          + kernel + ", stride " + stride + ", padding " + pad
+          + ": filters, kernel and stride must be > 0, padding >= 0");
+    }
+    if (kernel > in.height() + 2 * pad || kernel > in.width() + 2 * pad) {
+      throw new IllegalArgumentException("convolution kernel " + kernel + "x" + kernel
+          + " is larger than its padded input " + in);
+    }
+    this.in = in;
+    this.kernel = kernel;
+    this.stride = stride;
+    this.pad = pad;
+    this.kind = kind;
+    this.settings = settings;
+    this.out = new FeatureShape(Im2Col.outputSize(in.height(), kernel, stride, pad),
+        Im2Col.outputSize(in.width(), kernel, stride, pad), filters);
+    int patch = kernel * kernel * in.channels();
+    int positions = out.height() * out.width();
+    this.core = switch (kind) {
+      case PLAIN -> new Dense(patch, filters, positions, settings.thetaInitStd());
+      case PER_WEIGHT -> new VariationalDense(patch, filters, positions, settings);
+      case PER_FILTER -> new FilterVd(patch, filters, positions, settings);
+    };
+  }
+
+  public FeatureShape inputShape() { return in; }
+  @Override public FeatureShape outputShape() { return out; }
+  public int kernel() { return kernel; }
+  public int stride() { return stride; }
+  public int pad() { return pad; }
+  public Kind kind() { return kind; }
+  public int filters() { return out.channels(); }
+  /** Values per patch row: the rows of the filter bank theta. */
+  public int patchSize() { return kernel * kernel * in.channels(); }
+
+  @Override public int inputSize() { return in.size(); }
+  @Override public int outputSize() { return out.size(); }
+  @Override public int paramCount() { return core.paramCount(); }
+  @Override public int weightCount() { return core.weightCount(); }
+
+  @Override
+  public String spec() {
+    String geometry = stride == 1 && pad == 0 ? "" : ", " + stride + ", " + pad;
+    return kind.name + "(" + out.channels() + ", " + kernel + geometry
+        + (kind == Kind.PER_FILTER ? ", per=filter" : "") + ")";
+  }
+
+  @Override
+  public void init(float[] params, int off, long seed, int layerIndex) {
+    core.init(params, off, seed, layerIndex);
+  }
+
+  @Override
+  public Scratch newScratch(int maxRows) {
+    int patches = maxRows * out.height() * out.width() * patchSize();
+    return new ConvScratch(new float[patches], new float[patches], core.newScratch(maxRows));
+  }
+
+  @Override
+  public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
+                      Noise noise, int stream, Scratch scratch) {
+    ConvScratch s = (ConvScratch) scratch;
+    Im2Col.patches(x, rows, in.height(), in.width(), in.channels(), kernel, stride, pad,
+        s.patches);
+    core.forward(params, off, s.patches, y, rows, mode, noise, stream, s.core);
+  }
+
+  @Override
+  public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
+                       int rows, Scratch scratch) {
+    ConvScratch s = (ConvScratch) scratch;
+    core.backward(params, off, s.patches, dy, dx == null ? null : s.dPatches, grad, rows, s.core);
+    if (dx != null) {
+      Im2Col.accumulate(s.dPatches, rows, in.height(), in.width(), in.channels(), kernel, stride,
+          pad, dx);
+    }
+  }
+
+  @Override
+  public double kl(float[] params, int off) {
+    return core.kl(params, off);
+  }
+
+  @Override
+  public void addKlGradient(float[] params, int off, float weight, float[] grad) {
+    core.addKlGradient(params, off, weight, grad);
+  }
+
+  @Override
+  public int keptWeights(float[] params, int off) {
+    return core.keptWeights(params, off);
+  }
+
+  /** The filter bank [k * k * c x filters] with pruned weights 0. */
+  @Override
+  public float[] effectiveWeights(float[] params, int off) {
+    return core.effectiveWeights(params, off);
+  }
+
+  @Override
+  public float[] bias(float[] params, int off) {
+    return core.bias(params, off);
+  }
+
+  @Override
+  public VdSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public float[] logAlphas(float[] params, int off) {
+    if (core instanceof VariationalDense vd) {
+      return vd.logAlphas(params, off);
+    }
+    if (core instanceof FilterVd fv) {
+      float[] la = new float[filters()];
+      for (int f = 0; f < la.length; f++) {
+        la[f] = fv.logAlpha(params, off, f);
+      }
+      return la;
+    }
+    return null;
+  }
+
+  /** Filters with at least one kept weight. */
+  public int keptFilters(float[] params, int off) {
+    float[] w = effectiveWeights(params, off);
+    int f = filters();
+    int kept = 0;
+    for (int j = 0; j < f; j++) {
+      for (int i = 0; i < patchSize(); i++) {
+        if (w[i * f + j] != 0f) {
+          kept++;
+          break;
+        }
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * For each input value (y, x, ch), how many kept weights read it over all output positions:
+   * 0 means the pruned convolution never reads it.
+   */
+  public int[] keptPerInput(float[] params, int off) {
+    float[] w = effectiveWeights(params, off);
+    int f = filters();
+    int c = in.channels();
+    int[] keptAt = new int[patchSize()];
+    for (int i = 0; i < keptAt.length; i++) {
+      for (int j = 0; j < f; j++) {
+        keptAt[i] += w[i * f + j] != 0f ? 1 : 0;
+      }
+    }
+    int[] kept = new int[in.size()];
+    for (int oy = 0; oy < out.height(); oy++) {
+      for (int ox = 0; ox < out.width(); ox++) {
+        for (int ky = 0; ky < kernel; ky++) {
+          int iy = oy * stride - pad + ky;
+          for (int kx = 0; kx < kernel; kx++) {
+            int ix = ox * stride - pad + kx;
+            if (iy < 0 || iy >= in.height() || ix < 0 || ix >= in.width()) {
+              continue;
+            }
+            for (int ch = 0; ch < c; ch++) {
+              kept[(iy * in.width() + ix) * c + ch] += keptAt[(ky * kernel + kx) * c + ch];
+            }
+          }
+        }
+      }
+    }
+    return kept;
+  }
+
+  private record ConvScratch(float[] patches, float[] dPatches, Scratch core) implements Scratch {}
+}

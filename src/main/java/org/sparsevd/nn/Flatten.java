@@ -1,0 +1,36 @@
+package org.sparsevd.nn;
+
+/**
+ * Ends a run of feature-map layers: the values stay where they are (a channels-last map is
+ * already a row of h * w * c values) and the layers after it see a flat vector, so a dense layer
+ * may follow. A dense layer directly after a feature map is refused, as in most frameworks, so
+ * that the reshape is visible in the spec.
+ */
+public final class Flatten implements Layer {
+  private final int size;
+
+  public Flatten(int size) {
+    this.size = size;
+  }
+
+  @Override public int inputSize() { return size; }
+  @Override public int outputSize() { return size; }
+  @Override public int paramCount() { return 0; }
+  @Override public String spec() { return "flatten"; }
+  @Override public void init(float[] params, int off, long seed, int layerIndex) {}
+  @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
+
+  @Override
+  public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
+                      Noise noise, int stream, Scratch scratch) {
+    System.arraycopy(x, 0, y, 0, rows * size);
+  }
+
+  @Override
+  public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
+                       int rows, Scratch scratch) {
+    if (dx != null) {
+      System.arraycopy(dy, 0, dx, 0, rows * size);
+    }
+  }
+}

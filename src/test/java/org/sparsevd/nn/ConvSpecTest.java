@@ -1,0 +1,102 @@
+package org.sparsevd.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Convolutional layer lists: shapes, parameter counts, the spec round trip and the errors. */
+class ConvSpecTest {
+  static final String LENET5 = "image(28, 28, 1) | vdconv(20, 5) | relu | maxpool(2) "
+      + "| vdconv(50, 5) | relu | maxpool(2) | flatten | vd(500) | relu | vd(10)";
+
+  @Test
+  void lenet5HasThePapersShapesAndWeights() {
+    Network net = NetworkSpec.parse(LENET5, 784, VdSettings.DEFAULTS);
+    Conv2d conv1 = (Conv2d) net.layers().get(1);
+    Conv2d conv2 = (Conv2d) net.layers().get(4);
+    assertEquals(new FeatureShape(24, 24, 20), conv1.outputShape());
+    assertEquals(new FeatureShape(12, 12, 20), ((MaxPool2d) net.layers().get(3)).outputShape());
+    assertEquals(new FeatureShape(8, 8, 50), conv2.outputShape());
+    assertEquals(800, net.layers().get(7).outputSize());
+    // 500 + 25,000 + 400,000 + 5,000 weights, as in LeNet-5-Caffe.
+    assertEquals(430_500, net.sparsity(net.initParams(1)).weights());
+    // Per weight: theta and log sigma^2 per weight plus a bias per filter or unit.
+    assertEquals(2 * 430_500 + 20 + 50 + 500 + 10, net.paramCount());
+    assertEquals(LENET5.replaceAll("\\s+", ""), net.spec().replaceAll("\\s+", ""));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', value = {
+      "image(9, 7, 2) | conv(4, 3, 2, 1) | relu | vdconv(3, 2, per=filter) | flatten | dense(5)",
+      "image(9, 7, 2) | vdconv(4, 3, 1, 1) | maxpool(3) | flatten | vd(5)"})
+  void specRoundTripsAndRebuildsTheSameInitialParameters(String spec) {
+    Network net = NetworkSpec.parse(spec, 126, VdSettings.DEFAULTS);
+    Network again = NetworkSpec.parse(net.spec(), 126, VdSettings.DEFAULTS);
+    assertEquals(net.spec(), again.spec());
+    assertArrayEquals(net.initParams(3), again.initParams(3));
+  }
+
+  @Test
+  void stridesAndPaddingGiveTheOutputSize() {
+    Network net = NetworkSpec.parse("image(9, 7, 2) | conv(4, 3, 2, 1) | flatten | dense(3)", 126,
+        VdSettings.DEFAULTS);
+    // (9 + 2 - 3) / 2 + 1 = 5 rows, (7 + 2 - 3) / 2 + 1 = 4 columns.
+    assertEquals(new FeatureShape(5, 4, 4), ((Conv2d) net.layers().get(1)).outputShape());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', value = {
+      "vdconv(4, 3) | flatten | vd(3); layer 1 'vdconv(4, 3)': needs a feature map",
+      "image(6, 6, 2) | vdconv(4, 3) | vd(3); layer 3 'vd(3)': follows a 4x4x4 feature map; put flatten before it",
+      "image(6, 6, 3) | flatten | vd(3); an image of 6x6x3 has 108 values, the input has 72",
+      "image(6, 6, 2) | vdconv(4, 3, per=channel) | flatten | vd(3); per=channel, expected per=weight or per=filter",
+      "image(6, 6, 2) | vdconv(4, 7) | flatten | vd(3); kernel 7x7 is larger than its padded input 6x6x2",
+      "image(6, 6, 2) | vdconv(4) | flatten | vd(3); expected vdconv(FILTERS, KERNEL[, STRIDE, PADDING][, per=weight|filter])",
+      "image(6, 6, 2) | maxpool(7) | flatten | vd(3); max-pool window 7 does not fit its input 6x6x2",
+      "vd(3) | image(6, 6, 2); layer 2 'image(6, 6, 2)': image(H, W, C) must be the first layer",
+      "image(6, 6, 2) | conv(4, 3, per=filter) | flatten | vd(3); layer 2 'conv(4, 3, per=filter)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING])"})
+  void badSpecsNameTheLayerAndTheProblem(String spec, String message) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NetworkSpec.parse(spec, 72, VdSettings.DEFAULTS));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  /** A filter whose log alpha passed the threshold is gone as a unit, in every view. */
+  @Test
+  void aPrunedFilterIsRemovedWhole() {
+    Network net = NetworkSpec.parse("image(6, 6, 2) | vdconv(4, 3, per=filter) | flatten | vd(3)",
+        72, VdSettings.DEFAULTS);
+    Conv2d conv = (Conv2d) net.layers().get(1);
+    float[] params = net.initParams(5);
+    int off = net.offset(1);
+    int n = conv.patchSize() * 4;
+    params[off + n + 2] = 3.5f;
+    params[off + n + 4 + 2] = 0.25f;
+    assertEquals(3, conv.keptFilters(params, off));
+    assertEquals(conv.patchSize() * 3, conv.keptWeights(params, off));
+    float[] w = conv.effectiveWeights(params, off);
+    for (int i = 0; i < conv.patchSize(); i++) {
+      assertEquals(0f, w[i * 4 + 2]);
+      assertTrue(w[i * 4 + 1] != 0f);
+    }
+    float[] x = new float[2 * 72];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (k % 5) * 0.3f;
+    }
+    Workspace ws = net.newWorkspace(2);
+    net.forward(params, x, 2, Mode.EVAL, null, ws);
+    float[] out = ws.acts[2];
+    for (int pos = 0; pos < 2 * 16; pos++) {
+      assertEquals(0.25f, out[pos * 4 + 2], "the pruned filter outputs its bias");
+    }
+    int[] kept = net.keptPerInput(params);
+    // The corner pixel is read by one window, the centre by nine: kept counts follow.
+    assertEquals(3 * 1, kept[0]);
+    assertEquals(3 * 9, kept[(2 * 6 + 2) * 2]);
+  }
+}
