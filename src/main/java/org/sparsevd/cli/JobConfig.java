@@ -83,7 +83,11 @@ public final class JobConfig {
       new Key("seed", String.valueOf(T.seed()), "seed of initialisation, batches and noise"),
       new Key("eval_every", String.valueOf(T.evalEvery()), "evaluate every k epochs"),
       new Key("partitions", "0", "training partitions; 0: Spark's default parallelism"),
-      new Key("storage_level", "MEMORY_ONLY", "MEMORY_ONLY or MEMORY_AND_DISK_SER"),
+      new Key("storage_level", "MEMORY_ONLY", "MEMORY_ONLY, MEMORY_AND_DISK_SER or DISK_ONLY"),
+      new Key("shuffle", "global", "epoch order: global (each batch a random sample of the "
+          + "whole set, every step reads every partition) or blocks (partitions in random "
+          + "order, rows shuffled within each: a step reads one or two partitions, for data "
+          + "larger than memory)"),
       new Key("master", "local[*]", "Spark master when spark-submit did not set one"),
       new Key("output", "", "output directory (any Hadoop path); required"),
       new Key("init_model", "", "warm start: initial parameters (and scaling) from this model "

@@ -26,6 +26,7 @@ final class JobData implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobData.class);
 
   private final Held train;
+  private final long[] trainStarts;
   private final Held test;
   private final int cols;
   private final int numClasses;
@@ -39,8 +40,10 @@ final class JobData implements AutoCloseable {
     }
   }
 
-  private JobData(Held train, Held test, int cols, int numClasses, Scaling scaling) {
+  private JobData(Held train, long[] trainStarts, Held test, int cols, int numClasses,
+                  Scaling scaling) {
     this.train = train;
+    this.trainStarts = trainStarts;
     this.test = test;
     this.cols = cols;
     this.numClasses = numClasses;
@@ -50,6 +53,8 @@ final class JobData implements AutoCloseable {
   JavaRDD<DataBlock> train() { return train.blocks(); }
   JavaRDD<DataBlock> test() { return test == null ? null : test.blocks(); }
   long trainRows() { return train.rows(); }
+  /** Training block p holds rows [trainStarts()[p], trainStarts()[p + 1]). */
+  long[] trainStarts() { return trainStarts.clone(); }
   int cols() { return cols; }
   int numClasses() { return numClasses; }
   Scaling scaling() { return scaling; }
@@ -69,10 +74,14 @@ final class JobData implements AutoCloseable {
     report("training", raw);
     JavaRDD<DataBlock> trainRdd = raw.rdd();
     long rows = raw.rows();
+    long[] starts = raw.starts();
     int limit = c.getInt("data.train_limit");
     if (limit > 0 && limit < rows) {
       trainRdd = trainRdd.map(b -> b.before(limit));
       rows = limit;
+      for (int p = 0; p < starts.length; p++) {
+        starts[p] = Math.min(starts[p], limit);
+      }
     }
     trainRdd = BlockStats.normalizeWeights(trainRdd, rows, c.get("data.train"));
     if (scaling == null) {
@@ -89,7 +98,7 @@ final class JobData implements AutoCloseable {
         + "%d cached bytes per example%s%n", rows, raw.cols(), partitions,
         DataBlock.bytesPerExample(raw.cols()),
         test == null ? ", no held-out set" : ", " + test.rows() + " held-out examples");
-    return new JobData(train, test, raw.cols(), raw.numClasses(), scaling);
+    return new JobData(train, starts, test, raw.cols(), raw.numClasses(), scaling);
   }
 
   /** The held-out set alone, scaled with a model's statistics (the evaluate job). */
@@ -165,7 +174,9 @@ final class JobData implements AutoCloseable {
     JavaRDD<DataBlock> cached = blocks.persist(level);
     JavaSparkContext.fromSparkContext(cached.context()).setJobDescription("sparsevd: cache "
         + what + " data");
-    cached.count();
+    // Stores every block without reading it back: with DISK_ONLY a count would deserialise
+    // the whole set once more.
+    cached.foreachPartition(it -> { });
     return new Held(cached, rows);
   }
 

@@ -26,6 +26,7 @@ import org.sparsevd.report.RunHistory;
 import org.sparsevd.report.RunReport;
 import org.sparsevd.spark.SparkEvaluation;
 import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.train.BatchOrder;
 import org.sparsevd.train.EpochReport;
 import org.sparsevd.train.TrainConfig;
 import org.sparsevd.train.TrainingLoop;
@@ -52,6 +53,10 @@ public final class Train {
     JobConfig c = JobConfig.parse(args, List.of("resume", "overwrite"));
     SparkSession spark = Sessions.create(c, "sparsevd-train");
     try {
+      if (c.get("pipeline").equals("tabular") && !c.get("shuffle").equals("global")) {
+        throw new IllegalArgumentException("shuffle = " + c.get("shuffle")
+            + ": the tabular pipeline trains with shuffle = global");
+      }
       if (c.get("pipeline").equals("tabular")) {
         TabularJob.run(spark, c);
       } else if (c.get("pipeline").equals("none")) {
@@ -70,6 +75,12 @@ public final class Train {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TrainConfig tc = c.trainConfig();
+    boolean byBlocks = switch (c.get("shuffle")) {
+      case "global" -> false;
+      case "blocks" -> true;
+      default -> throw new IllegalArgumentException("shuffle = " + c.get("shuffle")
+          + ": expected global or blocks");
+    };
     WarmStart warm = WarmStart.of(c, hconf);
     OutputDir out = OutputDir.open(c.require("output"), hconf, c.flag("resume"),
         c.flag("overwrite"));
@@ -82,7 +93,11 @@ public final class Train {
         throw new IllegalArgumentException("layers '" + def.layers() + "' end in "
             + net.numClasses() + " outputs, the data has " + data.numClasses() + " classes");
       }
-      long fingerprint = fingerprint(tc, def);
+      // The block layout fixes the epoch order of shuffle = blocks: a checkpoint resumes only
+      // with the same one.
+      long[] starts = data.trainStarts();
+      long fingerprint = fingerprint(tc, def, byBlocks ? starts : null);
+      BatchOrder order = byBlocks ? BatchOrder.blocks(starts) : BatchOrder.GLOBAL;
       CheckpointStore store = new CheckpointStore(out.checkpoints(), hconf,
           c.getInt("checkpoint_keep"));
       TrainingState initial = warm == null ? TrainingLoop.initialState(net, tc)
@@ -99,9 +114,10 @@ public final class Train {
       EpochReport[] last = new EpochReport[1];
       TrainingLoop.Evaluator eval = data.test() == null ? null
           : SparkEvaluation.evaluator(sc, data.test(), def, data.numClasses());
-      try (SparkGradientSource source = new SparkGradientSource(sc, data.train(),
-          data.trainRows(), def, tc.seed())) {
-        TrainingLoop.run(net, tc, state, source, eval, ProgressBar.around((r, s) -> {
+      try (SparkGradientSource source = byBlocks
+          ? SparkGradientSource.blockwise(sc, data.train(), starts, def, tc.seed())
+          : new SparkGradientSource(sc, data.train(), data.trainRows(), def, tc.seed())) {
+        TrainingLoop.run(net, tc, state, source, order, eval, ProgressBar.around((r, s) -> {
           last[0] = r;
           double elapsed = (System.nanoTime() - start) / 1e9;
           System.out.println(Progress.line(r, tc.epochs(), elapsed, r.epoch() + 1 - firstEpoch));
@@ -174,11 +190,17 @@ public final class Train {
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
   }
 
-  /** 64 bits of SHA-256 over what determines the trajectory of training. */
-  static long fingerprint(TrainConfig tc, NetworkDef def) {
+  /**
+   * 64 bits of SHA-256 over what determines the trajectory of training.
+   *
+   * @param blockStarts the training blocks' layout when the epoch order follows it, else null
+   */
+  static long fingerprint(TrainConfig tc, NetworkDef def, long[] blockStarts) {
+    String order = blockStarts == null ? ""
+        : "|blocks " + java.util.Arrays.toString(blockStarts);
     try {
       byte[] h = MessageDigest.getInstance("SHA-256")
-          .digest((tc + "|" + def).getBytes(StandardCharsets.UTF_8));
+          .digest((tc + "|" + def + order).getBytes(StandardCharsets.UTF_8));
       return java.nio.ByteBuffer.wrap(h).getLong();
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -114,7 +114,16 @@ public final class CounterRng {
    * draws from the shuffle stream.
    */
   public static int[] permutation(long seed, long epoch, int n) {
-    checkCoordinates(epoch, 0);
+    return permutation(seed, epoch, n, 0);
+  }
+
+  /**
+   * Permutation {@code which} of [0, n) for (seed, epoch): independent permutations of one
+   * epoch, e.g. of its blocks and of the rows within each; {@code which} 0 is {@link
+   * #permutation(long, long, int)}.
+   */
+  public static int[] permutation(long seed, long epoch, int n, long which) {
+    checkCoordinates(epoch, which);
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) {
       perm[i] = i;
@@ -123,7 +132,7 @@ public final class CounterRng {
     for (int i = n - 1; i > 0; i--) {
       int word = n - 1 - i;
       if ((word & 3) == 0) {
-        block(seed, word >>> 2, STREAM_SHUFFLE, 0, (int) epoch, w);
+        block(seed, word >>> 2, STREAM_SHUFFLE, (int) which, (int) epoch, w);
       }
       // Multiply-shift maps a 32-bit word onto [0, i] without division.
       int j = (int) (((w[word & 3] & 0xFFFFFFFFL) * (i + 1L)) >>> 32);

@@ -24,6 +24,19 @@ public record Blocks(JavaRDD<DataBlock> rdd, long rows, int cols, int numClasses
     skipReasons = List.copyOf(skipReasons);
   }
 
+  /**
+   * Where each block starts, as {@link BlockReader} lays them out: block {@code p} holds rows
+   * {@code [starts[p], starts[p + 1])}, the last entry is {@code rows}.
+   */
+  public long[] starts() {
+    int parts = rdd.getNumPartitions();
+    long[] starts = new long[parts + 1];
+    for (int p = 0; p <= parts; p++) {
+      starts[p] = BlockReader.rangeStart(rows, parts, p);
+    }
+    return starts;
+  }
+
   /** Bytes the blocks' arrays take once cached deserialised: 4 per feature value and label. */
   public long cachedBytes() {
     return rows * DataBlock.bytesPerExample(cols);

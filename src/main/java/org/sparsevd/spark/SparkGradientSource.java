@@ -26,6 +26,12 @@ import org.sparsevd.train.ShardWorker;
  * partitions (see the README's overhead table). In local mode, where executors are threads
  * of the driver, parameters and partials are handed over by reference instead ({@link
  * LocalHandoff}).
+ *
+ * <p>A source made {@link #blockwise} runs each step's job only on the partitions that hold
+ * rows of the batch, and its tasks keep the blocks they read ({@link HeldBlocks}): with the
+ * epoch order {@link org.sparsevd.train.BatchOrder#blocks}, data that does not fit in memory is
+ * then read block by block, once per epoch, instead of in full at every step. The partials,
+ * and so the gradient, are the same bits either way.
  */
 public final class SparkGradientSource implements GradientSource {
   private final JavaSparkContext sc;
@@ -34,6 +40,8 @@ public final class SparkGradientSource implements GradientSource {
   private final long size;
   private final long seed;
   private final boolean handOff;
+  /** Block p holds rows [starts[p], starts[p + 1]); null: every step runs on every partition. */
+  private final long[] starts;
   private final String id = java.util.UUID.randomUUID().toString();
   private float[] scratch = new float[0];
   private volatile String stepLabel;
@@ -43,7 +51,23 @@ public final class SparkGradientSource implements GradientSource {
    */
   public SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
                              NetworkDef def, long seed) {
-    this(sc, blocks, size, def, seed, sc.isLocal());
+    this(sc, blocks, size, def, seed, sc.isLocal(), null);
+  }
+
+  /**
+   * A source whose steps run only on the partitions holding batch rows.
+   *
+   * @param starts partition p's block holds the rows [starts[p], starts[p + 1]); the last entry
+   *     is the number of examples
+   */
+  public static SparkGradientSource blockwise(JavaSparkContext sc, JavaRDD<DataBlock> blocks,
+                                              long[] starts, NetworkDef def, long seed) {
+    if (starts.length != blocks.getNumPartitions() + 1) {
+      throw new IllegalArgumentException(starts.length + " block starts for "
+          + blocks.getNumPartitions() + " partitions");
+    }
+    return new SparkGradientSource(sc, blocks, starts[starts.length - 1], def, seed,
+        sc.isLocal(), starts.clone());
   }
 
   /**
@@ -52,7 +76,7 @@ public final class SparkGradientSource implements GradientSource {
    *     every executor runs in this JVM
    */
   SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
-                      NetworkDef def, long seed, boolean handOff) {
+                      NetworkDef def, long seed, boolean handOff, long[] starts) {
     if (handOff && !sc.isLocal()) {
       throw new IllegalArgumentException("parameters and partial gradients can be handed over "
           + "by reference only in local mode, master is " + sc.master());
@@ -63,6 +87,7 @@ public final class SparkGradientSource implements GradientSource {
     this.def = def;
     this.seed = seed;
     this.handOff = handOff;
+    this.starts = starts;
   }
 
   /**
@@ -93,10 +118,11 @@ public final class SparkGradientSource implements GradientSource {
         + batch.length + " examples)");
     List<Partial> parts;
     try {
-      parts = blocks
-          .mapPartitionsWithIndex(new StepTask(b, def, batch, step, seed, handOff ? id : null),
-              true)
-          .collect();
+      JavaRDD<Partial> partials = blocks.mapPartitionsWithIndex(new StepTask(b, def, batch,
+          step, seed, handOff ? id : null, starts == null ? null : id), true);
+      parts = starts == null ? partials.collect()
+          : Arrays.stream(partials.collectPartitions(partitionsOf(batch)))
+              .flatMap(List::stream).toList();
     } catch (RuntimeException e) {
       LocalHandoff.dropStep(id, step);
       throw e;
@@ -151,19 +177,24 @@ public final class SparkGradientSource implements GradientSource {
     private final long seed;
     /** The source's id when partials are handed over in memory, else null. */
     private final String handOffSource;
+    /** The source's id when tasks keep their blocks ({@link HeldBlocks}), else null. */
+    private final String holdingSource;
 
     StepTask(Broadcast<byte[]> params, NetworkDef def, int[] batch, long step, long seed,
-             String handOffSource) {
+             String handOffSource, String holdingSource) {
       this.params = params;
       this.def = def;
       this.batch = batch;
       this.step = step;
       this.seed = seed;
       this.handOffSource = handOffSource;
+      this.holdingSource = holdingSource;
     }
 
     @Override
-    public Iterator<Partial> call(Integer partition, Iterator<DataBlock> it) {
+    public Iterator<Partial> call(Integer partition, Iterator<DataBlock> blocks) {
+      Iterator<DataBlock> it = holdingSource == null ? blocks
+          : List.of(HeldBlocks.get(holdingSource, partition, blocks)).iterator();
       ShardWorker w = Workers.get(def);
       float[] grad = null;
       double loss = 0;
@@ -191,6 +222,32 @@ public final class SparkGradientSource implements GradientSource {
       return List.of(new Partial(partition, rows, loss,
           grad == null ? null : FloatBytes.encode(grad), false)).iterator();
     }
+  }
+
+  /** The partitions holding rows of the ascending {@code batch}, ascending. */
+  int[] partitionsOf(int[] batch) {
+    int[] found = new int[starts.length - 1];
+    int count = 0;
+    int i = 0;
+    while (i < batch.length) {
+      int p = Arrays.binarySearch(starts, batch[i]);
+      // A hit may be the start of empty blocks before it: the row lies in the last of them.
+      p = p >= 0 ? lastStartingAt(p) : -p - 2;
+      if (p < 0 || p >= found.length) {
+        throw new IllegalArgumentException("batch row " + batch[i] + " outside the "
+            + size + " examples");
+      }
+      found[count++] = p;
+      i = lowerBound(batch, starts[p + 1]);
+    }
+    return Arrays.copyOf(found, count);
+  }
+
+  private int lastStartingAt(int p) {
+    while (p + 2 < starts.length && starts[p + 1] == starts[p]) {
+      p++;
+    }
+    return p;
   }
 
   /** First position in the ascending {@code a} whose value is >= key. */

@@ -3,11 +3,10 @@ package org.sparsevd.train;
 import java.util.Arrays;
 import org.sparsevd.nn.Network;
 import org.sparsevd.optim.Optimizer;
-import org.sparsevd.rand.CounterRng;
 
 /**
  * The training loop of every trainer in this project. Per step it takes the next minibatch of
- * the epoch's permutation (a function of seed and epoch only), asks the {@link
+ * the epoch's order ({@link BatchOrder}: a function of seed and epoch only), asks the {@link
  * GradientSource} for the summed cross-entropy gradient, scales it to the full data set
  * (N / B), adds the KL gradient once, checks it is finite and runs the optimiser.
  *
@@ -44,10 +43,20 @@ public final class TrainingLoop {
     return new TrainingState(params, config.newOptimizer().newState(params.length), 0, 0);
   }
 
-  /** Runs the epochs from {@code state.epochsDone()} to {@code config.epochs()}. */
+  /**
+   * Runs the epochs from {@code state.epochsDone()} to {@code config.epochs()}, each in the
+   * order {@link BatchOrder#GLOBAL}.
+   */
   public static void run(Network net, TrainConfig config, TrainingState state,
                          GradientSource source, Evaluator evaluator, Listener listener)
       throws java.io.IOException {
+    run(net, config, state, source, BatchOrder.GLOBAL, evaluator, listener);
+  }
+
+  /** Runs the epochs from {@code state.epochsDone()} to {@code config.epochs()}. */
+  public static void run(Network net, TrainConfig config, TrainingState state,
+                         GradientSource source, BatchOrder order, Evaluator evaluator,
+                         Listener listener) throws java.io.IOException {
     long size = source.size();
     if (size < 1 || size > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("training set of " + size + " examples");
@@ -63,7 +72,7 @@ public final class TrainingLoop {
       long start = System.nanoTime();
       double lr = config.lr().at(epoch);
       double klWeight = config.klWeight().at(epoch);
-      int[] perm = CounterRng.permutation(config.seed(), epoch, n);
+      int[] perm = order.epoch(config.seed(), epoch, n);
       double nllSum = 0;
       for (int s = 0; s < steps; s++) {
         int[] batch = Arrays.copyOfRange(perm, s * batchSize, (s + 1) * batchSize);

@@ -30,7 +30,8 @@ import org.sparsevd.spark.TestSpark;
  * The train job on a real Spark standalone cluster (a master and 2 workers, each its own JVM,
  * the driver a JVM of its own) reading from and writing to HDFS (a MiniDFSCluster), and its
  * faults: a killed executor, a killed driver resumed, corrupted checkpoints (this one with the
- * driver in local mode). Every run must end with the bits of the model trained in local mode
+ * driver in local mode), and the block-ordered epoch ({@code shuffle = blocks}) from a DISK_ONLY
+ * cache. Every run must end with the bits of the model trained in local mode
  * in this JVM with the same seed and partitioning.
  *
  * <p>Tagged {@code cluster}: {@code mvn test -DexcludedGroups=cluster} skips it.
@@ -150,6 +151,21 @@ class ClusterTrainJobTest {
     assertTrue(out.matches("(?s).*WARN .*skipping checkpoint \\S*/ckpt-000003\\.bin: .*"), out);
     assertTrue(out.contains("resuming after epoch 2 "), out);
     assertArrayEquals(reference, read("/runs/corrupt/model/params.bin"));
+  }
+
+  @Test
+  void blockOrderedEpochsReadFromDiskGiveTheBitsOfLocalMode() throws Exception {
+    String[] blocks = {"--shuffle", "blocks", "--storage_level", "DISK_ONLY"};
+    List<String> local = new ArrayList<>(List.of(config.toString(), "--output",
+        root + "/runs/blocks-local"));
+    local.addAll(List.of(blocks));
+    Train.run(TestSpark.session(), JobConfig.parse(local.toArray(new String[0]),
+        List.of("resume", "overwrite")));
+    DriverProcess d = train("blocks", blocks);
+    assertEquals(0, d.await(), d.output());
+    byte[] onCluster = read("/runs/blocks/model/params.bin");
+    assertArrayEquals(read("/runs/blocks-local/model/params.bin"), onCluster);
+    assertFalse(Arrays.equals(reference, onCluster), "the blocks order must change the model");
   }
 
   /** Starts the train job's driver on the cluster writing to runs/NAME. */

@@ -53,8 +53,10 @@ class SparkGradientSourceTest {
     Network net = DEF.build();
     float[] params = net.initParams(2);
     int[] batch = {3, 17, 250, 299, 300, 301, 640, 899};
-    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 900, DEF, 4, true);
-         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 900, DEF, 4, false)) {
+    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 900, DEF, 4, true,
+        null);
+         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 900, DEF, 4, false,
+             null)) {
       float[] a = gradient(byRef, params, batch);
       float[] b = gradient(byBytes, params, batch);
       assertArrayEquals(a, b);
