@@ -2,7 +2,6 @@ package org.sparsevd.nn;
 
 import org.sparsevd.math.FastMath;
 import org.sparsevd.math.MatMul;
-import org.sparsevd.rand.CounterRng;
 
 /**
  * Concrete dropout (Gal, Hron, Kendall 2017) on the inputs of a dense layer, with a drop rate
@@ -32,7 +31,8 @@ public final class ConcreteDense implements Layer {
 
   private final int in;
   private final int out;
-  private final float initStd;
+  /** The weights and bias, laid out as a plain dense layer's; the logit follows them. */
+  private final Dense dense;
 
   public ConcreteDense(int in, int out, float initStd) {
     if (in <= 0 || out <= 0) {
@@ -41,7 +41,7 @@ public final class ConcreteDense implements Layer {
     }
     this.in = in;
     this.out = out;
-    this.initStd = initStd;
+    this.dense = new Dense(in, out, initStd);
   }
 
   @Override public int inputSize() { return in; }
@@ -64,7 +64,7 @@ public final class ConcreteDense implements Layer {
 
   @Override
   public float[] effectiveWeights(float[] params, int off) {
-    return java.util.Arrays.copyOfRange(params, off, off + in * out);
+    return dense.effectiveWeights(params, off);
   }
 
   /**
@@ -73,21 +73,17 @@ public final class ConcreteDense implements Layer {
    * @param params modified at the layer's weights
    */
   public void setWeights(float[] params, int off, float[] w) {
-    System.arraycopy(w, 0, params, off, in * out);
+    dense.setWeights(params, off, w);
   }
 
   @Override
   public float[] bias(float[] params, int off) {
-    return java.util.Arrays.copyOfRange(params, off + in * out, off + in * out + out);
+    return dense.bias(params, off);
   }
 
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
-    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, in * out);
-    for (int k = 0; k < in * out; k++) {
-      params[off + k] *= initStd;
-    }
-    java.util.Arrays.fill(params, off + in * out, off + in * out + out, 0f);
+    dense.init(params, off, seed, layerIndex);
     params[off + in * out + out] = (float) Math.log(INIT_RATE / (1 - INIT_RATE));
   }
 

@@ -58,11 +58,20 @@ public final class Dense implements Layer {
 
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
-    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, in * out);
-    for (int k = 0; k < in * out; k++) {
-      params[off + k] *= initStd;
-    }
+    normalWeights(params, off, in * out, initStd, seed, layerIndex);
     java.util.Arrays.fill(params, off + in * out, off + in * out + out, 0f);
+  }
+
+  /**
+   * Writes n initial weights N(0, std^2) at {@code params[off, off + n)}, a function of
+   * (seed, layer index) only: every layer with weights starts from these.
+   */
+  static void normalWeights(float[] params, int off, int n, float std, long seed,
+                            int layerIndex) {
+    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, n);
+    for (int k = 0; k < n; k++) {
+      params[off + k] *= std;
+    }
   }
 
   @Override

@@ -2,7 +2,6 @@ package org.sparsevd.nn;
 
 import java.util.Arrays;
 import org.sparsevd.math.MatMul;
-import org.sparsevd.rand.CounterRng;
 
 /**
  * Variational dropout with one log alpha per output unit: the whole filter of a convolution
@@ -46,10 +45,7 @@ final class FilterVd implements Layer {
 
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
-    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, in * out);
-    for (int k = 0; k < in * out; k++) {
-      params[off + k] *= settings.thetaInitStd();
-    }
+    Dense.normalWeights(params, off, in * out, settings.thetaInitStd(), seed, layerIndex);
     Arrays.fill(params, off + in * out, off + in * out + out, LOG_ALPHA_INIT);
     Arrays.fill(params, off + in * out + out, off + in * out + 2 * out, 0f);
   }

@@ -3,7 +3,6 @@ package org.sparsevd.nn;
 import org.sparsevd.math.ArrayMath;
 import org.sparsevd.math.FastMath;
 import org.sparsevd.math.MatMul;
-import org.sparsevd.rand.CounterRng;
 
 /**
  * A dense layer with a factorised Gaussian posterior q(w_ij) = N(theta_ij, alpha_ij
@@ -79,10 +78,9 @@ public final class VariationalDense implements Variational {
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
     int n = in * out;
-    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, n);
+    Dense.normalWeights(params, off, n, settings.thetaInitStd(), seed, layerIndex);
     for (int k = 0; k < n; k++) {
-      float theta = params[off + k] * settings.thetaInitStd();
-      params[off + k] = theta;
+      float theta = params[off + k];
       params[off + n + k] = settings.parameterization() == Parameterization.LOG_SIGMA2
           ? settings.logSigma2Init()
           : clamp((float) (settings.logSigma2Init() - Math.log(theta * theta + THETA2_EPS)),
