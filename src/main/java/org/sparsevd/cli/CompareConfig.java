@@ -1,15 +1,9 @@
 package org.sparsevd.cli;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.sparse.Quantization;
 
 /**
@@ -60,22 +54,8 @@ record CompareConfig(String trainConfig, List<Method> methods, int mcSamples,
 
   /** Parses {@code CONFIG [--key value ...]}. */
   static CompareConfig parse(String[] args) throws IOException {
-    Map<String, String> v = new LinkedHashMap<>();
-    KEYS.forEach(k -> v.put(k.name(), k.defaultValue()));
-    int i = 0;
-    if (args.length > 0 && !args[0].startsWith("--")) {
-      Properties p = new Properties();
-      p.load(new StringReader(HadoopFiles.readString(new Path(args[0]), new Configuration(),
-          1 << 20)));
-      for (String name : p.stringPropertyNames()) {
-        if (!v.containsKey(name)) {
-          throw new IllegalArgumentException(args[0] + ": unknown key '" + name + "' (known: "
-              + String.join(", ", v.keySet()) + ")");
-        }
-        v.put(name, p.getProperty(name).trim());
-      }
-      i = 1;
-    }
+    Map<String, String> v = JobConfig.defaultsAndFile(KEYS, args);
+    int i = args.length > 0 && !args[0].startsWith("--") ? 1 : 0;
     List<String> overrides = new ArrayList<>();
     for (; i < args.length; i++) {
       if (args[i].equals("--overwrite")) {
@@ -94,9 +74,9 @@ record CompareConfig(String trainConfig, List<Method> methods, int mcSamples,
       }
     }
     try {
-      return new CompareConfig(required(v, "train_config"), methods(required(v, "methods")),
+      return new CompareConfig(JobConfig.required(v, "train_config"), methods(JobConfig.required(v, "methods")),
           Integer.parseInt(v.get("mc_samples")), Quantization.Bits.parse(v.get("quant_bits")),
-          Integer.parseInt(v.get("test_rows")), required(v, "output"), overrides);
+          Integer.parseInt(v.get("test_rows")), JobConfig.required(v, "output"), overrides);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("mc_samples = '" + v.get("mc_samples")
           + "', test_rows = '" + v.get("test_rows") + "': " + e.getMessage(), e);
@@ -122,12 +102,5 @@ record CompareConfig(String trainConfig, List<Method> methods, int mcSamples,
       out.add(new Method(name, entry.substring(colon + 1).trim()));
     }
     return out;
-  }
-
-  private static String required(Map<String, String> v, String key) {
-    if (v.get(key).isEmpty()) {
-      throw new IllegalArgumentException(key + " must be set (in the config or --" + key + ")");
-    }
-    return v.get(key);
   }
 }

@@ -115,21 +115,9 @@ public final class JobConfig {
    * @param knownFlags flags that take no value, e.g. {@code resume}
    */
   public static JobConfig parse(String[] args, List<String> knownFlags) throws IOException {
-    Map<String, String> v = new LinkedHashMap<>();
-    for (Key k : KEYS) {
-      v.put(k.name(), k.defaultValue());
-    }
+    Map<String, String> v = defaultsAndFile(KEYS, args);
     List<String> flags = new ArrayList<>();
-    int i = 0;
-    if (args.length > 0 && !args[0].startsWith("--")) {
-      Properties p = new Properties();
-      String text = HadoopFiles.readString(new Path(args[0]), new Configuration(), 1 << 20);
-      p.load(new StringReader(text));
-      for (String name : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {
-        set(v, name, p.getProperty(name), args[0]);
-      }
-      i = 1;
-    }
+    int i = args.length > 0 && !args[0].startsWith("--") ? 1 : 0;
     for (; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -149,12 +137,42 @@ public final class JobConfig {
     return new JobConfig(v, flags);
   }
 
-  private static void set(Map<String, String> v, String name, String value, String where) {
+  /**
+   * The keys' defaults, overlaid with the config file when {@code args} starts with one (any
+   * Hadoop path, not {@code --...}); a key the file has and {@code keys} lacks fails naming the
+   * file. Shared by every job's command line.
+   */
+  static Map<String, String> defaultsAndFile(List<Key> keys, String[] args) throws IOException {
+    Map<String, String> v = new LinkedHashMap<>();
+    for (Key k : keys) {
+      v.put(k.name(), k.defaultValue());
+    }
+    if (args.length > 0 && !args[0].startsWith("--")) {
+      Properties p = new Properties();
+      String text = HadoopFiles.readString(new Path(args[0]), new Configuration(), 1 << 20);
+      p.load(new StringReader(text));
+      for (String name : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {
+        set(v, name, p.getProperty(name), args[0]);
+      }
+    }
+    return v;
+  }
+
+  /** Sets a known key; {@code where} names the file or the command line in the error. */
+  static void set(Map<String, String> v, String name, String value, String where) {
     if (!v.containsKey(name)) {
       throw new IllegalArgumentException(where + ": unknown key '" + name + "' (known: "
           + String.join(", ", v.keySet()) + ")");
     }
     v.put(name, value.trim());
+  }
+
+  /** The value of a key that has no default and must be given. */
+  static String required(Map<String, String> v, String key) {
+    if (v.get(key).isEmpty()) {
+      throw new IllegalArgumentException(key + " must be set (in the config or --" + key + ")");
+    }
+    return v.get(key);
   }
 
   public boolean flag(String name) { return flags.contains(name); }

@@ -1,17 +1,11 @@
 package org.sparsevd.cli;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.sparsevd.io.HadoopFiles;
 
 /**
  * Settings of the retraining job: a properties file, then {@code --key value} overrides. The
@@ -57,29 +51,19 @@ record RetrainConfig(String trainConfig, String dataRoot, int newest, String hol
 
   /** Parses {@code CONFIG [--key value ...]}. */
   static RetrainConfig parse(String[] args) throws IOException {
-    Map<String, String> v = new LinkedHashMap<>();
-    KEYS.forEach(k -> v.put(k.name(), k.defaultValue()));
-    int i = 0;
-    if (args.length > 0 && !args[0].startsWith("--")) {
-      Properties p = new Properties();
-      p.load(new StringReader(HadoopFiles.readString(new Path(args[0]), new Configuration(),
-          1 << 20)));
-      for (String name : p.stringPropertyNames()) {
-        set(v, name, p.getProperty(name), args[0]);
-      }
-      i = 1;
-    }
+    Map<String, String> v = JobConfig.defaultsAndFile(KEYS, args);
+    int i = args.length > 0 && !args[0].startsWith("--") ? 1 : 0;
     for (; i < args.length; i += 2) {
       if (!args[i].startsWith("--") || i + 1 == args.length) {
         throw new IllegalArgumentException("argument '" + args[i] + "': expected --key value");
       }
-      set(v, args[i].substring(2), args[i + 1], "command line");
+      JobConfig.set(v, args[i].substring(2), args[i + 1], "command line");
     }
     String runId = v.get("run_id").isEmpty() ? ZonedDateTime.now(ZoneOffset.UTC)
         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : v.get("run_id");
     try {
-      return new RetrainConfig(required(v, "train_config"), required(v, "data.root"),
-          Integer.parseInt(v.get("data.newest")), required(v, "holdout"), required(v, "store"),
+      return new RetrainConfig(JobConfig.required(v, "train_config"), JobConfig.required(v, "data.root"),
+          Integer.parseInt(v.get("data.newest")), JobConfig.required(v, "holdout"), JobConfig.required(v, "store"),
           Double.parseDouble(v.get("margin")), runId, v.get("master"));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("data.newest = '" + v.get("data.newest")
@@ -87,18 +71,4 @@ record RetrainConfig(String trainConfig, String dataRoot, int newest, String hol
     }
   }
 
-  private static void set(Map<String, String> v, String name, String value, String where) {
-    if (!v.containsKey(name)) {
-      throw new IllegalArgumentException(where + ": unknown key '" + name + "' (known: "
-          + String.join(", ", v.keySet()) + ")");
-    }
-    v.put(name, value.trim());
-  }
-
-  private static String required(Map<String, String> v, String key) {
-    if (v.get(key).isEmpty()) {
-      throw new IllegalArgumentException(key + " must be set (in the config or --" + key + ")");
-    }
-    return v.get(key);
-  }
 }

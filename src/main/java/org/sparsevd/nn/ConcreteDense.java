@@ -1,7 +1,6 @@
 package org.sparsevd.nn;
 
 import org.sparsevd.math.FastMath;
-import org.sparsevd.math.MatMul;
 
 /**
  * Concrete dropout (Gal, Hron, Kendall 2017) on the inputs of a dense layer, with a drop rate
@@ -111,28 +110,17 @@ public final class ConcreteDense implements Layer {
       }
       input = s.dropped;
     }
-    MatMul.gemm(input, 0, params, off, y, 0, rows, in, out, false);
-    int b = off + in * out;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        y[r * out + j] += params[b + j];
-      }
-    }
+    dense.forward(params, off, input, y, rows, mode, noise, stream, Scratch.NONE);
   }
 
   @Override
   public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
                        int rows, Scratch scratch) {
     MaskScratch s = (MaskScratch) scratch;
-    MatMul.gemmTN(s.dropped, 0, dy, 0, grad, off, in, rows, out, true);
+    // The weights' gradients and the gradient reaching the dropped inputs, dy W^T; then
+    // through the mask to x and p.
+    dense.backward(params, off, s.dropped, dy, s.dDropped, grad, rows, Scratch.NONE);
     int b = off + in * out;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        grad[b + j] += dy[r * out + j];
-      }
-    }
-    // The gradient reaching the dropped inputs, dy W^T, then through the mask to x and p.
-    MatMul.gemmNT(dy, 0, params, off, s.dDropped, 0, rows, out, in, false);
     double p = dropRate(params, off);
     float invT = 1f / TEMPERATURE;
     float inv = (float) (1 / (1 - p));

@@ -5,16 +5,15 @@ package org.sparsevd.nn;
  * y = x (1 + sqrt(alpha) eps) in training, y = x at evaluation. With alpha = p / (1 - p) it
  * has the mean and variance of inverted Bernoulli dropout with drop rate p.
  */
-public final class GaussianDropout implements Layer {
-  private final int size;
+public final class GaussianDropout extends NoiseFactorLayer {
   private final float alpha;
   private final float sqrtAlpha;
 
   public GaussianDropout(int size, double alpha) {
+    super(size);
     if (!(alpha >= 0) || Double.isInfinite(alpha)) {
       throw new IllegalArgumentException("gaussian dropout alpha " + alpha + " must be >= 0");
     }
-    this.size = size;
     this.alpha = (float) alpha;
     this.sqrtAlpha = (float) Math.sqrt(alpha);
   }
@@ -36,44 +35,13 @@ public final class GaussianDropout implements Layer {
   }
 
   public float alpha() { return alpha; }
-  @Override public int inputSize() { return size; }
-  @Override public int outputSize() { return size; }
-  @Override public int paramCount() { return 0; }
   @Override public String spec() { return "gdrop(" + dropRateFromAlpha(alpha) + ")"; }
-  @Override public void init(float[] params, int off, long seed, int layerIndex) {}
 
   @Override
-  public Scratch newScratch(int maxRows) {
-    return new NoiseScratch(new float[maxRows * size]);
-  }
-
-  @Override
-  public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
-                      Noise noise, int stream, Scratch scratch) {
-    int n = rows * size;
-    if (mode == Mode.EVAL) {
-      System.arraycopy(x, 0, y, 0, n);
-      return;
-    }
-    float[] factor = ((NoiseScratch) scratch).factor;
+  void factors(Noise noise, int stream, int rows, float[] factor) {
     noise.fill(stream, rows, size, factor);
-    for (int k = 0; k < n; k++) {
-      factor[k] = 1f + sqrtAlpha * factor[k];
-      y[k] = x[k] * factor[k];
-    }
-  }
-
-  @Override
-  public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
-                       int rows, Scratch scratch) {
-    if (dx == null) {
-      return;
-    }
-    float[] factor = ((NoiseScratch) scratch).factor;
     for (int k = 0, n = rows * size; k < n; k++) {
-      dx[k] = dy[k] * factor[k];
+      factor[k] = 1f + sqrtAlpha * factor[k];
     }
   }
-
-  private record NoiseScratch(float[] factor) implements Scratch {}
 }
