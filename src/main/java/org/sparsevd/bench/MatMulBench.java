@@ -11,6 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import breeze.generic.UFunc;
+import breeze.linalg.DenseMatrix;
+import breeze.linalg.operators.HasOps$;
+import breeze.linalg.operators.OpMulMatrix$;
+import dev.ludovic.netlib.blas.BLAS;
 import org.sparsevd.math.MatMul;
 
 /**
@@ -20,8 +25,14 @@ import org.sparsevd.math.MatMul;
  * <p>Wall time is the headline number; the thread's CPU time is reported next to it because
  * on a shared machine a descheduled thread inflates wall time but not CPU time.
  *
- * <p>Run with {@code java --add-modules jdk.incubator.vector -cp target/classes
- * org.sparsevd.bench.MatMulBench}; add {@code -Dsparsevd.kernels=scalar} for the fallback.
+ * <p>Each forward product is also timed through Breeze ({@code breeze.linalg.DenseMatrix}
+ * multiplication, on the classpath through Spark MLlib), the linear algebra Spark itself uses,
+ * on the same arrays: the reference the engine's own kernels are measured against. Breeze
+ * hands the product to netlib's {@code sgemm}, whose implementation (native, or a pure-JVM
+ * fallback without a native BLAS) the JSON names, and allocates its result on every call.
+ *
+ * <p>Run with {@code jobs/bench.sh matmul [OUT.json]}; add {@code -Dsparsevd.kernels=scalar}
+ * (through {@code SPARSEVD_JAVA_OPTS}) for the fallback.
  */
 public final class MatMulBench {
 
@@ -30,7 +41,11 @@ public final class MatMulBench {
   /** Each timed repetition runs the kernel often enough to last about this long. */
   private static final long MIN_REPETITION_NANOS = 20_000_000L;
 
-  private enum Kind { GEMM, GEMM_TN, GEMM_NT }
+  private enum Kind { GEMM, GEMM_TN, GEMM_NT, BREEZE_GEMM }
+
+  /** Breeze's float matrix product, the implicit a Scala caller of {@code a * b} gets. */
+  private static final UFunc.UImpl2<OpMulMatrix$, DenseMatrix<Object>, DenseMatrix<Object>,
+      DenseMatrix<Object>> BREEZE_MUL = HasOps$.MODULE$.impl_OpMulMatrix_DM_DM_eq_DM_Float();
 
   /** One product: C[m x n] from a left operand with k columns (or rows, for TN). */
   private record Case(Kind kind, int m, int k, int n, double zeroFraction) {
@@ -48,9 +63,10 @@ public final class MatMulBench {
     List<Case> cases = new ArrayList<>();
     for (int batch : new int[] {100, 1000}) {
       for (double zeros : new double[] {0.0, 0.8}) {
-        cases.add(new Case(Kind.GEMM, batch, 784, 300, zeros));
-        cases.add(new Case(Kind.GEMM, batch, 300, 100, zeros));
-        cases.add(new Case(Kind.GEMM, batch, 100, 10, zeros));
+        for (int[] layer : new int[][] {{784, 300}, {300, 100}, {100, 10}}) {
+          cases.add(new Case(Kind.GEMM, batch, layer[0], layer[1], zeros));
+          cases.add(new Case(Kind.BREEZE_GEMM, batch, layer[0], layer[1], zeros));
+        }
         // Weight gradient X^T * G: A is the stored batch x 784 input.
         cases.add(new Case(Kind.GEMM_TN, 784, batch, 300, zeros));
       }
@@ -60,6 +76,8 @@ public final class MatMulBench {
     }
     StringBuilder json = new StringBuilder();
     json.append("{\n  \"implementation\": \"").append(MatMul.implementationName())
+        .append("\",\n  \"breezeBlas\": \"")
+        .append(BLAS.getInstance().getClass().getName())
         .append("\",\n  \"repetitions\": ").append(REPETITIONS)
         .append(",\n  \"results\": [\n");
     for (int i = 0; i < cases.size(); i++) {
@@ -71,10 +89,13 @@ public final class MatMulBench {
       json.append(String.format(Locale.ROOT,
           "    {\"kernel\": \"%s\", \"m\": %d, \"k\": %d, \"n\": %d, \"zeroFraction\": %.2f, "
               + "\"medianMicros\": %.2f, \"gflops\": %.2f, \"medianCpuMicros\": %.2f, "
-              + "\"cpuGflops\": %.2f}%s%n",
+              + "\"cpuGflops\": %.2f%s}%s%n",
           cs.kind().name().toLowerCase(Locale.ROOT).replace("_", ""), cs.m(), cs.k(), cs.n(),
           cs.zeroFraction(), nanos[0] / 1e3, flops / nanos[0], nanos[1] / 1e3,
-          flops / nanos[1], i + 1 < cases.size() ? "," : ""));
+          flops / nanos[1], cs.kind() == Kind.BREEZE_GEMM
+              ? String.format(Locale.ROOT, ", \"maxAbsDiffFromEngine\": %.3g", breezeDifference(cs))
+              : "",
+          i + 1 < cases.size() ? "," : ""));
     }
     json.append("  ]\n}\n");
     Path parent = out.toAbsolutePath().getParent();
@@ -123,8 +144,35 @@ public final class MatMulBench {
       case GEMM -> MatMul.gemm(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
       case GEMM_TN -> MatMul.gemmTN(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
       case GEMM_NT -> MatMul.gemmNT(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
+      case BREEZE_GEMM -> breezeGemm(a, b, cs.m(), cs.k(), cs.n());
       default -> throw new IllegalStateException(cs.kind().name());
     }
+  }
+
+  /** Largest |C_breeze - C_engine| on the case's operands: both compute the same product. */
+  private static double breezeDifference(Case cs) {
+    SplittableRandom rnd = new SplittableRandom(42);
+    float[] a = random(rnd, cs.m() * cs.k(), cs.zeroFraction());
+    float[] b = random(rnd, cs.k() * cs.n(), 0.0);
+    float[] engine = new float[cs.m() * cs.n()];
+    MatMul.gemm(a, 0, b, 0, engine, 0, cs.m(), cs.k(), cs.n(), false);
+    float[] breeze = breezeGemm(a, b, cs.m(), cs.k(), cs.n());
+    double max = 0;
+    for (int i = 0; i < engine.length; i++) {
+      max = Math.max(max, Math.abs(engine[i] - breeze[i]));
+    }
+    return max;
+  }
+
+  /**
+   * C = A * B through Breeze, without copies: Breeze is column-major, so the row-major arrays
+   * are read as B^T (n x k) and A^T (k x m), and their product C^T (n x m, column-major) is C
+   * row-major.
+   */
+  private static float[] breezeGemm(float[] a, float[] b, int m, int k, int n) {
+    DenseMatrix<Object> bt = new DenseMatrix<>(n, k, b);
+    DenseMatrix<Object> at = new DenseMatrix<>(k, m, a);
+    return (float[]) BREEZE_MUL.apply(bt, at).data();
   }
 
   /** Uniform values in [-1, 1), each replaced by zero with probability zeroFraction. */
