@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.data.MnistDownloader;
 import org.sparsevd.data.Scaling;
-import org.sparsevd.spark.BlockReader;
-import org.sparsevd.spark.BlockStats;
-import org.sparsevd.spark.Blocks;
-import org.sparsevd.spark.DataBlock;
-import org.sparsevd.spark.DataSource;
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.BlockStats;
+import org.sparsevd.spark.data.Blocks;
+import org.sparsevd.spark.data.DataBlock;
+import org.sparsevd.spark.data.DataSource;
 
 /**
  * A job's data: the training blocks and the optional held-out blocks, scaled with statistics

@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.spark.data.DataBlock;
 import org.sparsevd.train.GradientSource;
 import org.sparsevd.train.ShardWorker;
 

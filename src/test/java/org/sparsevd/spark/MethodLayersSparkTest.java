@@ -1,5 +1,7 @@
 package org.sparsevd.spark;
 
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.DataBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
