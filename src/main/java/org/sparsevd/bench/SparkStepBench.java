@@ -18,9 +18,10 @@ import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.NetworkSpec;
 import org.sparsevd.nn.VdSettings;
-import org.sparsevd.spark.BlockReader;
-import org.sparsevd.spark.DataBlock;
 import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.DataBlock;
+import org.sparsevd.spark.data.PersistedBlocks;
 import org.sparsevd.train.GradientSource;
 import org.sparsevd.train.LocalGradientSource;
 import org.sparsevd.train.TrainConfig;
@@ -59,9 +60,8 @@ public final class SparkStepBench {
       f[k] /= 255f;
     }
     int partitions = 2;
-    JavaRDD<DataBlock> blocks = BlockReader.fromLabeledData(sc, train, partitions).rdd()
-        .persist(StorageLevel.MEMORY_ONLY());
-    blocks.count();
+    JavaRDD<DataBlock> blocks = PersistedBlocks.persist(BlockReader.fromLabeledData(sc, train,
+        partitions).rdd(), train.rows(), StorageLevel.MEMORY_ONLY(), "MNIST training data").rdd();
     NetworkDef def = new NetworkDef(NetworkSpec.LENET_300_100, 784, VdSettings.DEFAULTS);
     Network net = def.build();
 

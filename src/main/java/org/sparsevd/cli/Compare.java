@@ -5,26 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.sparsevd.data.LabeledData;
-import org.sparsevd.data.MnistIdx;
-import org.sparsevd.data.OodImages;
-import org.sparsevd.data.Scaling;
-import org.sparsevd.io.HadoopFiles;
-import org.sparsevd.model.ModelFormat;
-import org.sparsevd.model.SparseVdModel;
-import org.sparsevd.nn.NetworkDef;
-import org.sparsevd.report.Charts;
-import org.sparsevd.train.TrainConfig;
+import org.sparsevd.compare.CompareConfig;
+import org.sparsevd.compare.Comparison;
+import org.sparsevd.sparse.Quantization;
 
 /**
- * The method comparison job: {@code Compare CONFIG [--key value ...] [--overwrite]}. Loads
- * MNIST once, trains every method of the config in turn with the train job's loop and
- * distributed step (same data, batches, schedules and seed; only the layers differ), measures
- * each on the test images and on out-of-distribution images (the test images rotated by 90
- * degrees, and uniform noise), and writes:
+ * The method comparison job: {@code Compare CONFIG [--key value ...] [--overwrite]}, CONFIG a
+ * properties file of the keys below, then {@code --key value} overrides. Any other {@code --key
+ * value} on the command line goes to the train config (e.g. {@code --epochs 2}), which checks
+ * it; an unknown key in the file is an error. Loads MNIST once, then {@link Comparison} trains
+ * every method of the config in turn with the train job's trainer (same data, batches,
+ * schedules and seed; only the layers differ), measures each on the test images and on
+ * out-of-distribution images (the test images rotated by 90 degrees, and uniform noise), and
+ * writes:
  *
  * <pre>
  * OUTPUT/comparison.json          every number of every method
@@ -36,23 +30,64 @@ import org.sparsevd.train.TrainConfig;
  * </pre>
  */
 public final class Compare {
-  /** Uniform noise images: raw pixels in [0, 256), like MNIST's 0..255. */
-  private static final float NOISE_MAX = 256f;
+  /** Every key with its default ("" = required) and meaning, in one place. */
+  static final List<JobConfig.Key> KEYS = List.of(
+      new JobConfig.Key("train_config", "", "the train job config of every method; required"),
+      new JobConfig.Key("methods", "", "NAME: LAYERS entries separated by ';'; required"),
+      new JobConfig.Key("mc_samples", "20", "Monte-Carlo samples of stochastic methods' "
+          + "predictions (>= 1)"),
+      new JobConfig.Key("quant_bits", "5", "quantisation after pruning: B bits per layer, or "
+          + "posterior(B): variational layers from their posterior, others B"),
+      new JobConfig.Key("test_rows", "0", "test images (and of each out-of-distribution kind) "
+          + "to evaluate on; 0: all"),
+      new JobConfig.Key("output", "", "output directory; required"));
 
   private Compare() {}
 
   public static void main(String[] args) throws Exception {
     if (java.util.Arrays.asList(args).contains("--help")) {
-      System.out.print(JobConfig.markdownTable(CompareConfig.KEYS));
+      System.out.print(JobConfig.markdownTable(KEYS));
       return;
     }
-    CompareConfig cc = CompareConfig.parse(args);
+    CompareConfig cc = parse(args);
     JobConfig base = trainConfig(cc);
     SparkSession spark = Sessions.create(base, "sparsevd-compare");
     try {
       run(spark, cc, base);
     } finally {
       spark.stop();
+    }
+  }
+
+  /** Parses {@code CONFIG [--key value ...]} into the comparison's settings. */
+  static CompareConfig parse(String[] args) throws IOException {
+    Map<String, String> v = JobConfig.defaultsAndFile(KEYS, args);
+    int i = args.length > 0 && !args[0].startsWith("--") ? 1 : 0;
+    List<String> overrides = new ArrayList<>();
+    for (; i < args.length; i++) {
+      if (args[i].equals("--overwrite")) {
+        overrides.add(args[i]);
+        continue;
+      }
+      if (!args[i].startsWith("--") || i + 1 == args.length) {
+        throw new IllegalArgumentException("argument '" + args[i] + "': expected --key value");
+      }
+      String name = args[i].substring(2);
+      if (v.containsKey(name)) {
+        v.put(name, args[++i].trim());
+      } else {
+        overrides.add(args[i]);
+        overrides.add(args[++i]);
+      }
+    }
+    try {
+      return new CompareConfig(JobConfig.required(v, "train_config"),
+          CompareConfig.methods(JobConfig.required(v, "methods")),
+          Integer.parseInt(v.get("mc_samples")), Quantization.Bits.parse(v.get("quant_bits")),
+          Integer.parseInt(v.get("test_rows")), JobConfig.required(v, "output"), overrides);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("mc_samples = '" + v.get("mc_samples")
+          + "', test_rows = '" + v.get("test_rows") + "': " + e.getMessage(), e);
     }
   }
 
@@ -71,65 +106,13 @@ public final class Compare {
 
   static void run(SparkSession spark, CompareConfig cc, JobConfig base) throws IOException {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     OutputDir out = OutputDir.open(cc.output(), hconf, false, base.flag("overwrite"));
-    TrainConfig tc = base.trainConfig();
-    List<MethodRun.Result> results = new ArrayList<>();
-    int testRows;
+    String md;
     try (JobData data = JobData.load(spark, base, null)) {
-      MethodRun.TestSets sets = testSets(JobData.mnistDir(spark, base), hconf, data.scaling(),
-          cc.testRows(), tc.seed());
-      testRows = sets.rows();
-      for (CompareConfig.Method m : cc.methods()) {
-        NetworkDef def = new NetworkDef(m.layers(), data.cols(), tc.vd());
-        TrainConfig mtc = new TrainConfig(m.layers(), tc.vd(), tc.batchSize(), tc.epochs(),
-            tc.learningRate(), tc.lrSchedule(), tc.klSchedule(), tc.optimizer(), tc.seed(),
-            tc.evalEvery());
-        MethodRun.Result r = MethodRun.run(sc, data.train(), data.trainRows(), mtc, def, m,
-            sets, cc);
-        results.add(r);
-        Map<String, String> provenance = Map.of("method", m.name(), "compare_config",
-            cc.toString());
-        ModelFormat.write(new SparseVdModel(def, data.numClasses(), r.params(), data.scaling(),
-            provenance), new Path(out.root(), "models/" + m.name()), hconf);
-        ModelFormat.write(new SparseVdModel(def, data.numClasses(), r.quantized().params(),
-            data.scaling(), provenance), new Path(out.root(), "models/" + m.name()
-            + "-quantized"), hconf);
-        System.out.printf(java.util.Locale.ROOT, "%s: test error %.2f%% (deterministic "
-                + "%.2f%%), compression %.1fx, trained in %.0f s%n", m.name(),
-            100 * r.predictive().error(), 100 * r.deterministic().error(), r.compression(),
-            r.seconds());
-      }
+      md = Comparison.run(data.train(), base.trainConfig(), cc, JobData.mnistDir(spark, base),
+          out.root(), hconf);
     }
-    HadoopFiles.writeString(new Path(out.root(), "comparison.json"), hconf,
-        ComparisonReport.json(results, cc, tc.epochs(), testRows));
-    String md = ComparisonReport.markdown(results);
-    HadoopFiles.writeString(new Path(out.root(), "comparison.md"), hconf, md);
-    byte[] png = Charts.png(ComparisonReport.table(results).barChart(
-        "Methods on MNIST, " + tc.epochs() + " epochs each"), Charts.WIDTH, 1400);
-    HadoopFiles.writeAtomically(new Path(out.root(), "comparison.png"), hconf,
-        o -> o.write(png));
     out.markComplete();
     System.out.print(md);
-  }
-
-  /**
-   * The first {@code rows} MNIST test images (all when 0) scaled as the training data, the same
-   * images rotated by 90 degrees, and as many uniform noise images, each scaled likewise.
-   */
-  static MethodRun.TestSets testSets(String mnistDir, Configuration hconf, Scaling scaling,
-                                     int rows, long seed) throws IOException {
-    LabeledData test = MnistIdx.readTest(mnistDir, hconf);
-    int n = rows == 0 ? test.labels().length : Math.min(rows, test.labels().length);
-    test = test.slice(0, n);
-    int cols = test.cols();
-    int side = (int) Math.round(Math.sqrt(cols));
-    float[] x = test.features().clone();
-    float[] rotated = OodImages.rotate90(x, n, side, side);
-    float[] noise = OodImages.uniformNoise(n, cols, NOISE_MAX, seed);
-    scaling.applyInPlace(x, cols);
-    scaling.applyInPlace(rotated, cols);
-    scaling.applyInPlace(noise, cols);
-    return new MethodRun.TestSets(x, test.labels().clone(), rotated, noise);
   }
 }

@@ -15,6 +15,7 @@ import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.model.ModelFormat;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.spark.SparkEvaluation;
+import org.sparsevd.spark.data.PersistedBlocks;
 
 /**
  * The evaluate job: {@code Evaluate CONFIG --output RUN_DIR [--model DIR] [--mc_samples T]}.
@@ -49,16 +50,16 @@ public final class Evaluate {
     Path modelDir = c.get("model").isEmpty() ? new Path(runDir, "model") : new Path(c.get("model"));
     SparseVdModel model = ModelFormat.read(modelDir, hconf);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    try (JobData.Held test = JobData.loadTest(spark, c, model.scaling(), model.def().inputSize(),
+    try (PersistedBlocks test = JobData.loadTest(spark, c, model.scaling(), model.def().inputSize(),
         model.numClasses())) {
       ObjectNode o = JSON.createObjectNode();
       o.put("model", modelDir.toString());
       o.put("examples", test.rows());
-      o.set("deterministic", report(SparkEvaluation.metrics(sc, test.blocks(), model.def(),
+      o.set("deterministic", report(SparkEvaluation.metrics(sc, test.rdd(), model.def(),
           model.numClasses(), model.params(), 0, 0)));
       int samples = c.getInt("mc_samples");
       if (samples > 0) {
-        ObjectNode mc = report(SparkEvaluation.metrics(sc, test.blocks(), model.def(),
+        ObjectNode mc = report(SparkEvaluation.metrics(sc, test.rdd(), model.def(),
             model.numClasses(), model.params(), samples, Long.parseLong(c.get("seed"))));
         mc.put("samples", samples);
         o.set("monte_carlo", mc);

@@ -3,66 +3,37 @@ package org.sparsevd.cli;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.data.MnistDownloader;
 import org.sparsevd.data.Scaling;
-import org.sparsevd.spark.BlockReader;
-import org.sparsevd.spark.BlockStats;
-import org.sparsevd.spark.Blocks;
-import org.sparsevd.spark.DataBlock;
-import org.sparsevd.spark.DataSource;
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.Blocks;
+import org.sparsevd.spark.data.PersistedBlocks;
+import org.sparsevd.spark.data.DataSource;
+import org.sparsevd.spark.data.TrainingData;
 
 /**
- * A job's data: the training blocks and the optional held-out blocks, scaled with statistics
- * fitted on the training blocks, persisted at the configured storage level. Closing
- * unpersists them.
+ * A job's data: the training blocks ({@link TrainingData}) and the optional held-out blocks,
+ * scaled with statistics fitted on the training blocks, persisted at the configured storage
+ * level. Closing unpersists them.
  */
 final class JobData implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobData.class);
 
-  private final Held train;
-  private final long[] trainStarts;
-  private final Held test;
-  private final int cols;
-  private final int numClasses;
-  private final Scaling scaling;
+  private final TrainingData train;
+  private final PersistedBlocks test;
 
-  /** Persisted blocks and their row count. */
-  record Held(JavaRDD<DataBlock> blocks, long rows) implements AutoCloseable {
-    @Override
-    public void close() {
-      blocks.unpersist(false);
-    }
-  }
-
-  private JobData(Held train, long[] trainStarts, Held test, int cols, int numClasses,
-                  Scaling scaling) {
+  private JobData(TrainingData train, PersistedBlocks test) {
     this.train = train;
-    this.trainStarts = trainStarts;
     this.test = test;
-    this.cols = cols;
-    this.numClasses = numClasses;
-    this.scaling = scaling;
   }
 
-  JavaRDD<DataBlock> train() { return train.blocks(); }
-  JavaRDD<DataBlock> test() { return test == null ? null : test.blocks(); }
-  long trainRows() { return train.rows(); }
-  /** Training block p holds rows [trainStarts()[p], trainStarts()[p + 1]). */
-  long[] trainStarts() { return trainStarts.clone(); }
-  int cols() { return cols; }
-  int numClasses() { return numClasses; }
-  Scaling scaling() { return scaling; }
-
-  /** Bytes of the cached training arrays per example (features and label). */
-  long cachedBytesPerExample() {
-    return DataBlock.bytesPerExample(cols);
-  }
+  TrainingData train() { return train; }
+  /** The held-out blocks, or null without a held-out set. */
+  PersistedBlocks test() { return test; }
 
   /**
    * @param scaling the scaling to apply (a warm start's), or null to fit one on the training
@@ -70,40 +41,30 @@ final class JobData implements AutoCloseable {
    */
   static JobData load(SparkSession spark, JobConfig c, Scaling scaling) throws IOException {
     int partitions = partitions(spark, c);
-    Blocks raw = BlockReader.read(spark, source(spark, c, DataSource.Split.TRAIN), partitions);
+    DataSource src = source(spark, c, DataSource.Split.TRAIN);
+    Blocks raw = BlockReader.read(spark, src, partitions);
     report("training", raw);
-    JavaRDD<DataBlock> trainRdd = raw.rdd();
-    long rows = raw.rows();
-    long[] starts = raw.starts();
     int limit = c.getInt("data.train_limit");
-    if (limit > 0 && limit < rows) {
-      trainRdd = trainRdd.map(b -> b.before(limit));
-      rows = limit;
-      for (int p = 0; p < starts.length; p++) {
-        starts[p] = Math.min(starts[p], limit);
-      }
-    }
-    trainRdd = BlockStats.normalizeWeights(trainRdd, rows, c.get("data.train"));
-    if (scaling == null) {
-      scaling = BlockStats.fit(Scaling.Mode.parse(c.get("data.scaling")), trainRdd);
-    }
-    Held train = persist(BlockStats.apply(scaling, trainRdd), rows, c, "training");
-    Held test = null;
+    TrainingData train = scaling == null
+        ? TrainingData.fitScaling(raw, src.path(), limit,
+            Scaling.Mode.parse(c.get("data.scaling")), storageLevel(c))
+        : TrainingData.withScaling(raw, src.path(), limit, scaling, storageLevel(c));
+    PersistedBlocks test = null;
     if (hasTest(c)) {
       Blocks t = BlockReader.read(spark, source(spark, c, DataSource.Split.TEST), partitions);
       report("held-out", t);
-      test = persist(BlockStats.apply(scaling, t.rdd()), t.rows(), c, "held-out");
+      test = train.heldOut(t, storageLevel(c), "held-out data");
     }
     System.out.printf(Locale.ROOT, "data: %d training examples x %d features in %d partitions, "
-        + "%d cached bytes per example%s%n", rows, raw.cols(), partitions,
-        DataBlock.bytesPerExample(raw.cols()),
+        + "%d cached bytes per example%s%n", train.rows(), train.cols(), partitions,
+        train.cachedBytesPerExample(),
         test == null ? ", no held-out set" : ", " + test.rows() + " held-out examples");
-    return new JobData(train, starts, test, raw.cols(), raw.numClasses(), scaling);
+    return new JobData(train, test);
   }
 
   /** The held-out set alone, scaled with a model's statistics (the evaluate job). */
-  static Held loadTest(SparkSession spark, JobConfig c, Scaling scaling, int cols,
-                       int numClasses) throws IOException {
+  static PersistedBlocks loadTest(SparkSession spark, JobConfig c, Scaling scaling, int cols,
+                                  int numClasses) throws IOException {
     if (!hasTest(c)) {
       throw new IllegalArgumentException("no held-out data: set data.test (or use mnist)");
     }
@@ -114,7 +75,11 @@ final class JobData implements AutoCloseable {
           + t.numClasses() + " classes, the model " + cols + " and " + numClasses);
     }
     report("held-out", t);
-    return persist(BlockStats.apply(scaling, t.rdd()), t.rows(), c, "held-out");
+    return PersistedBlocks.scaled(t, scaling, storageLevel(c), "held-out data");
+  }
+
+  private static StorageLevel storageLevel(JobConfig c) {
+    return StorageLevel.fromString(c.get("storage_level").toUpperCase(Locale.ROOT));
   }
 
   private static boolean hasTest(JobConfig c) {
@@ -169,22 +134,12 @@ final class JobData implements AutoCloseable {
     }
   }
 
-  private static Held persist(JavaRDD<DataBlock> blocks, long rows, JobConfig c, String what) {
-    StorageLevel level = StorageLevel.fromString(c.get("storage_level").toUpperCase(Locale.ROOT));
-    JavaRDD<DataBlock> cached = blocks.persist(level);
-    JavaSparkContext.fromSparkContext(cached.context()).setJobDescription("sparsevd: cache "
-        + what + " data");
-    // Stores every block without reading it back: with DISK_ONLY a count would deserialise
-    // the whole set once more.
-    cached.foreachPartition(it -> { });
-    return new Held(cached, rows);
-  }
-
   @Override
   public void close() {
-    train.close();
-    if (test != null) {
-      test.close();
+    try (TrainingData t = train) {
+      if (test != null) {
+        test.close();
+      }
     }
   }
 }

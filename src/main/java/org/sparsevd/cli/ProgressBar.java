@@ -3,7 +3,7 @@ package org.sparsevd.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
-import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.report.Progress;
 import org.sparsevd.train.EpochReport;
 import org.sparsevd.train.TrainingLoop;
 import org.sparsevd.train.TrainingState;
@@ -37,19 +37,16 @@ final class ProgressBar {
   }
 
   /**
-   * The train job's listener: before each step it names the step's Spark job ("sparsevd: epoch
-   * 3/150 step 41/120") and, when the console is a terminal, redraws the bar; after each epoch
-   * it erases the bar and calls {@code perEpoch}.
+   * The train job's listener: when the console is a terminal, it redraws the bar before each
+   * step and erases it after each epoch; after each epoch it calls {@code perEpoch}.
    */
-  static TrainingLoop.Listener around(TrainingLoop.Listener perEpoch, SparkGradientSource source,
-                                      int epochs, int firstEpoch, long start) {
+  static TrainingLoop.Listener around(TrainingLoop.Listener perEpoch, int epochs, int firstEpoch,
+                                      long start) {
     ProgressBar bar = System.console() == null ? null
         : new ProgressBar(System.out, epochs, firstEpoch, start);
     return new TrainingLoop.Listener() {
       @Override
       public void stepStarting(int epoch, int step, int steps) {
-        source.setStepLabel(String.format(Locale.ROOT, "epoch %d/%d step %d/%d", epoch + 1,
-            epochs, step + 1, steps));
         if (bar != null) {
           bar.step(epoch, step, steps);
         }

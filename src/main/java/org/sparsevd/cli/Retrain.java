@@ -21,6 +21,7 @@ import org.sparsevd.model.ModelFormat;
 import org.sparsevd.model.ModelStore;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.spark.SparkEvaluation;
+import org.sparsevd.spark.data.PersistedBlocks;
 
 /**
  * Scheduled retraining: {@code Retrain CONFIG [--key value ...]} (keys in {@link
@@ -146,10 +147,10 @@ public final class Retrain {
 
   private static Metrics evaluate(SparkSession spark, JobConfig c, SparseVdModel m)
       throws IOException {
-    try (JobData.Held test = JobData.loadTest(spark, c, m.scaling(), m.def().inputSize(),
+    try (PersistedBlocks test = JobData.loadTest(spark, c, m.scaling(), m.def().inputSize(),
         m.numClasses())) {
       return SparkEvaluation.metrics(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-          test.blocks(), m.def(), m.numClasses(), m.params(), 0, 0);
+          test.rdd(), m.def(), m.numClasses(), m.params(), 0, 0);
     }
   }
 

@@ -3,18 +3,15 @@ package org.sparsevd.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.io.CheckpointPolicy;
 import org.sparsevd.io.CheckpointStore;
 import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.model.ModelFormat;
@@ -22,11 +19,12 @@ import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.report.ImageShape;
+import org.sparsevd.report.Progress;
 import org.sparsevd.report.RunHistory;
 import org.sparsevd.report.RunReport;
 import org.sparsevd.spark.SparkEvaluation;
-import org.sparsevd.spark.SparkGradientSource;
-import org.sparsevd.train.BatchOrder;
+import org.sparsevd.spark.SparkTrainer;
+import org.sparsevd.spark.data.TrainingData;
 import org.sparsevd.train.EpochReport;
 import org.sparsevd.train.TrainConfig;
 import org.sparsevd.train.TrainingLoop;
@@ -75,9 +73,9 @@ public final class Train {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TrainConfig tc = c.trainConfig();
-    boolean byBlocks = switch (c.get("shuffle")) {
-      case "global" -> false;
-      case "blocks" -> true;
+    SparkTrainer.Shuffle shuffle = switch (c.get("shuffle")) {
+      case "global" -> SparkTrainer.Shuffle.GLOBAL;
+      case "blocks" -> SparkTrainer.Shuffle.BLOCKS;
       default -> throw new IllegalArgumentException("shuffle = " + c.get("shuffle")
           + ": expected global or blocks");
     };
@@ -85,58 +83,37 @@ public final class Train {
     OutputDir out = OutputDir.open(c.require("output"), hconf, c.flag("resume"),
         c.flag("overwrite"));
     try (JobData data = JobData.load(spark, c, warm == null ? null : warm.scaling())) {
-      NetworkDef def = c.networkDef(data.cols());
+      TrainingData train = data.train();
+      NetworkDef def = c.networkDef(train.cols());
       Optional<ImageShape> shape = ImageShape.of(c.get("data.image_shape"), def.inputSize(),
           "data.image_shape");
-      Network net = def.build();
-      if (net.numClasses() != data.numClasses()) {
-        throw new IllegalArgumentException("layers '" + def.layers() + "' end in "
-            + net.numClasses() + " outputs, the data has " + data.numClasses() + " classes");
-      }
-      // The block layout fixes the epoch order of shuffle = blocks: a checkpoint resumes only
-      // with the same one.
-      long[] starts = data.trainStarts();
-      long fingerprint = fingerprint(tc, def, byBlocks ? starts : null);
-      BatchOrder order = byBlocks ? BatchOrder.blocks(starts) : BatchOrder.GLOBAL;
-      CheckpointStore store = new CheckpointStore(out.checkpoints(), hconf,
-          c.getInt("checkpoint_keep"));
-      TrainingState initial = warm == null ? TrainingLoop.initialState(net, tc)
-          : warm.initialState(def, data.numClasses(), tc);
-      TrainingState state = c.flag("resume")
-          ? store.latest(fingerprint, LOG::warn).orElse(initial) : initial;
+      SparkTrainer trainer = new SparkTrainer(train, def, tc, shuffle);
+      CheckpointPolicy checkpoints = new CheckpointPolicy(new CheckpointStore(out.checkpoints(),
+          hconf, c.getInt("checkpoint_keep")), c.getInt("checkpoint_every"),
+          trainer.fingerprint());
+      TrainingState initial = warm == null ? trainer.initialState()
+          : warm.initialState(def, train.numClasses(), tc);
+      TrainingState state = c.flag("resume") ? checkpoints.resume(initial, LOG::warn) : initial;
       List<String> metrics = previousMetrics(out, hconf, state.epochsDone());
       if (state.epochsDone() > 0) {
         System.out.printf("resuming after epoch %d (step %d)%n", state.epochsDone(), state.step());
       }
-      int checkpointEvery = c.getInt("checkpoint_every");
       int firstEpoch = state.epochsDone();
       long start = System.nanoTime();
       EpochReport[] last = new EpochReport[1];
       TrainingLoop.Evaluator eval = data.test() == null ? null
-          : SparkEvaluation.evaluator(sc, data.test(), def, data.numClasses());
-      try (SparkGradientSource source = byBlocks
-          ? SparkGradientSource.blockwise(sc, data.train(), starts, def, tc.seed())
-          : new SparkGradientSource(sc, data.train(), data.trainRows(), def, tc.seed())) {
-        TrainingLoop.run(net, tc, state, source, order, eval, ProgressBar.around((r, s) -> {
-          last[0] = r;
-          double elapsed = (System.nanoTime() - start) / 1e9;
-          System.out.println(Progress.line(r, tc.epochs(), elapsed, r.epoch() + 1 - firstEpoch));
-          metrics.add(Progress.json(r));
-          HadoopFiles.writeString(out.metrics(), hconf, String.join("\n", metrics) + "\n");
-          if (checkpointEvery > 0 && (s.epochsDone() % checkpointEvery == 0
-              || s.epochsDone() == tc.epochs())) {
-            store.write(s, fingerprint);
-          }
-        }, source, tc.epochs(), firstEpoch, start));
-      }
+          : SparkEvaluation.evaluator(sc, data.test().rdd(), def, train.numClasses());
+      SparseVdModel model = trainer.fit(state, eval, ProgressBar.around((r, s) -> {
+        last[0] = r;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.println(Progress.line(r, tc.epochs(), elapsed, r.epoch() + 1 - firstEpoch));
+        metrics.add(Progress.json(r));
+        HadoopFiles.writeString(out.metrics(), hconf, String.join("\n", metrics) + "\n");
+        checkpoints.epochDone(s, tc.epochs());
+      }, tc.epochs(), firstEpoch, start), c.asMap());
       double seconds = (System.nanoTime() - start) / 1e9;
-      Map<String, String> provenance = new LinkedHashMap<>(c.asMap());
-      provenance.put("epochs_done", String.valueOf(state.epochsDone()));
-      provenance.put("steps", String.valueOf(state.step()));
-      SparseVdModel model = new SparseVdModel(def, data.numClasses(), state.params(),
-          data.scaling(), provenance);
       ModelFormat.write(model, out.model(), hconf);
-      String summary = summary(c, data, net, state, last[0], seconds, firstEpoch);
+      String summary = summary(c, train, def.build(), state, last[0], seconds, firstEpoch);
       HadoopFiles.writeString(out.summary(), hconf, summary);
       RunReport.write(out.report(), out.plots(), hconf,
           RunHistory.parse(String.join("\n", metrics), out.metrics().toString()), summary, model,
@@ -163,7 +140,7 @@ public final class Train {
     return kept;
   }
 
-  private static String summary(JobConfig c, JobData data, Network net, TrainingState state,
+  private static String summary(JobConfig c, TrainingData data, Network net, TrainingState state,
                                 EpochReport last, double seconds, int firstEpoch)
       throws IOException {
     ObjectNode o = JSON.createObjectNode();
@@ -171,9 +148,9 @@ public final class Train {
     o.put("steps", state.step());
     o.put("seconds_this_run", seconds);
     o.put("epochs_this_run", state.epochsDone() - firstEpoch);
-    o.put("train_examples", data.trainRows());
+    o.put("train_examples", data.rows());
     o.put("cached_bytes_per_example", data.cachedBytesPerExample());
-    o.put("partitions", data.train().getNumPartitions());
+    o.put("partitions", data.blocks().getNumPartitions());
     if (last != null && last.evaluation() != null) {
       o.put("test_accuracy", last.evaluation().accuracy());
       o.put("test_error", 1 - last.evaluation().accuracy());
@@ -188,22 +165,5 @@ public final class Train {
     ObjectNode cfg = o.putObject("config");
     c.asMap().forEach(cfg::put);
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
-  }
-
-  /**
-   * 64 bits of SHA-256 over what determines the trajectory of training.
-   *
-   * @param blockStarts the training blocks' layout when the epoch order follows it, else null
-   */
-  static long fingerprint(TrainConfig tc, NetworkDef def, long[] blockStarts) {
-    String order = blockStarts == null ? ""
-        : "|blocks " + java.util.Arrays.toString(blockStarts);
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256")
-          .digest((tc + "|" + def + order).getBytes(StandardCharsets.UTF_8));
-      return java.nio.ByteBuffer.wrap(h).getLong();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

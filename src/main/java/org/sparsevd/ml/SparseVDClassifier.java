@@ -1,10 +1,10 @@
 package org.sparsevd.ml;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -25,28 +25,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.model.SparseVdModel;
-import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.Parameterization;
 import org.sparsevd.nn.VdSettings;
 import org.sparsevd.optim.Optimizer;
 import org.sparsevd.optim.Schedules;
-import org.sparsevd.spark.BlockReader;
-import org.sparsevd.spark.BlockStats;
-import org.sparsevd.spark.Blocks;
-import org.sparsevd.spark.DataBlock;
-import org.sparsevd.spark.DataSource;
-import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.spark.SparkTrainer;
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.Blocks;
+import org.sparsevd.spark.data.DataSource;
+import org.sparsevd.spark.data.TrainingData;
 import org.sparsevd.train.TrainConfig;
-import org.sparsevd.train.TrainingLoop;
-import org.sparsevd.train.TrainingState;
 
 /**
  * A Spark ML classifier trained with sparse variational dropout: a multilayer perceptron of
  * variational dense layers with ReLUs between them, whose weights with log alpha above the
- * threshold are pruned. Training runs the project's one training loop ({@link TrainingLoop})
- * with the distributed gradient step ({@link SparkGradientSource}), exactly as the train job
- * does; the same seed, data and partitioning give the same model bit for bit.
+ * threshold are pruned. Training goes through the project's one trainer ({@link SparkTrainer}),
+ * exactly as the train job does; the same seed, data and partitioning give the same model bit
+ * for bit.
  *
  * <pre>{@code
  * SparseVDClassifier vd = new SparseVDClassifier()
@@ -246,39 +242,27 @@ public final class SparseVDClassifier
         .withLabelCol(getLabelCol()).withFeaturesCol(getFeaturesCol())
         .withWeightCol(getWeightCol());
     Blocks blocks = BlockReader.read(dataset, src, partitions);
-    JavaRDD<DataBlock> read = BlockStats.normalizeWeights(blocks.rdd(), blocks.rows(),
-        src.path());
-    Scaling fitted = BlockStats.fit(Scaling.Mode.parse(getScaling()), read);
-    sc.setJobDescription("sparsevd: cache the training data of " + uid);
-    JavaRDD<DataBlock> cached = BlockStats.apply(fitted, read)
-        .persist(StorageLevel.fromString(getStorageLevel().toUpperCase(Locale.ROOT)));
-    try {
+    try (TrainingData data = TrainingData.fitScaling(blocks, src.path(), 0,
+        Scaling.Mode.parse(getScaling()),
+        StorageLevel.fromString(getStorageLevel().toUpperCase(Locale.ROOT)))) {
       TrainConfig tc = trainConfig(layerSpec(numClasses));
-      NetworkDef def = new NetworkDef(tc.layers(), blocks.cols(), tc.vd());
-      Network net = def.build();
-      TrainingState state = TrainingLoop.initialState(net, tc);
+      NetworkDef def = new NetworkDef(tc.layers(), data.cols(), tc.vd());
+      SparkTrainer trainer = new SparkTrainer(data, def, tc, SparkTrainer.Shuffle.GLOBAL);
       double[] history = new double[tc.epochs()];
-      try (SparkGradientSource source =
-               new SparkGradientSource(sc, cached, blocks.rows(), def, tc.seed())) {
-        TrainingLoop.run(net, tc, state, source, null, (r, s) -> {
-          history[r.epoch()] = r.loss();
-          LOG.info(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.4f (nll %.4f, kl %.4f x "
-                  + "%.2f), sparsity %.2f%%, %.1f s", uid, r.epoch() + 1, tc.epochs(), r.loss(),
-              r.nll(), r.kl(), r.klWeight(), 100 * r.sparsity().sparsity(), r.seconds()));
-        });
-      } catch (java.io.IOException e) {
-        throw new UncheckedIOException(e);
-      }
       Map<String, String> provenance = new LinkedHashMap<>();
       provenance.put("estimator", uid);
       provenance.put("train_config", tc.toString());
-      provenance.put("train_examples", String.valueOf(blocks.rows()));
+      provenance.put("train_examples", String.valueOf(data.rows()));
       provenance.put("partitions", String.valueOf(partitions));
-      SparseVdModel engine = new SparseVdModel(def, numClasses, state.params(), fitted,
-          provenance);
+      SparseVdModel engine = trainer.fit(trainer.initialState(), null, (r, s) -> {
+        history[r.epoch()] = r.loss();
+        LOG.info(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.4f (nll %.4f, kl %.4f x "
+                + "%.2f), sparsity %.2f%%, %.1f s", uid, r.epoch() + 1, tc.epochs(), r.loss(),
+            r.nll(), r.kl(), r.klWeight(), 100 * r.sparsity().sparsity(), r.seconds()));
+      }, provenance);
       return new SparseVDClassificationModel(uid, engine, history);
-    } finally {
-      cached.unpersist(false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

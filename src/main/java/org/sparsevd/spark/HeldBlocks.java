@@ -3,6 +3,7 @@ package org.sparsevd.spark;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.sparsevd.spark.data.DataBlock;
 
 /**
  * The blocks the latest steps of a block-ordered epoch read in this JVM, kept deserialised:

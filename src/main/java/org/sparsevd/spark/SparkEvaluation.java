@@ -12,6 +12,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.sparsevd.eval.Metrics;
 import org.sparsevd.eval.Predictor;
 import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.spark.data.DataBlock;
 import org.sparsevd.train.EpochReport;
 import org.sparsevd.train.TrainingLoop;
 

@@ -13,6 +13,7 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparsevd.compare.CompareConfig;
 import org.sparsevd.data.SharedData;
 import org.sparsevd.spark.TestSpark;
 
@@ -55,7 +56,7 @@ class CompareTest {
         "quant_bits = 4",
         "test_rows = 400"));
     Path out = tmp.resolve("out");
-    CompareConfig cc = CompareConfig.parse(new String[] {conf.toString(), "--output",
+    CompareConfig cc = Compare.parse(new String[] {conf.toString(), "--output",
         out.toString(), "--epochs", "2"});
     Compare.run(spark, cc, Compare.trainConfig(cc));
 
@@ -102,7 +103,7 @@ class CompareTest {
     Path conf = tmp.resolve("bad.properties");
     Files.writeString(conf, "train_config = x\nmethods = a: dense(10)\nmc_sample = 3\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CompareConfig.parse(new String[] {conf.toString(), "--output", "o"}));
+        () -> Compare.parse(new String[] {conf.toString(), "--output", "o"}));
     assertTrue(e.getMessage().contains("unknown key 'mc_sample'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> CompareConfig.methods("a: dense(10); dense(10)"));

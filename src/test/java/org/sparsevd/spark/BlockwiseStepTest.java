@@ -1,5 +1,8 @@
 package org.sparsevd.spark;
 
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.Blocks;
+import org.sparsevd.spark.data.DataBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,8 +80,8 @@ class BlockwiseStepTest {
   void blockwiseTrainingIsBitIdenticalToSteppingEveryPartition() throws Exception {
     // Batches of 120 cross block boundaries: those steps sum two partials.
     float[] all;
-    try (SparkGradientSource s = new SparkGradientSource(sc, cached, 900, DEF, 11, false,
-        null)) {
+    try (SparkGradientSource s = new SparkGradientSource(sc, cached, 900, DEF, 11,
+        ParamTransport.broadcast(sc), StepPartitions.every())) {
       all = train(s, 120);
     }
     try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, DEF, 11)) {
@@ -123,8 +126,8 @@ class BlockwiseStepTest {
       s.gradient(params, new int[] {10, 299, 300}, 3, grad);
       assertEquals(2, READS.get());
     }
-    try (SparkGradientSource s = new SparkGradientSource(sc, counted, 900, DEF, 11, false,
-        null)) {
+    try (SparkGradientSource s = new SparkGradientSource(sc, counted, 900, DEF, 11,
+        ParamTransport.broadcast(sc), StepPartitions.every())) {
       Exception e = assertThrows(Exception.class,
           () -> s.gradient(params, new int[] {300, 420}, 0, grad));
       assertTrue(String.valueOf(e.getMessage()).contains("partition 2 was read"),
@@ -134,15 +137,12 @@ class BlockwiseStepTest {
 
   @Test
   void batchRowsAreFoundInTheirPartitionsEvenPastEmptyOnes() {
-    JavaRDD<DataBlock> four = sc.parallelize(List.<DataBlock>of(), 4);
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, four,
-        new long[] {0, 300, 300, 600, 900}, DEF, 1)) {
-      assertArrayEquals(new int[] {0, 2, 3}, s.partitionsOf(new int[] {0, 299, 300, 899}));
-      assertArrayEquals(new int[] {2}, s.partitionsOf(new int[] {300, 599}));
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> s.partitionsOf(new int[] {5, 900}));
-      assertEquals("batch row 900 outside the 900 examples", e.getMessage());
-    }
+    StepPartitions.Holding h = StepPartitions.holding(new long[] {0, 300, 300, 600, 900}, 4);
+    assertArrayEquals(new int[] {0, 2, 3}, h.partitionsOf(new int[] {0, 299, 300, 899}));
+    assertArrayEquals(new int[] {2}, h.partitionsOf(new int[] {300, 599}));
+    IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+        () -> h.partitionsOf(new int[] {5, 900}));
+    assertEquals("batch row 900 outside the 900 examples", outside.getMessage());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SparkGradientSource.blockwise(sc, cached, new long[] {0, 900}, DEF, 1));
     assertEquals("2 block starts for 3 partitions", e.getMessage());

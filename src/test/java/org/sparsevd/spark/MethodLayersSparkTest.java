@@ -1,5 +1,7 @@
 package org.sparsevd.spark;
 
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.DataBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,10 +41,10 @@ class MethodLayersSparkTest {
     Network net = DEF.build();
     float[] params = net.initParams(2);
     int[] batch = {3, 17, 150, 199, 200, 201, 440, 599};
-    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 600, DEF, 4, true,
-        null);
-         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 600, DEF, 4, false,
-             null);
+    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 600, DEF, 4,
+        ParamTransport.localHandoff(sc), StepPartitions.every());
+         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 600, DEF, 4,
+             ParamTransport.broadcast(sc), StepPartitions.every());
          LocalGradientSource local = new LocalGradientSource(net, x, data.labels(), 4, 1)) {
       float[] a = new float[params.length];
       float[] b = new float[params.length];

@@ -1,5 +1,7 @@
 package org.sparsevd.spark;
 
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.DataBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,10 +55,10 @@ class SparkGradientSourceTest {
     Network net = DEF.build();
     float[] params = net.initParams(2);
     int[] batch = {3, 17, 250, 299, 300, 301, 640, 899};
-    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 900, DEF, 4, true,
-        null);
-         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 900, DEF, 4, false,
-             null)) {
+    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 900, DEF, 4,
+        ParamTransport.localHandoff(sc), StepPartitions.every());
+         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 900, DEF, 4,
+             ParamTransport.broadcast(sc), StepPartitions.every())) {
       float[] a = gradient(byRef, params, batch);
       float[] b = gradient(byBytes, params, batch);
       assertArrayEquals(a, b);

@@ -1,29 +1,28 @@
-package org.sparsevd.cli;
+package org.sparsevd.compare;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
+import java.util.Map;
 import org.sparsevd.eval.Auroc;
 import org.sparsevd.eval.Metrics;
 import org.sparsevd.eval.Predictor;
+import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.ConcreteDense;
 import org.sparsevd.nn.Dense;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.Relu;
-import org.sparsevd.spark.DataBlock;
-import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.report.Progress;
+import org.sparsevd.spark.SparkTrainer;
+import org.sparsevd.spark.data.TrainingData;
 import org.sparsevd.sparse.PrunedNetwork;
 import org.sparsevd.sparse.Quantization;
 import org.sparsevd.train.TrainConfig;
-import org.sparsevd.train.TrainingLoop;
-import org.sparsevd.train.TrainingState;
 
 /**
- * Trains one method of the comparison with the train job's loop and distributed step, then
+ * Trains one method of the comparison with the train job's trainer ({@link SparkTrainer}), then
  * measures it on the test images and on out-of-distribution images: the predictive
  * distribution (Monte-Carlo for a network with any noise, deterministic otherwise), pruning,
  * kept neurons, quantisation, and AUROC of the predictive entropy.
@@ -50,7 +49,7 @@ final class MethodRun {
                 Metrics deterministic, Metrics predictive, double aurocRotated,
                 double aurocNoise, long weights, long kept, int[] neurons, long shrunkFlops,
                 long denseFlops, Quantization.Result quantized, double quantizedError,
-                List<Double> dropRates, float[] params) {
+                List<Double> dropRates, SparseVdModel model) {
     double sparsity() {
       return 1 - (double) kept / weights;
     }
@@ -58,24 +57,28 @@ final class MethodRun {
     double compression() {
       return (double) weights / kept;
     }
+
+    /** The trained model with the quantised parameters. */
+    SparseVdModel quantizedModel() {
+      return new SparseVdModel(model.def(), model.numClasses(), quantized.params(),
+          model.scaling(), model.provenance());
+    }
   }
 
   private MethodRun() {}
 
-  static Result run(JavaSparkContext sc, JavaRDD<DataBlock> train, long trainRows,
-                    TrainConfig tc, NetworkDef def, CompareConfig.Method method,
-                    TestSets sets, CompareConfig cc) throws IOException {
+  static Result run(TrainingData data, TrainConfig tc, NetworkDef def,
+                    CompareConfig.Method method, TestSets sets, CompareConfig cc)
+      throws IOException {
     Network net = def.build();
-    TrainingState state = TrainingLoop.initialState(net, tc);
+    SparkTrainer trainer = new SparkTrainer(data, def, tc, SparkTrainer.Shuffle.GLOBAL);
     long start = System.nanoTime();
-    try (SparkGradientSource source = new SparkGradientSource(sc, train, trainRows, def,
-        tc.seed())) {
-      TrainingLoop.run(net, tc, state, source, null, (r, s) -> System.out.println(
-          method.name() + ": " + Progress.line(r, tc.epochs(), (System.nanoTime() - start) / 1e9,
-              r.epoch() + 1)));
-    }
+    SparseVdModel model = trainer.fit(trainer.initialState(), null, (r, s) ->
+        System.out.println(method.name() + ": " + Progress.line(r, tc.epochs(),
+            (System.nanoTime() - start) / 1e9, r.epoch() + 1)),
+        Map.of("method", method.name(), "compare_config", cc.toString()));
     double seconds = (System.nanoTime() - start) / 1e9;
-    float[] params = state.params();
+    float[] params = model.params();
     boolean stochastic = isStochastic(net);
     int samples = stochastic ? cc.mcSamples() : 0;
     Predictor predictor = new Predictor(net);
@@ -98,7 +101,7 @@ final class MethodRun {
     return new Result(method.name(), def.layers(), stochastic, seconds, deterministic,
         predictive, Auroc.of(rotated, inDist), Auroc.of(noise, inDist), pruned.weights(),
         pruned.keptWeights(), pruned.keptNeuronCounts(), pruned.shrink().flops(),
-        pruned.denseFlops(), q, quantized.error(), dropRates(net, params), params);
+        pruned.denseFlops(), q, quantized.error(), dropRates(net, params), model);
   }
 
   /** A network draws noise in a Monte-Carlo sample unless it has only dense layers and ReLUs. */

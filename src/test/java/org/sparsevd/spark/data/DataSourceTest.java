@@ -1,4 +1,4 @@
-package org.sparsevd.spark;
+package org.sparsevd.spark.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

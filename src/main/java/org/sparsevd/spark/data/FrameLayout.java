@@ -1,4 +1,4 @@
-package org.sparsevd.spark;
+package org.sparsevd.spark.data;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_block_start;

@@ -1,4 +1,4 @@
-package org.sparsevd.spark;
+package org.sparsevd.spark.data;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -13,13 +13,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
-import org.sparsevd.spark.RowParser.Chunk;
+import org.sparsevd.spark.data.RowParser.Chunk;
 import scala.Tuple2;
 
 /**

@@ -1,4 +1,4 @@
-package org.sparsevd.cli;
+package org.sparsevd.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,13 +8,13 @@ import org.sparsevd.nn.Sparsity;
 import org.sparsevd.train.EpochReport;
 
 /** The console line and the metrics.jsonl record of an epoch. */
-final class Progress {
+public final class Progress {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Progress() {}
 
   /** One line per epoch, with an estimate of the time left. */
-  static String line(EpochReport r, int epochs, double secondsSoFar, int epochsThisRun) {
+  public static String line(EpochReport r, int epochs, double secondsSoFar, int epochsThisRun) {
     double eta = epochsThisRun == 0 ? 0 : secondsSoFar / epochsThisRun * (epochs - r.epoch() - 1);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "epoch %d/%d  loss %.4f  nll %.4f  kl/N %.4f (w %.2f)  lr %.2e", r.epoch() + 1, epochs,
@@ -29,14 +29,14 @@ final class Progress {
     return s.toString();
   }
 
-  static String duration(double seconds) {
+  public static String duration(double seconds) {
     long s = Math.round(seconds);
     return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
         : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
   }
 
   /** The metrics.jsonl record: one JSON object on one line. */
-  static String json(EpochReport r) {
+  public static String json(EpochReport r) {
     ObjectNode o = JSON.createObjectNode();
     o.put("epoch", r.epoch());
     o.put("step", r.step());
@@ -57,7 +57,7 @@ final class Progress {
     return o.toString();
   }
 
-  static ArrayNode layers(Sparsity s) {
+  public static ArrayNode layers(Sparsity s) {
     ArrayNode a = JSON.createArrayNode();
     for (Sparsity.LayerCount c : s.layers()) {
       a.addObject().put("layer", c.layer()).put("spec", c.spec()).put("weights", c.weights())

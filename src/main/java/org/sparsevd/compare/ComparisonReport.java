@@ -1,4 +1,4 @@
-package org.sparsevd.cli;
+package org.sparsevd.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.sparsevd.eval.Metrics;
 import org.sparsevd.report.MethodTable;
+import org.sparsevd.report.Progress;
 import org.sparsevd.sparse.Quantization;
 
 /**

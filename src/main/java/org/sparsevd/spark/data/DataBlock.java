@@ -1,4 +1,4 @@
-package org.sparsevd.spark;
+package org.sparsevd.spark.data;
 
 import java.io.Serializable;
 

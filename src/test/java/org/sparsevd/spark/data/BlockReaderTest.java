@@ -1,5 +1,6 @@
-package org.sparsevd.spark;
+package org.sparsevd.spark.data;
 
+import org.sparsevd.spark.TestSpark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,71 @@
+package org.sparsevd.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.train.TrainConfig;
+import org.sparsevd.train.TrainingState;
+
+/**
+ * When a training run writes checkpoints to its {@link CheckpointStore}, and which it may resume
+ * from: one every {@code every} epochs and always after the last epoch (none when {@code every}
+ * is 0), each marked with the {@link #fingerprint} of what determines the trajectory, so that a
+ * run resumes only from a checkpoint of the same training.
+ */
+public final class CheckpointPolicy {
+  private final CheckpointStore store;
+  private final int every;
+  private final long fingerprint;
+
+  /**
+   * @param every epochs between checkpoints; 0: no checkpoints
+   * @param fingerprint {@link #fingerprint} of this run
+   */
+  public CheckpointPolicy(CheckpointStore store, int every, long fingerprint) {
+    if (every < 0) {
+      throw new IllegalArgumentException("a checkpoint every " + every + " epochs: must be >= 0");
+    }
+    this.store = store;
+    this.every = every;
+    this.fingerprint = fingerprint;
+  }
+
+  /**
+   * 64 bits of SHA-256 over what determines the trajectory of training. Checkpoints store it;
+   * its value for a configuration must never change, or older checkpoints stop resuming.
+   *
+   * @param blockStarts the training blocks' layout when the epoch order follows it, else null
+   */
+  public static long fingerprint(TrainConfig tc, NetworkDef def, long[] blockStarts) {
+    String order = blockStarts == null ? "" : "|blocks " + Arrays.toString(blockStarts);
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256")
+          .digest((tc + "|" + def + order).getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(h).getLong();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The newest readable checkpoint of this run's configuration, else {@code initial}.
+   *
+   * @param warn told of each checkpoint skipped as unreadable
+   * @throws IOException if a readable checkpoint belongs to another configuration
+   */
+  public TrainingState resume(TrainingState initial, Consumer<String> warn) throws IOException {
+    return store.latest(fingerprint, warn).orElse(initial);
+  }
+
+  /** Writes a checkpoint of {@code s} if one is due after its epoch, of {@code epochs}. */
+  public void epochDone(TrainingState s, int epochs) throws IOException {
+    if (every > 0 && (s.epochsDone() % every == 0 || s.epochsDone() == epochs)) {
+      store.write(s, fingerprint);
+    }
+  }
+}
