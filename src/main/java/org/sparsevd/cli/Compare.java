@@ -42,11 +42,7 @@ public final class Compare {
   private Compare() {}
 
   public static void main(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help")) {
-      System.out.print(JobConfig.markdownTable(CompareConfig.KEYS));
-      return;
-    }
-    CompareConfig cc = CompareConfig.parse(args);
+    CompareConfig cc = CompareConfig.of(CompareConfig.COMMAND.parseMain(args));
     JobConfig base = trainConfig(cc);
     SparkSession spark = Sessions.create(base, "sparsevd-compare");
     try {
@@ -61,7 +57,7 @@ public final class Compare {
     List<String> args = new ArrayList<>(List.of(cc.trainConfig()));
     args.addAll(cc.trainOverrides());
     args.addAll(List.of("--output", cc.output()));
-    JobConfig c = JobConfig.parse(args.toArray(String[]::new), List.of("overwrite"));
+    JobConfig c = Train.COMMAND.parse(args.toArray(String[]::new));
     if (!c.get("data.format").equals("mnist")) {
       throw new IllegalArgumentException(cc.trainConfig() + ": data.format = "
           + c.get("data.format") + "; the comparison's rotated images need mnist");
@@ -82,10 +78,8 @@ public final class Compare {
       testRows = sets.rows();
       for (CompareConfig.Method m : cc.methods()) {
         NetworkDef def = new NetworkDef(m.layers(), data.cols(), tc.vd());
-        TrainConfig mtc = new TrainConfig(m.layers(), tc.vd(), tc.batchSize(), tc.epochs(),
-            tc.learningRate(), tc.lrSchedule(), tc.klSchedule(), tc.optimizer(), tc.seed(),
-            tc.evalEvery());
-        MethodRun.Result r = MethodRun.run(sc, data.train(), data.trainRows(), mtc, def, m,
+        MethodRun.Result r = MethodRun.run(sc, data.train(), data.trainRows(),
+            tc.withLayers(m.layers()), def, m,
             sets, cc);
         results.add(r);
         Map<String, String> provenance = Map.of("method", m.name(), "compare_config",
