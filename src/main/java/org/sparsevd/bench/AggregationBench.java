@@ -12,6 +12,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sparsevd.cli.JobCommand;
 import scala.Tuple2;
 
 /**
@@ -30,10 +31,13 @@ public final class AggregationBench {
   private static final int P = 532_810;
   private static final int[] PARTITIONS = {2, 8, 32, 128};
 
+  static final JobCommand COMMAND = Timing.command("aggregation",
+      "target/bench/aggregation.json");
+
   private AggregationBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/aggregation.json");
+    Path out = Path.of(COMMAND.parseMain(args).get("OUT"));
     SparkConf conf = new SparkConf().setAppName("sparsevd-aggregation-bench");
     if (!conf.contains("spark.master")) {
       conf.setMaster("local[2]");

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
+import org.sparsevd.cli.JobCommand;
+import org.sparsevd.cli.JobConfig;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.math.MatMul;
 import org.sparsevd.model.ModelFormat;
@@ -32,20 +34,23 @@ import org.sparsevd.optim.OptimizerState;
  * kernels skip zeros: per weight 2 forward and 4 backward (2 without an input gradient), per
  * filter and plain 1 and 2 (1).
  *
- * <p>Usage: {@code ConvBench [OUT.json] [MNIST_DIR MODEL_DIR]}. Inputs are random: images with
+ * <p>Usage: {@code ConvBench [OUT.json] [MNIST_DIR] [MODEL_DIR]}. Inputs are random: images with
  * MNIST's 81% zeros for the first convolution, half-zero ReLU outputs for the second. With a
  * trained LeNet-5 model, inference is also measured on its own pruned weights, with its input
  * scaling, on MNIST test images.
  */
 public final class ConvBench {
   private static final int BATCH = 100;
-  static final String LENET5 = "image(28, 28, 1) | vdconv(20, 5) | relu | maxpool(2) "
-      + "| vdconv(50, 5) | relu | maxpool(2) | flatten | vd(500) | relu | vd(10)";
+
+  static final JobCommand COMMAND = Timing.command("conv", "target/bench/conv.json",
+      Timing.MNIST_DIR, Timing.MODEL_DIR);
 
   private ConvBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/conv.json");
+    JobConfig a = COMMAND.parseMain(args);
+    Path out = Path.of(a.get("OUT"));
+    String modelDir = a.get(Timing.MODEL_DIR.name());
     Map<String, Object> json = new LinkedHashMap<>();
     List<String> table = new ArrayList<>();
     json.put("kernels", MatMul.implementationName());
@@ -61,17 +66,17 @@ public final class ConvBench {
           2880, 0.5, true);
     }
     step(json, table);
-    Network net = NetworkSpec.parse(LENET5, 784, VdSettings.DEFAULTS);
+    Network net = NetworkSpec.parse(NetworkSpec.LENET_5_CAFFE, 784, VdSettings.DEFAULTS);
     float[] params = net.initParams(1);
     TrainStepBench.prune(net, params, new double[] {0.67, 0.98, 0.998, 0.95});
     inference(json, table, "lenet5_random_masks", net, params, random(BATCH * 784, 0.81, 8));
-    if (args.length > 2) {
-      SparseVdModel model = ModelFormat.read(new org.apache.hadoop.fs.Path(args[2]),
+    if (!modelDir.isEmpty()) {
+      SparseVdModel model = ModelFormat.read(new org.apache.hadoop.fs.Path(modelDir),
           new Configuration());
-      float[] x = MnistIdx.readTest(args[1], new Configuration()).slice(0, BATCH).features()
-          .clone();
+      float[] x = MnistIdx.readTest(a.get(Timing.MNIST_DIR.name()), new Configuration())
+          .slice(0, BATCH).features().clone();
       model.scaling().applyInPlace(x, 784);
-      json.put("model", args[2]);
+      json.put("model", modelDir);
       inference(json, table, "trained_model", model.network(), model.params(), x);
     }
     Timing.report(out, json, table);
@@ -115,7 +120,7 @@ public final class ConvBench {
 
   /** A whole LeNet-5 training step. */
   private static void step(Map<String, Object> json, List<String> table) {
-    Network net = NetworkSpec.parse(LENET5, 784, VdSettings.DEFAULTS);
+    Network net = NetworkSpec.parse(NetworkSpec.LENET_5_CAFFE, 784, VdSettings.DEFAULTS);
     float[] params = net.initParams(1);
     float[] grad = new float[net.paramCount()];
     float[] x = random(BATCH * 784, 0.81, 7);

@@ -16,6 +16,7 @@ import breeze.linalg.DenseMatrix;
 import breeze.linalg.operators.HasOps$;
 import breeze.linalg.operators.OpMulMatrix$;
 import dev.ludovic.netlib.blas.BLAS;
+import org.sparsevd.cli.JobCommand;
 import org.sparsevd.math.MatMul;
 
 /**
@@ -55,11 +56,13 @@ public final class MatMulBench {
     }
   }
 
+  static final JobCommand COMMAND = Timing.command("matmul", "target/bench/matmul.json");
+
   private MatMulBench() {
   }
 
   public static void main(String[] args) throws IOException {
-    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/matmul.json");
+    Path out = Path.of(COMMAND.parseMain(args).get("OUT"));
     List<Case> cases = new ArrayList<>();
     for (int batch : new int[] {100, 1000}) {
       for (double zeros : new double[] {0.0, 0.8}) {

@@ -12,12 +12,15 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.sparsevd.cli.JobCommand;
+import org.sparsevd.cli.JobConfig;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.NetworkSpec;
 import org.sparsevd.nn.VdSettings;
+import org.sparsevd.optim.Schedules;
 import org.sparsevd.spark.SparkGradientSource;
 import org.sparsevd.spark.data.BlockReader;
 import org.sparsevd.spark.data.DataBlock;
@@ -43,11 +46,15 @@ import org.sparsevd.train.TrainingLoop;
 public final class SparkStepBench {
   private static final int[] BATCHES = {100, 500, 1000, 4000};
 
+  static final JobCommand COMMAND = Timing.command("spark", "target/bench/spark-step.json",
+      Timing.MNIST_DIR);
+
   private SparkStepBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/spark-step.json");
-    String mnist = args.length > 1 ? args[1] : "../shared/data/mnist";
+    JobConfig a = COMMAND.parseMain(args);
+    Path out = Path.of(a.get("OUT"));
+    String mnist = a.get(Timing.MNIST_DIR.name());
     SparkConf conf = new SparkConf().setAppName("sparsevd-bench");
     if (!conf.contains("spark.master")) {
       conf.setMaster("local[2]");
@@ -116,8 +123,11 @@ public final class SparkStepBench {
   private static double epochSeconds(NetworkDef def, GradientSource source, int b)
       throws java.io.IOException {
     Network net = def.build();
-    TrainConfig config = new TrainConfig(def.layers(), def.vd(), b, 4, 1e-4, "constant",
-        "constant(1)", "adam", 1, 100);
+    double lr = 1e-4;
+    int epochs = 4;
+    TrainConfig config = new TrainConfig(def.layers(), def.vd(), b, epochs, lr,
+        Schedules.learningRate("constant", lr, epochs), Schedules.klWeight("constant(1)"),
+        TrainConfig.DEFAULTS.optimizer(), 1, 100);
     double[] seconds = new double[4];
     TrainingLoop.run(net, config, TrainingLoop.initialState(net, config), source, null,
         (r, s) -> seconds[r.epoch()] = r.seconds());

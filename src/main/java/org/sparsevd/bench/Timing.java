@@ -1,12 +1,31 @@
 package org.sparsevd.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.sparsevd.cli.JobCommand;
+import org.sparsevd.cli.JobConfig;
+import org.sparsevd.data.MnistDownloader;
 
 /** Median wall time of repeated runs, and a flat JSON writer for the results. */
 final class Timing {
+  static final JobConfig.Key MNIST_DIR = new JobConfig.Key("MNIST_DIR",
+      MnistDownloader.DEFAULT_SHARED_DIR.toString(), "folder of the MNIST files");
+  static final JobConfig.Key MODEL_DIR = new JobConfig.Key("MODEL_DIR", "", "a trained model "
+      + "to time inference on, on MNIST test images; empty: none");
+
   private Timing() {}
+
+  /** A benchmark's command line: {@code jobs/bench.sh KIND [OUT.json] [MORE ...]}. */
+  static JobCommand command(String kind, String defaultOut, JobConfig.Key... more) {
+    List<JobConfig.Key> args = new java.util.ArrayList<>(List.of(new JobConfig.Key("OUT",
+        defaultOut, "where the results go as JSON")));
+    args.addAll(List.of(more));
+    StringBuilder usage = new StringBuilder("jobs/bench.sh " + kind);
+    args.forEach(k -> usage.append(" [").append(k.name()).append(']'));
+    return JobCommand.positional(usage.toString(), 0, args, List.of());
+  }
 
   /** Runs {@code warmup} times untimed, then returns the median of {@code runs} timed runs. */
   static double medianMillis(Runnable r, int warmup, int runs) {

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
+import org.sparsevd.cli.JobCommand;
+import org.sparsevd.cli.JobConfig;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.math.MatMul;
@@ -38,11 +40,16 @@ import org.sparsevd.sparse.SparseNetwork;
 public final class TrainStepBench {
   private static final int BATCH = 100;
 
+  static final JobCommand COMMAND = Timing.command("engine", "target/bench/train-step.json",
+      Timing.MNIST_DIR, Timing.MODEL_DIR);
+
   private TrainStepBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "target/bench/train-step.json");
-    String mnist = args.length > 1 ? args[1] : "../shared/data/mnist";
+    JobConfig a = COMMAND.parseMain(args);
+    Path out = Path.of(a.get("OUT"));
+    String mnist = a.get(Timing.MNIST_DIR.name());
+    String modelDir = a.get(Timing.MODEL_DIR.name());
     Network net = NetworkSpec.parse(NetworkSpec.LENET_300_100, 784, VdSettings.DEFAULTS);
     int pool = 20 * BATCH;
     Inputs in = inputs(mnist, pool);
@@ -102,16 +109,16 @@ public final class TrainStepBench {
     json.put("dense_inference_examples_per_s", BATCH / (inference[0] / 1e3));
     json.put("csr_inference_examples_per_s", BATCH / (inference[1] / 1e3));
     json.put("csr_speedup", inference[0] / inference[1]);
-    if (args.length > 2) {
+    if (!modelDir.isEmpty()) {
       // A trained model: its own sparsity pattern and its own input scaling.
-      SparseVdModel model = ModelFormat.read(new org.apache.hadoop.fs.Path(args[2]),
+      SparseVdModel model = ModelFormat.read(new org.apache.hadoop.fs.Path(modelDir),
           new Configuration());
       float[] raw = MnistIdx.readTest(mnist, new Configuration()).slice(0, BATCH).features();
       float[] scaled = raw.clone();
       model.scaling().applyInPlace(scaled, 784);
       Network m = model.network();
       double[] t = inferenceMillis(m, model.params(), scaled);
-      json.put("model", args[2]);
+      json.put("model", modelDir);
       json.put("model_sparsity", m.sparsity(model.params()).sparsity());
       json.put("model_dense_inference_examples_per_s", BATCH / (t[0] / 1e3));
       json.put("model_csr_inference_examples_per_s", BATCH / (t[1] / 1e3));

@@ -3,7 +3,6 @@ package org.sparsevd.cli;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.sparsevd.compare.CompareConfig;
@@ -45,11 +44,7 @@ public final class Compare {
   private Compare() {}
 
   public static void main(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help")) {
-      System.out.print(JobConfig.markdownTable(KEYS));
-      return;
-    }
-    CompareConfig cc = parse(args);
+    CompareConfig cc = of(COMMAND.parseMain(args));
     JobConfig base = trainConfig(cc);
     SparkSession spark = Sessions.create(base, "sparsevd-compare");
     try {
@@ -59,36 +54,38 @@ public final class Compare {
     }
   }
 
-  /** Parses {@code CONFIG [--key value ...]} into the comparison's settings. */
+  /**
+   * The comparison's command line: its keys in the file; on the command line also the train
+   * config's keys (but those named like one of the comparison's), which go to every method's
+   * training.
+   */
+  static final JobCommand COMMAND = JobCommand.withConfig(
+      "jobs/compare.sh CONFIG [--key value ...] [--overwrite] [--skip-invalid]", KEYS,
+      java.util.stream.Stream.concat(KEYS.stream(), Train.KEYS.stream()
+          .filter(k -> KEYS.stream().noneMatch(c -> c.name().equals(k.name())))).toList(),
+      OutputDir.OVERWRITE, JobConfig.SKIP_INVALID);
+
+  /** Parses {@code CONFIG [--key value ...] [--overwrite] [--skip-invalid]}. */
   static CompareConfig parse(String[] args) throws IOException {
-    Map<String, String> v = JobConfig.defaultsAndFile(KEYS, args);
-    int i = args.length > 0 && !args[0].startsWith("--") ? 1 : 0;
+    return of(COMMAND.parse(args));
+  }
+
+  /** The comparison's settings from its parsed command line. */
+  static CompareConfig of(JobConfig c) {
     List<String> overrides = new ArrayList<>();
-    for (; i < args.length; i++) {
-      if (args[i].equals("--overwrite")) {
-        overrides.add(args[i]);
-        continue;
+    c.commandLine().forEach((k, v) -> {
+      if (KEYS.stream().noneMatch(own -> own.name().equals(k))) {
+        overrides.add("--" + k);
+        overrides.add(v);
       }
-      if (!args[i].startsWith("--") || i + 1 == args.length) {
-        throw new IllegalArgumentException("argument '" + args[i] + "': expected --key value");
-      }
-      String name = args[i].substring(2);
-      if (v.containsKey(name)) {
-        v.put(name, args[++i].trim());
-      } else {
-        overrides.add(args[i]);
-        overrides.add(args[++i]);
-      }
+    });
+    if (c.flag(OutputDir.OVERWRITE.name())) {
+      overrides.add("--" + OutputDir.OVERWRITE.name());
     }
-    try {
-      return new CompareConfig(JobConfig.required(v, "train_config"),
-          CompareConfig.methods(JobConfig.required(v, "methods")),
-          Integer.parseInt(v.get("mc_samples")), Quantization.Bits.parse(v.get("quant_bits")),
-          Integer.parseInt(v.get("test_rows")), JobConfig.required(v, "output"), overrides);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("mc_samples = '" + v.get("mc_samples")
-          + "', test_rows = '" + v.get("test_rows") + "': " + e.getMessage(), e);
-    }
+    return new CompareConfig(c.require("train_config"),
+        CompareConfig.methods(c.require("methods")), c.getInt("mc_samples"),
+        Quantization.Bits.parse(c.get("quant_bits")), c.getInt("test_rows"), c.require("output"),
+        overrides);
   }
 
   /** The train config with the command line's overrides; output and flags stay the job's. */
@@ -96,7 +93,7 @@ public final class Compare {
     List<String> args = new ArrayList<>(List.of(cc.trainConfig()));
     args.addAll(cc.trainOverrides());
     args.addAll(List.of("--output", cc.output()));
-    JobConfig c = JobConfig.parse(args.toArray(String[]::new), List.of("overwrite"));
+    JobConfig c = Train.COMMAND.parse(args.toArray(String[]::new));
     if (!c.get("data.format").equals("mnist")) {
       throw new IllegalArgumentException(cc.trainConfig() + ": data.format = "
           + c.get("data.format") + "; the comparison's rotated images need mnist");

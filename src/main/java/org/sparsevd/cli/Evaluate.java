@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -27,14 +26,19 @@ import org.sparsevd.spark.data.PersistedBlocks;
 public final class Evaluate {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The model's settings come with the model: of a train config it reads the held-out data. */
+  public static final JobCommand COMMAND = JobCommand.withConfig(
+      "jobs/evaluate.sh CONFIG --output RUN_DIR [--model DIR] [--mc_samples T] [--key value ...]"
+          + " [--skip-invalid]", JobConfig.KEYS, JobConfig.keys("data.format", "data.dir",
+          "data.cache", "data.test", "data.label_col", "data.weight_col", "data.csv_header",
+          "data.features_col", "data.feature_cols", "data.num_features", "data.num_classes",
+          "data.skip_invalid", "seed", "partitions", "storage_level", "master", "output",
+          "mc_samples", "model"), JobConfig.SKIP_INVALID);
+
   private Evaluate() {}
 
   public static void main(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help")) {
-      System.out.print(JobConfig.markdownTable());
-      return;
-    }
-    JobConfig c = JobConfig.parse(args, List.of());
+    JobConfig c = COMMAND.parseMain(args);
     SparkSession spark = Sessions.create(c, "sparsevd-evaluate");
     try {
       System.out.print(run(spark, c));
@@ -60,7 +64,7 @@ public final class Evaluate {
       int samples = c.getInt("mc_samples");
       if (samples > 0) {
         ObjectNode mc = report(SparkEvaluation.metrics(sc, test.rdd(), model.def(),
-            model.numClasses(), model.params(), samples, Long.parseLong(c.get("seed"))));
+            model.numClasses(), model.params(), samples, c.getLong("seed")));
         mc.put("samples", samples);
         o.set("monte_carlo", mc);
       }

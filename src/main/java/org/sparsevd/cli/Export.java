@@ -1,7 +1,6 @@
 package org.sparsevd.cli;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
@@ -23,50 +22,39 @@ import org.sparsevd.nn.Sparsity;
  * ({@link CsrExport}). Prints one line saying what it wrote. Needs no Spark session.
  */
 public final class Export {
-  static final String USAGE =
-      "usage: export MODEL_DIR --format onnx|csr [--weights dense|sparse] OUT";
+  static final JobCommand COMMAND = JobCommand.positional(
+      "jobs/export.sh MODEL_DIR --format onnx|csr [--weights dense|sparse] OUT", 2, List.of(
+          new JobConfig.Key("MODEL_DIR", "", "the model folder (OUTPUT/model of a train run), "
+              + "a saved SparseVDClassificationModel or a PipelineModel holding one"),
+          new JobConfig.Key("OUT", "", "the file to write (any Hadoop path)")), List.of(
+          new JobConfig.Key("format", "", "onnx or csr; required"),
+          new JobConfig.Key("weights", "dense", "onnx: dense (zeros stored) or sparse (kept "
+              + "weights as sparse initializers)")));
 
   private Export() {}
 
   public static void main(String[] args) throws Exception {
-    if (List.of(args).contains("--help")) {
-      System.out.println(USAGE);
-      return;
-    }
-    System.out.println(run(args, new Configuration()));
+    JobConfig c = COMMAND.parseMain(args);
+    System.out.println(run(c, new Configuration()));
   }
 
   /** Runs the export; returns the line that {@link #main} prints. */
   static String run(String[] args, Configuration conf) throws IOException {
-    List<String> positional = new ArrayList<>();
-    String format = null;
-    String weights = null;
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--")) {
-        positional.add(args[i]);
-      } else if (i + 1 < args.length && args[i].equals("--format")) {
-        format = args[++i];
-      } else if (i + 1 < args.length && args[i].equals("--weights")) {
-        weights = args[++i];
-      } else {
-        throw new IllegalArgumentException("unknown option or missing value: " + args[i]
-            + "\n" + USAGE);
-      }
-    }
-    if (positional.size() != 2 || format == null) {
-      throw new IllegalArgumentException("expected MODEL_DIR, --format and OUT, got "
-          + String.join(" ", args) + "\n" + USAGE);
-    }
+    return run(COMMAND.parse(args), conf);
+  }
+
+  private static String run(JobConfig c, Configuration conf) throws IOException {
+    String format = c.get("format");
     if (!format.equals("onnx") && !format.equals("csr")) {
       throw new IllegalArgumentException("--format '" + format + "': expected onnx or csr");
     }
-    if (format.equals("csr") && weights != null) {
+    if (format.equals("csr") && c.commandLine().containsKey("weights")) {
       throw new IllegalArgumentException("--weights applies to --format onnx only; a CSR "
           + "file always holds the kept weights alone");
     }
     OnnxExport.Weights w = OnnxExport.Weights.valueOf(
-        choice("--weights", weights == null ? "dense" : weights, "dense", "sparse"));
-    SparseVdModel model = readModel(new Path(positional.get(0)), conf);
+        choice("--weights", c.get("weights"), "dense", "sparse"));
+    SparseVdModel model = readModel(new Path(c.get("MODEL_DIR")), conf);
     byte[] bytes;
     String what;
     if (format.equals("onnx")) {
@@ -77,7 +65,7 @@ public final class Export {
       bytes = CsrExport.encode(CsrModel.of(model));
       what = "CSR format version " + CsrExport.VERSION;
     }
-    Path out = new Path(positional.get(1));
+    Path out = new Path(c.get("OUT"));
     out = out.getFileSystem(conf).makeQualified(out);
     HadoopFiles.writeAtomically(out, conf, o -> o.write(bytes));
     Sparsity sp = model.network().sparsity(model.params());

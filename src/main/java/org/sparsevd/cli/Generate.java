@@ -32,9 +32,7 @@ import org.sparsevd.data.MnistIdx;
  * EXAMPLES MNIST-like examples as Parquet ({@code id} long, {@code label} int, {@code
  * features} vector of 784 pixels, 0-255, stored sparse): example i is training image
  * {@link Distortion#sample}(SEED, i).source, randomly rotated, scaled and shifted, rounded to
- * whole grey levels. The files depend on SEED and PARTITIONS only. Defaults: seed 1, one
- * partition per {@value #EXAMPLES_PER_PARTITION} examples (at least Spark's parallelism),
- * {@link MnistDownloader#DEFAULT_SHARED_DIR}.
+ * whole grey levels. The files depend on SEED and PARTITIONS only; defaults in {@link #COMMAND}.
  */
 public final class Generate {
   static final int EXAMPLES_PER_PARTITION = 250_000;
@@ -44,29 +42,36 @@ public final class Generate {
       new StructField("label", DataTypes.IntegerType, false, Metadata.empty()),
       new StructField("features", new VectorUDT(), false, Metadata.empty())});
 
+  static final JobCommand COMMAND = JobCommand.positional(
+      "jobs/generate.sh OUTPUT EXAMPLES [SEED] [PARTITIONS] [MNIST_DIR]", 2, List.of(
+          new JobConfig.Key("OUTPUT", "", "Parquet folder to write (any Hadoop path, must not "
+              + "exist)"),
+          new JobConfig.Key("EXAMPLES", "", "number of examples, 1 .. 2^32 - 1"),
+          new JobConfig.Key("SEED", "1", "seed of the distortions"),
+          new JobConfig.Key("PARTITIONS", "", "output partitions; empty: one per "
+              + EXAMPLES_PER_PARTITION + " examples, at least Spark's default parallelism"),
+          new JobConfig.Key("MNIST_DIR", MnistDownloader.DEFAULT_SHARED_DIR.toString(),
+              "folder of the MNIST training files")), List.of());
+
   private Generate() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2 || args.length > 5) {
-      System.err.println("usage: Generate OUTPUT EXAMPLES [SEED] [PARTITIONS] [MNIST_DIR]");
-      System.exit(2);
-    }
+    JobConfig c = COMMAND.parseMain(args);
     SparkConf conf = new SparkConf().setAppName("sparsevd-generate");
     if (!conf.contains("spark.master")) {
-      conf.setMaster("local[*]");
+      conf.setMaster(Sessions.LOCAL_MASTER);
     }
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     try {
-      long n = Long.parseLong(args[1]);
-      int partitions = args.length > 3 ? Integer.parseInt(args[3]) : (int) Math.max(
-          spark.sparkContext().defaultParallelism(),
+      long n = c.getLong("EXAMPLES");
+      int partitions = !c.get("PARTITIONS").isEmpty() ? c.getInt("PARTITIONS")
+          : (int) Math.max(spark.sparkContext().defaultParallelism(),
           (n + EXAMPLES_PER_PARTITION - 1) / EXAMPLES_PER_PARTITION);
       long start = System.nanoTime();
-      run(spark, args[0], n, args.length > 2 ? Long.parseLong(args[2]) : 1, partitions,
-          args.length > 4 ? args[4] : MnistDownloader.DEFAULT_SHARED_DIR.toString());
+      run(spark, c.get("OUTPUT"), n, c.getLong("SEED"), partitions, c.get("MNIST_DIR"));
       double s = (System.nanoTime() - start) / 1e9;
       System.out.printf(Locale.ROOT, "%d examples in %d partitions written to %s in %.1f s "
-          + "(%.0f examples/s)%n", n, partitions, args[0], s, n / s);
+          + "(%.0f examples/s)%n", n, partitions, c.get("OUTPUT"), s, n / s);
     } finally {
       spark.stop();
     }

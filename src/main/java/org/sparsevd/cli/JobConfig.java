@@ -1,26 +1,26 @@
 package org.sparsevd.cli;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.sparsevd.io.HadoopFiles;
+import java.util.function.Function;
+import org.sparsevd.data.MnistDownloader;
+import org.sparsevd.data.MnistIdx;
 import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.NetworkSpec;
 import org.sparsevd.nn.Parameterization;
 import org.sparsevd.nn.VdSettings;
+import org.sparsevd.optim.OptimizerSpec;
+import org.sparsevd.optim.Schedules;
+import org.sparsevd.spark.data.DataSource;
 import org.sparsevd.train.TrainConfig;
 
 /**
- * A job's settings: a properties file, then {@code --key value} overrides from the command
- * line. Every key, its default and its meaning is listed once, in {@link #KEYS}; an unknown
- * key is an error, so a typo never silently falls back to a default.
+ * A job's settings, as {@link JobCommand} read them: a properties file, then {@code --key value}
+ * overrides from the command line. Every key of a train config, its default and its meaning is
+ * listed once, in {@link #KEYS}; defaults that belong to a settings class are read from it.
  */
 public final class JobConfig {
   /** A setting: name, default ("" = none) and help text. */
@@ -34,13 +34,13 @@ public final class JobConfig {
           + "blocks; tabular: a Spark ML Pipeline over a CSV with categorical columns "
           + "(indexing, one-hot, assembling, standardising, then SparseVDClassifier)"),
       new Key("data.format", "mnist", "mnist, libsvm, csv or parquet (tabular: csv)"),
-      new Key("data.dir", "", "MNIST folder; empty: ../shared/data/mnist if present, else "
-          + "download into data.cache"),
+      new Key("data.dir", "", "MNIST folder; empty: " + MnistDownloader.DEFAULT_SHARED_DIR
+          + " if present, else download into data.cache"),
       new Key("data.cache", "~/.cache/sparsevd", "where downloaded data is kept (~ is the "
           + "user's home)"),
       new Key("data.train", "", "training file or folder (libsvm, csv, parquet)"),
       new Key("data.test", "", "held-out file or folder (libsvm, csv, parquet); empty: none"),
-      new Key("data.label_col", "label", "label column (csv, parquet); tabular: any text, "
+      new Key("data.label_col", DataSource.DEFAULT_LABEL_COL, "label column (csv, parquet); tabular: any text, "
           + "indexed by frequency"),
       new Key("data.weight_col", "", "column of example weights (csv, parquet); empty: "
           + "every example weighs 1; rescaled to mean 1"),
@@ -51,21 +51,20 @@ public final class JobConfig {
           + "encode; the other non-label columns must be numbers"),
       new Key("data.test_fraction", "0", "tabular, when data.test is empty: hold out this "
           + "fraction of the rows (random split seeded by seed)"),
-      new Key("data.features_col", "features", "vector column (parquet, libsvm)"),
+      new Key("data.features_col", DataSource.DEFAULT_FEATURES_COL, "vector column (parquet, libsvm)"),
       new Key("data.feature_cols", "", "comma-separated numeric columns (csv, parquet); "
           + "empty: all but the label"),
       new Key("data.num_features", "0", "expected feature count; 0: from the data"),
-      new Key("data.num_classes", "10", "number of classes; labels are 0 .. n-1"),
+      new Key("data.num_classes", String.valueOf(MnistIdx.NUM_CLASSES), "number of classes; labels are 0 .. n-1"),
       new Key("data.scaling", "center", "none, divide_255, center (x/256 minus the training "
           + "mean) or standardize"),
       new Key("data.skip_invalid", "false", "drop and count invalid rows instead of failing"),
       new Key("data.train_limit", "0", "use only the first N training rows; 0: all"),
       new Key("data.image_shape", "", "HEIGHTxWIDTH of image inputs, for the report's map of "
           + "kept inputs; empty: 28x28 when there are 784 features, else no map"),
-      new Key("layers", T.layers(), "network: vd(N), dense(N), relu, gdrop(P), drop(P), nvd, "
-          + "cdense(N), idrop(B); for images image(H, W, C) first, then conv(F, K[, S, P]), "
-          + "vdconv(F, K[, S, P][, per=filter]), maxpool(K), flatten; joined by |"),
-      new Key("parameterization", "log_sigma2", "log_sigma2 (additive) or log_alpha"),
+      new Key("layers", T.layers(), "network: " + NetworkSpec.LAYERS + "; joined by |"),
+      new Key("parameterization", V.parameterization().name().toLowerCase(Locale.ROOT),
+          "log_sigma2 (additive) or log_alpha"),
       new Key("log_alpha_min", str(V.logAlphaMin()), "lower clip of log alpha"),
       new Key("log_alpha_max", str(V.logAlphaMax()), "upper clip of log alpha"),
       new Key("threshold", str(V.threshold()), "prune weights with log alpha >= threshold"),
@@ -76,10 +75,10 @@ public final class JobConfig {
       new Key("batch_size", String.valueOf(T.batchSize()), "global minibatch size"),
       new Key("epochs", String.valueOf(T.epochs()), "passes over the training set"),
       new Key("lr", String.valueOf(T.learningRate()), "base learning rate"),
-      new Key("lr_schedule", T.lrSchedule(), "constant, linear(START) or step(EVERY, FACTOR)"),
-      new Key("kl_schedule", T.klSchedule(),
+      new Key("lr_schedule", T.lr().spec(), "constant, linear(START) or step(EVERY, FACTOR)"),
+      new Key("kl_schedule", T.klWeight().spec(),
           "constant(W), linear(DELAY, EPOCHS) or increment(START, DELTA)"),
-      new Key("optimizer", T.optimizer(), "adam, adam(B1, B2, EPS) or sgd(MOMENTUM)"),
+      new Key("optimizer", T.optimizer().text(), "adam, adam(B1, B2, EPS) or sgd(MOMENTUM)"),
       new Key("seed", String.valueOf(T.seed()), "seed of initialisation, batches and noise"),
       new Key("eval_every", String.valueOf(T.evalEvery()), "evaluate every k epochs"),
       new Key("partitions", "0", "training partitions; 0: Spark's default parallelism"),
@@ -88,7 +87,7 @@ public final class JobConfig {
           + "whole set, every step reads every partition) or blocks (partitions in random "
           + "order, rows shuffled within each: a step reads one or two partitions, for data "
           + "larger than memory)"),
-      new Key("master", "local[*]", "Spark master when spark-submit did not set one"),
+      new Key("master", Sessions.LOCAL_MASTER, "Spark master when spark-submit did not set one"),
       new Key("output", "", "output directory (any Hadoop path); required"),
       new Key("init_model", "", "warm start: initial parameters (and scaling) from this model "
           + "directory, same network; empty: random initialisation"),
@@ -101,86 +100,54 @@ public final class JobConfig {
           + "deterministic prediction; 0: none"),
       new Key("model", "", "Evaluate: model directory (default: OUTPUT/model)"));
 
-  private final Map<String, String> values;
-  private final List<String> flags;
+  /** Sets data.skip_invalid: for every job that reads data. */
+  static final JobCommand.Flag SKIP_INVALID = new JobCommand.Flag("skip-invalid",
+      "drop and count invalid rows instead of failing (data.skip_invalid = true)",
+      "data.skip_invalid");
 
-  private JobConfig(Map<String, String> values, List<String> flags) {
+  private final Map<String, String> values;
+  private final Set<String> flags;
+  private final Map<String, String> commandLine;
+
+  JobConfig(Map<String, String> values, Set<String> flags, Map<String, String> commandLine) {
     this.values = values;
     this.flags = flags;
+    this.commandLine = commandLine;
   }
 
-  /**
-   * Parses {@code [CONFIG] [--key value | --flag]...}; the config file may be any Hadoop path.
-   *
-   * @param knownFlags flags that take no value, e.g. {@code resume}
-   */
-  public static JobConfig parse(String[] args, List<String> knownFlags) throws IOException {
-    Map<String, String> v = defaultsAndFile(KEYS, args);
-    List<String> flags = new ArrayList<>();
-    int i = args.length > 0 && !args[0].startsWith("--") ? 1 : 0;
-    for (; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("argument '" + a + "': expected --key value");
-      }
-      String name = a.substring(2);
-      if (knownFlags.contains(name)) {
-        flags.add(name);
-      } else if (name.equals("skip-invalid")) {
-        v.put("data.skip_invalid", "true");
-      } else if (i + 1 < args.length) {
-        set(v, name, args[++i], "command line");
-      } else {
-        throw new IllegalArgumentException("--" + name + " needs a value");
-      }
+  /** The keys of {@link #KEYS} with these names, in that order. */
+  static List<Key> keys(String... names) {
+    List<String> n = List.of(names);
+    List<Key> out = KEYS.stream().filter(k -> n.contains(k.name())).toList();
+    if (out.size() != n.size()) {
+      throw new IllegalArgumentException("not all of " + n + " are keys");
     }
-    return new JobConfig(v, flags);
+    return out;
   }
 
-  /**
-   * The keys' defaults, overlaid with the config file when {@code args} starts with one (any
-   * Hadoop path, not {@code --...}); a key the file has and {@code keys} lacks fails naming the
-   * file. Shared by every job's command line.
-   */
-  static Map<String, String> defaultsAndFile(List<Key> keys, String[] args) throws IOException {
-    Map<String, String> v = new LinkedHashMap<>();
-    for (Key k : keys) {
-      v.put(k.name(), k.defaultValue());
-    }
-    if (args.length > 0 && !args[0].startsWith("--")) {
-      Properties p = new Properties();
-      String text = HadoopFiles.readString(new Path(args[0]), new Configuration(), 1 << 20);
-      p.load(new StringReader(text));
-      for (String name : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {
-        set(v, name, p.getProperty(name), args[0]);
-      }
-    }
-    return v;
-  }
-
-  /** Sets a known key; {@code where} names the file or the command line in the error. */
-  static void set(Map<String, String> v, String name, String value, String where) {
-    if (!v.containsKey(name)) {
-      throw new IllegalArgumentException(where + ": unknown key '" + name + "' (known: "
-          + String.join(", ", v.keySet()) + ")");
-    }
-    v.put(name, value.trim());
-  }
-
-  /** The value of a key that has no default and must be given. */
-  static String required(Map<String, String> v, String key) {
-    if (v.get(key).isEmpty()) {
-      throw new IllegalArgumentException(key + " must be set (in the config or --" + key + ")");
-    }
-    return v.get(key);
+  /** The keys of {@link #KEYS} but those named. */
+  static List<Key> keysExcept(String... names) {
+    List<String> n = List.of(names);
+    return KEYS.stream().filter(k -> !n.contains(k.name())).toList();
   }
 
   public boolean flag(String name) { return flags.contains(name); }
   public String get(String key) { return values.get(key); }
 
+  /** The {@code --key value} settings of the command line, in their order. */
+  public Map<String, String> commandLine() { return commandLine; }
+
   public int getInt(String key) {
     try {
       return Integer.parseInt(get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " = '" + get(key) + "': not an integer", e);
+    }
+  }
+
+  public long getLong(String key) {
+    try {
+      return Long.parseLong(get(key));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " = '" + get(key) + "': not an integer", e);
     }
@@ -216,10 +183,22 @@ public final class JobConfig {
         (float) getDouble("theta_init_std"), (float) getDouble("log_sigma2_init"));
   }
 
+  /** The training settings; schedules and optimiser are parsed here, errors name their key. */
   public TrainConfig trainConfig() {
-    return new TrainConfig(get("layers"), vdSettings(), getInt("batch_size"), getInt("epochs"),
-        getDouble("lr"), get("lr_schedule"), get("kl_schedule"), get("optimizer"),
-        Long.parseLong(get("seed")), getInt("eval_every"));
+    int epochs = getInt("epochs");
+    double lr = getDouble("lr");
+    return new TrainConfig(get("layers"), vdSettings(), getInt("batch_size"), epochs, lr,
+        parsed("lr_schedule", s -> Schedules.learningRate(s, lr, epochs)),
+        parsed("kl_schedule", Schedules::klWeight), parsed("optimizer", OptimizerSpec::parse),
+        getLong("seed"), getInt("eval_every"));
+  }
+
+  private <T> T parsed(String key, Function<String, T> parse) {
+    try {
+      return parse.apply(get(key));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
   }
 
   public NetworkDef networkDef(int inputSize) {

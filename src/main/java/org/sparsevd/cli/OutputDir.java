@@ -23,6 +23,11 @@ import org.sparsevd.io.HadoopFiles;
  */
 public final class OutputDir {
   public static final String MARKER = "_SUCCESS";
+  /** The flags of {@link #open}'s {@code resume} and {@code overwrite}. */
+  static final JobCommand.Flag RESUME = new JobCommand.Flag("resume",
+      "continue the run in OUTPUT from its newest checkpoint", "");
+  static final JobCommand.Flag OVERWRITE = new JobCommand.Flag("overwrite",
+      "replace what OUTPUT holds instead of refusing a non-empty directory", "");
   private final Path root;
   private final Configuration conf;
 

@@ -38,13 +38,9 @@ public final class Retrain {
   private Retrain() {}
 
   public static void main(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help")) {
-      System.out.print(JobConfig.markdownTable(RetrainConfig.KEYS));
-      return;
-    }
-    RetrainConfig r = RetrainConfig.parse(args);
-    JobConfig train = JobConfig.parse(r.master().isEmpty() ? new String[] {r.trainConfig()}
-        : new String[] {r.trainConfig(), "--master", r.master()}, List.of());
+    RetrainConfig r = RetrainConfig.of(RetrainConfig.COMMAND.parseMain(args));
+    JobConfig train = Train.COMMAND.parse(r.master().isEmpty() ? new String[] {r.trainConfig()}
+        : new String[] {r.trainConfig(), "--master", r.master()});
     SparkSession spark = Sessions.create(train, "sparsevd-retrain");
     ObjectNode report;
     try {
@@ -87,13 +83,13 @@ public final class Retrain {
 
     Path runDir = store.runDir(r.runId());
     report.put("candidate", runDir.toString());
-    Train.run(spark, JobConfig.parse(new String[] {r.trainConfig(),
+    Train.run(spark, Train.COMMAND.parse(new String[] {r.trainConfig(),
         "--data.train", glob(new Path(r.dataRoot()), parts), "--data.test", "",
         "--output", runDir.toString(),
-        "--init_model", current.map(p -> p.model().toString()).orElse("")}, List.of()));
+        "--init_model", current.map(p -> p.model().toString()).orElse("")}));
 
-    JobConfig holdout = JobConfig.parse(new String[] {r.trainConfig(), "--data.test",
-        r.holdout()}, List.of());
+    JobConfig holdout = Evaluate.COMMAND.parse(new String[] {r.trainConfig(), "--data.test",
+        r.holdout()});
     Metrics candidate = evaluate(spark, holdout, ModelFormat.read(new Path(runDir, "model"),
         conf));
     report.set("candidate_holdout", metrics(candidate));

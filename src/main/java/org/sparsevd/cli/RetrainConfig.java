@@ -5,7 +5,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Settings of the retraining job: a properties file, then {@code --key value} overrides. The
@@ -49,26 +48,21 @@ record RetrainConfig(String trainConfig, String dataRoot, int newest, String hol
     }
   }
 
+  /** The retrain job's command line: its own keys, no flags. */
+  static final JobCommand COMMAND = JobCommand.withConfig(
+      "jobs/retrain.sh RETRAIN_CONFIG [--key value ...]", KEYS, KEYS);
+
   /** Parses {@code CONFIG [--key value ...]}. */
   static RetrainConfig parse(String[] args) throws IOException {
-    Map<String, String> v = JobConfig.defaultsAndFile(KEYS, args);
-    int i = args.length > 0 && !args[0].startsWith("--") ? 1 : 0;
-    for (; i < args.length; i += 2) {
-      if (!args[i].startsWith("--") || i + 1 == args.length) {
-        throw new IllegalArgumentException("argument '" + args[i] + "': expected --key value");
-      }
-      JobConfig.set(v, args[i].substring(2), args[i + 1], "command line");
-    }
-    String runId = v.get("run_id").isEmpty() ? ZonedDateTime.now(ZoneOffset.UTC)
-        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : v.get("run_id");
-    try {
-      return new RetrainConfig(JobConfig.required(v, "train_config"), JobConfig.required(v, "data.root"),
-          Integer.parseInt(v.get("data.newest")), JobConfig.required(v, "holdout"), JobConfig.required(v, "store"),
-          Double.parseDouble(v.get("margin")), runId, v.get("master"));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("data.newest = '" + v.get("data.newest")
-          + "', margin = '" + v.get("margin") + "': " + e.getMessage(), e);
-    }
+    return of(COMMAND.parse(args));
   }
 
+  /** The settings from the parsed command line. */
+  static RetrainConfig of(JobConfig c) {
+    String runId = c.get("run_id").isEmpty() ? ZonedDateTime.now(ZoneOffset.UTC)
+        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : c.get("run_id");
+    return new RetrainConfig(c.require("train_config"), c.require("data.root"),
+        c.getInt("data.newest"), c.require("holdout"), c.require("store"),
+        c.getDouble("margin"), runId, c.get("master"));
+  }
 }

@@ -5,6 +5,9 @@ import org.apache.spark.sql.SparkSession;
 
 /** The job's SparkSession: spark-submit's settings win; the config's master is a fallback. */
 final class Sessions {
+  /** The master when neither spark-submit nor the config sets one. */
+  static final String LOCAL_MASTER = "local[*]";
+
   private Sessions() {}
 
   static SparkSession create(JobConfig c, String app) {

@@ -65,7 +65,7 @@ record TabularData(Dataset<Row> all, List<String> featureCols, List<String> cate
       throw new IllegalArgumentException("data.test_fraction = " + fraction
           + ": the tabular pipeline needs a held-out fraction in (0, 1)");
     }
-    return all.randomSplit(new double[] {1 - fraction, fraction}, Long.parseLong(c.get("seed")));
+    return all.randomSplit(new double[] {1 - fraction, fraction}, c.getLong("seed"));
   }
 
   private static Dataset<Row> read(SparkSession spark, JobConfig c, String path) {

@@ -237,7 +237,7 @@ final class TabularJob {
         .setBatchSize(c.getInt("batch_size")).setEpochs(c.getInt("epochs"))
         .setLearningRate(c.getDouble("lr")).setLrSchedule(c.get("lr_schedule"))
         .setKlSchedule(c.get("kl_schedule")).setOptimizer(c.get("optimizer"))
-        .setSeed(Long.parseLong(c.get("seed"))).setNumPartitions(c.getInt("partitions"))
+        .setSeed(c.getLong("seed")).setNumPartitions(c.getInt("partitions"))
         .setStorageLevel(c.get("storage_level"));
   }
 

@@ -41,14 +41,16 @@ public final class Train {
   private static final Logger LOG = LoggerFactory.getLogger(Train.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** What the job reads: every key of a train config but the evaluate job's own. */
+  static final List<JobConfig.Key> KEYS = JobConfig.keysExcept("mc_samples", "model");
+  public static final JobCommand COMMAND = JobCommand.withConfig(
+      "jobs/train.sh CONFIG [--key value ...] [--resume] [--overwrite] [--skip-invalid]",
+      JobConfig.KEYS, KEYS, OutputDir.RESUME, OutputDir.OVERWRITE, JobConfig.SKIP_INVALID);
+
   private Train() {}
 
   public static void main(String[] args) throws Exception {
-    if (java.util.Arrays.asList(args).contains("--help")) {
-      System.out.print(JobConfig.markdownTable());
-      return;
-    }
-    JobConfig c = JobConfig.parse(args, List.of("resume", "overwrite"));
+    JobConfig c = COMMAND.parseMain(args);
     SparkSession spark = Sessions.create(c, "sparsevd-train");
     try {
       if (c.get("pipeline").equals("tabular") && !c.get("shuffle").equals("global")) {

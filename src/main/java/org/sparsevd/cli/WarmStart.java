@@ -64,7 +64,7 @@ final class WarmStart {
           + ": a warm start needs the same network");
     }
     float[] params = model.params().clone();
-    return new TrainingState(params, tc.newOptimizer().newState(params.length), 0, 0);
+    return new TrainingState(params, tc.optimizer().optimizer().newState(params.length), 0, 0);
   }
 
   private static String canonical(String layers) {

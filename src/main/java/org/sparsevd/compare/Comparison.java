@@ -50,10 +50,7 @@ public final class Comparison {
     List<MethodRun.Result> results = new ArrayList<>();
     for (CompareConfig.Method m : cc.methods()) {
       NetworkDef def = new NetworkDef(m.layers(), data.cols(), tc.vd());
-      TrainConfig mtc = new TrainConfig(m.layers(), tc.vd(), tc.batchSize(), tc.epochs(),
-          tc.learningRate(), tc.lrSchedule(), tc.klSchedule(), tc.optimizer(), tc.seed(),
-          tc.evalEvery());
-      MethodRun.Result r = MethodRun.run(data, mtc, def, m, sets, cc);
+      MethodRun.Result r = MethodRun.run(data, tc.withLayers(m.layers()), def, m, sets, cc);
       results.add(r);
       ModelFormat.write(r.model(), new Path(out, "models/" + m.name()), hconf);
       ModelFormat.write(r.quantizedModel(), new Path(out, "models/" + m.name() + "-quantized"),

@@ -28,7 +28,7 @@ import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.Parameterization;
 import org.sparsevd.nn.VdSettings;
-import org.sparsevd.optim.Optimizer;
+import org.sparsevd.optim.OptimizerSpec;
 import org.sparsevd.optim.Schedules;
 import org.sparsevd.spark.SparkTrainer;
 import org.sparsevd.spark.data.BlockReader;
@@ -119,7 +119,7 @@ public final class SparseVDClassifier
         + "constant(W), linear(DELAY, EPOCHS) or increment(START, DELTA)",
         ParamChecks.parses("klSchedule", Schedules::klWeight));
     optimizer = new Param<>(this, "optimizer", "adam, adam(B1, B2, EPS) or sgd(MOMENTUM)",
-        ParamChecks.parses("optimizer", Optimizer::parse));
+        ParamChecks.parses("optimizer", OptimizerSpec::parse));
     seed = new LongParam(this, "seed", "seed of initialisation, minibatches and noise");
     numPartitions = new IntParam(this, "numPartitions", "partitions of the cached training "
         + "data; 0: Spark's default parallelism", ParamValidators.gtEq(0));
@@ -140,8 +140,8 @@ public final class SparseVDClassifier
     setDefault(epochs, T.epochs());
     setDefault(learningRate, T.learningRate());
     setDefault(lrSchedule, "constant");
-    setDefault(klSchedule, T.klSchedule());
-    setDefault(optimizer, T.optimizer());
+    setDefault(klSchedule, T.klWeight().spec());
+    setDefault(optimizer, T.optimizer().text());
     setDefault(seed, T.seed());
     setDefault(numPartitions, 0);
     setDefault(scaling, "none");
@@ -229,8 +229,21 @@ public final class SparseVDClassifier
   TrainConfig trainConfig(String layers) {
     VdSettings vd = V.withParameterization(Parameterization.parse(getParameterization()))
         .withThreshold((float) getLogAlphaThreshold());
-    return new TrainConfig(layers, vd, getBatchSize(), getEpochs(), getLearningRate(),
-        getLrSchedule(), getKlSchedule(), getOptimizer(), getSeed(), getEpochs());
+    int epochs = getEpochs();
+    double lr = getLearningRate();
+    return new TrainConfig(layers, vd, getBatchSize(), epochs, lr,
+        parsed("lrSchedule", () -> Schedules.learningRate(getLrSchedule(), lr, epochs)),
+        Schedules.klWeight(getKlSchedule()), OptimizerSpec.parse(getOptimizer()), getSeed(),
+        epochs);
+  }
+
+  /** A parameter's value parsed; a value that fails only with the others set names it. */
+  private static <T> T parsed(String param, java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("parameter " + param + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -27,6 +27,15 @@ public final class NetworkSpec {
   /** The paper's LeNet-300-100. */
   public static final String LENET_300_100 = "vd(300) | relu | vd(100) | relu | vd(10)";
 
+  /** The paper's LeNet-5-Caffe, variational per weight, on 28 x 28 grey images. */
+  public static final String LENET_5_CAFFE = "image(28, 28, 1) | vdconv(20, 5) | relu "
+      + "| maxpool(2) | vdconv(50, 5) | relu | maxpool(2) | flatten | vd(500) | relu | vd(10)";
+
+  /** The layers this parser knows, in the form they are written (for help and errors). */
+  public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), nvd, "
+      + "cdense(N), idrop(B); for images image(H, W, C) first, then conv(F, K[, S, P]), "
+      + "vdconv(F, K[, S, P][, per=filter]), maxpool(K), flatten";
+
   public static Network parse(String spec, int inputSize, VdSettings settings) {
     if (inputSize <= 0) {
       throw new IllegalArgumentException("input size " + inputSize + " must be > 0");
@@ -40,8 +49,7 @@ public final class NetworkSpec {
       Matcher m = LAYER.matcher(part);
       if (!m.matches()) {
         throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + parts[i].trim()
-            + "': expected a layer such as vd(N), dense(N), relu, gdrop(P), drop(P), nvd, "
-            + "cdense(N), idrop(B), image(H, W, C), vdconv(F, K), maxpool(K) or flatten");
+            + "': expected one of " + LAYERS);
       }
       String name = m.group(1);
       String arg = m.group(2);

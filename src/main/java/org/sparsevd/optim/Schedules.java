@@ -1,6 +1,7 @@
 package org.sparsevd.optim;
 
 import java.util.Locale;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Per-epoch schedules of the learning rate and of the KL weight, parsed from strings that fit
@@ -10,10 +11,32 @@ import java.util.Locale;
 public final class Schedules {
   private Schedules() {}
 
-  /** A value per epoch. */
-  @FunctionalInterface
-  public interface Schedule {
-    double at(int epoch);
+  /**
+   * A value per epoch, parsed once from its spec; {@link #toString} is the spec exactly as
+   * given, which is what a training config prints (and fingerprints).
+   */
+  public static final class Schedule {
+    private final String spec;
+    private final IntToDoubleFunction value;
+
+    private Schedule(String spec, IntToDoubleFunction value) {
+      this.spec = spec;
+      this.value = value;
+    }
+
+    public double at(int epoch) {
+      return value.applyAsDouble(epoch);
+    }
+
+    /** The text this schedule was parsed from, as given. */
+    public String spec() {
+      return spec;
+    }
+
+    @Override
+    public String toString() {
+      return spec;
+    }
   }
 
   /**
@@ -30,7 +53,7 @@ public final class Schedules {
     String t = spec.trim().toLowerCase(Locale.ROOT).replace(" ", "");
     double[] a = args(t, spec);
     if (t.equals("constant")) {
-      return e -> base;
+      return new Schedule(spec, e -> base);
     }
     if (t.startsWith("linear(") && a.length == 1) {
       double start = a[0];
@@ -38,14 +61,15 @@ public final class Schedules {
         throw new IllegalArgumentException("learning rate schedule '" + spec
             + "': decay start must be in [0, " + epochs + ")");
       }
-      return e -> base * Math.min(1.0, Math.max(0.0, (epochs - e) / (epochs - start)));
+      return new Schedule(spec,
+          e -> base * Math.min(1.0, Math.max(0.0, (epochs - e) / (epochs - start))));
     }
     if (t.startsWith("step(") && a.length == 2) {
       if (a[0] < 1 || a[1] <= 0) {
         throw new IllegalArgumentException("learning rate schedule '" + spec
             + "': need step(every >= 1, factor > 0)");
       }
-      return e -> base * Math.pow(a[1], Math.floor(e / a[0]));
+      return new Schedule(spec, e -> base * Math.pow(a[1], Math.floor(e / a[0])));
     }
     throw new IllegalArgumentException("learning rate schedule '" + spec
         + "': expected constant, linear(START) or step(EVERY, FACTOR)");
@@ -64,13 +88,13 @@ public final class Schedules {
     String t = spec.trim().toLowerCase(Locale.ROOT).replace(" ", "");
     double[] a = args(t, spec);
     if (t.startsWith("constant(") && a.length == 1 && a[0] >= 0) {
-      return e -> a[0];
+      return new Schedule(spec, e -> a[0]);
     }
     if (t.startsWith("linear(") && a.length == 2 && a[0] >= 0 && a[1] > 0) {
-      return e -> Math.min(1.0, Math.max(0.0, (e - a[0]) / a[1]));
+      return new Schedule(spec, e -> Math.min(1.0, Math.max(0.0, (e - a[0]) / a[1])));
     }
     if (t.startsWith("increment(") && a.length == 2 && a[0] >= 0 && a[1] >= 0) {
-      return e -> Math.min(1.0, a[0] + a[1] * e);
+      return new Schedule(spec, e -> Math.min(1.0, a[0] + a[1] * e));
     }
     throw new IllegalArgumentException("kl weight schedule '" + spec
         + "': expected constant(W), linear(DELAY, EPOCHS) or increment(START, DELTA)");

@@ -1,30 +1,32 @@
 package org.sparsevd.train;
 
+import org.sparsevd.nn.NetworkSpec;
 import org.sparsevd.nn.VdSettings;
-import org.sparsevd.optim.Optimizer;
+import org.sparsevd.optim.OptimizerSpec;
 import org.sparsevd.optim.Schedules;
 
 /**
  * What to train and how; immutable, validated on construction. Defaults live in
- * {@link #DEFAULTS} and nowhere else.
+ * {@link #DEFAULTS} and nowhere else. Schedules and the optimiser come parsed (where the config
+ * is read, so that an error names the setting as the user wrote it) and keep their text.
  *
- * @param layers network spec, e.g. {@code vd(300) | relu | vd(100) | relu | vd(10)}
+ * @param layers network spec, e.g. {@link NetworkSpec#LENET_300_100}
  * @param vd settings of the variational layers
  * @param batchSize global minibatch size (split across partitions)
  * @param epochs number of passes over the training set
  * @param learningRate base learning rate
- * @param lrSchedule see {@link Schedules#learningRate}
- * @param klSchedule see {@link Schedules#klWeight}
- * @param optimizer see {@link Optimizer#parse}
+ * @param lr the learning rate per epoch: {@link Schedules#learningRate} of its spec,
+ *     {@code learningRate} and {@code epochs}
+ * @param klWeight the KL weight per epoch, see {@link Schedules#klWeight}
+ * @param optimizer see {@link OptimizerSpec#parse}
  * @param seed the one seed of initialisation, batches and noise
  * @param evalEvery evaluate every k epochs (and after the last)
  */
 public record TrainConfig(String layers, VdSettings vd, int batchSize, int epochs,
-                          double learningRate, String lrSchedule, String klSchedule,
-                          String optimizer, long seed, int evalEvery) {
-  public static final TrainConfig DEFAULTS = new TrainConfig(
-      "vd(300) | relu | vd(100) | relu | vd(10)", VdSettings.DEFAULTS, 100, 200, 1e-3,
-      "linear(100)", "linear(5, 15)", "adam", 1, 1);
+                          double learningRate, Schedules.Schedule lr,
+                          Schedules.Schedule klWeight, OptimizerSpec optimizer, long seed,
+                          int evalEvery) {
+  public static final TrainConfig DEFAULTS = defaults();
 
   public TrainConfig {
     if (batchSize < 1) {
@@ -39,21 +41,36 @@ public record TrainConfig(String layers, VdSettings vd, int batchSize, int epoch
     if (evalEvery < 1) {
       throw new IllegalArgumentException("eval every " + evalEvery + " must be >= 1");
     }
-    // Parse once here so that a typo fails before any data is read.
-    Schedules.learningRate(lrSchedule, learningRate, epochs);
-    Schedules.klWeight(klSchedule);
-    Optimizer.parse(optimizer);
+    if (lr == null || klWeight == null || optimizer == null) {
+      throw new IllegalArgumentException("learning rate schedule, KL weight schedule and "
+          + "optimiser must be set");
+    }
   }
 
-  public Schedules.Schedule lr() {
-    return Schedules.learningRate(lrSchedule, learningRate, epochs);
+  private static TrainConfig defaults() {
+    double lr = 1e-3;
+    int epochs = 200;
+    return new TrainConfig(NetworkSpec.LENET_300_100, VdSettings.DEFAULTS, 100, epochs, lr,
+        Schedules.learningRate("linear(100)", lr, epochs), Schedules.klWeight("linear(5, 15)"),
+        OptimizerSpec.parse("adam"), 1, 1);
   }
 
-  public Schedules.Schedule klWeight() {
-    return Schedules.klWeight(klSchedule);
+  /** The same training with other layers (the method comparison's runs). */
+  public TrainConfig withLayers(String otherLayers) {
+    return new TrainConfig(otherLayers, vd, batchSize, epochs, learningRate, lr, klWeight,
+        optimizer, seed, evalEvery);
   }
 
-  public Optimizer newOptimizer() {
-    return Optimizer.parse(optimizer);
+  /**
+   * The settings as text. The checkpoint fingerprint and the models' provenance are made from
+   * it, so it must stay the same text for the same settings (schedules and optimiser print the
+   * spec they were parsed from).
+   */
+  @Override
+  public String toString() {
+    return "TrainConfig[layers=" + layers + ", vd=" + vd + ", batchSize=" + batchSize
+        + ", epochs=" + epochs + ", learningRate=" + learningRate + ", lrSchedule=" + lr
+        + ", klSchedule=" + klWeight + ", optimizer=" + optimizer + ", seed=" + seed
+        + ", evalEvery=" + evalEvery + "]";
   }
 }

@@ -40,7 +40,7 @@ public final class TrainingLoop {
   /** The state before the first step: initial parameters, fresh optimiser. */
   public static TrainingState initialState(Network net, TrainConfig config) {
     float[] params = net.initParams(config.seed());
-    return new TrainingState(params, config.newOptimizer().newState(params.length), 0, 0);
+    return new TrainingState(params, config.optimizer().optimizer().newState(params.length), 0, 0);
   }
 
   /**
@@ -64,7 +64,7 @@ public final class TrainingLoop {
     int n = (int) size;
     int batchSize = Math.min(config.batchSize(), n);
     int steps = n / batchSize;
-    Optimizer optimizer = config.newOptimizer();
+    Optimizer optimizer = config.optimizer().optimizer();
     float[] params = state.params();
     float[] grad = new float[params.length];
     float scale = (float) ((double) n / batchSize);

@@ -57,8 +57,7 @@ class BlockOrderedTrainJobTest {
   private static void train(Path out, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of(config.toString(), "--output", out.toString()));
     args.addAll(List.of(extra));
-    Train.run(spark, JobConfig.parse(args.toArray(new String[0]),
-        List.of("resume", "overwrite")));
+    Train.run(spark, Train.COMMAND.parse(args.toArray(new String[0])));
   }
 
   private static float[] params(Path out) throws Exception {

@@ -74,8 +74,8 @@ class ClusterTrainJobTest {
         "checkpoint_keep = " + EPOCHS,
         "seed = 5"));
     // The reference: local mode (executors are threads of this JVM), same data and seed.
-    Train.run(spark, JobConfig.parse(new String[] {config.toString(), "--output",
-        root + "/runs/local"}, List.of("resume", "overwrite")));
+    Train.run(spark, Train.COMMAND.parse(new String[] {config.toString(), "--output",
+        root + "/runs/local"}));
     reference = read("/runs/local/model/params.bin");
   }
 
@@ -159,8 +159,7 @@ class ClusterTrainJobTest {
     List<String> local = new ArrayList<>(List.of(config.toString(), "--output",
         root + "/runs/blocks-local"));
     local.addAll(List.of(blocks));
-    Train.run(TestSpark.session(), JobConfig.parse(local.toArray(new String[0]),
-        List.of("resume", "overwrite")));
+    Train.run(TestSpark.session(), Train.COMMAND.parse(local.toArray(new String[0])));
     DriverProcess d = train("blocks", blocks);
     assertEquals(0, d.await(), d.output());
     byte[] onCluster = read("/runs/blocks/model/params.bin");

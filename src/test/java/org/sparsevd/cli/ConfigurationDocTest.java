@@ -26,7 +26,7 @@ class ConfigurationDocTest {
   private static Map<String, String> sections() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("JobConfig.KEYS", JobConfig.markdownTable());
-    s.put("CompareConfig.KEYS", JobConfig.markdownTable(CompareConfig.KEYS));
+    s.put("Compare.KEYS", JobConfig.markdownTable(Compare.KEYS));
     s.put("RetrainConfig.KEYS", JobConfig.markdownTable(RetrainConfig.KEYS));
     return s;
   }

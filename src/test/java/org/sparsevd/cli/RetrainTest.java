@@ -156,21 +156,20 @@ class RetrainTest {
     String[] base = {weak.toString(), "--data.train", root.resolve("date=2026-11-01").toString()};
     // A learning rate of 1e-9 leaves every parameter within about 1e-8 of where it started.
     Path out = tmp.resolve("warm-tiny-lr");
-    Train.run(spark, JobConfig.parse(concat(base, "--init_model", model, "--lr", "1e-9",
-        "--output", out.toString()), List.of()));
+    Train.run(spark, Train.COMMAND.parse(concat(base, "--init_model", model, "--lr", "1e-9",
+        "--output", out.toString())));
     float[] start = ModelFormat.read(new org.apache.hadoop.fs.Path(model), new Configuration())
         .params();
     assertArrayEquals(start, TrainJobTest.params(out), 1e-6f);
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Train.run(spark, JobConfig.parse(concat(base, "--init_model", model, "--layers",
-            "vd(32) | relu | vd(10)", "--output", tmp.resolve("warm-other").toString()),
-            List.of())));
+        () -> Train.run(spark, Train.COMMAND.parse(concat(base, "--init_model", model, "--layers",
+            "vd(32) | relu | vd(10)", "--output", tmp.resolve("warm-other").toString()))));
     assertTrue(e.getMessage().contains("vd(32) | relu | vd(10)")
         && e.getMessage().contains("a warm start needs the same network"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Train.run(spark, JobConfig.parse(
+    e = assertThrows(IllegalArgumentException.class, () -> Train.run(spark, Train.COMMAND.parse(
         concat(base, "--init_model", model, "--data.scaling", "center", "--output",
-            tmp.resolve("warm-scaling").toString()), List.of())));
+            tmp.resolve("warm-scaling").toString()))));
     assertTrue(e.getMessage().contains("trained with scaling divide_255"), e.getMessage());
   }
 

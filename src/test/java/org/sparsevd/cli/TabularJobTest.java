@@ -67,8 +67,8 @@ class TabularJobTest {
   @Test
   void trainsComparesWithTheMlpAndSelectsFeatures() throws Exception {
     Path out = tmp.resolve("run");
-    TabularJob.run(spark, JobConfig.parse(args(csv, out, "--compare_mlp", "true",
-        "--mlp.max_iter", "20").toArray(new String[0]), List.of("resume", "overwrite")));
+    TabularJob.run(spark, Train.COMMAND.parse(args(csv, out, "--compare_mlp", "true",
+        "--mlp.max_iter", "20").toArray(new String[0])));
     JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
     assertEquals(3, s.get("classes").asInt());
     // x, colour one-hot (3 values and the slot for unseen ones), constant, noise.
@@ -86,8 +86,8 @@ class TabularJobTest {
 
     PipelineModel model = PipelineModel.load(out.resolve("model").toString());
     assertTrue(model.stages()[model.stages().length - 1] instanceof SparseVDClassificationModel);
-    List<Row> predicted = model.transform(TabularData.read(spark, JobConfig.parse(
-            args(csv, out).toArray(new String[0]), List.of())).all())
+    List<Row> predicted = model.transform(TabularData.read(spark, Train.COMMAND.parse(
+            args(csv, out).toArray(new String[0]))).all())
         .select("features_std", "probability", "prediction", "label_index").collectAsList();
     long right = predicted.stream().filter(r -> r.getDouble(2) == r.getDouble(3)).count();
     assertTrue(right > 0.9 * 1500, right + " of 1500");
@@ -118,8 +118,8 @@ class TabularJobTest {
     lines.set(17, "0.5,red,7,oops,high.");
     Files.write(bad, lines);
     InvalidDataException e = assertThrows(InvalidDataException.class,
-        () -> TabularJob.run(spark, JobConfig.parse(args(bad, tmp.resolve("bad-out"))
-            .toArray(new String[0]), List.of())));
+        () -> TabularJob.run(spark, Train.COMMAND.parse(args(bad, tmp.resolve("bad-out"))
+            .toArray(new String[0]))));
     assertTrue(e.getMessage().contains("bad.csv") && e.getMessage().contains("'noise'")
         && e.getMessage().contains("oops"), e.getMessage());
     assertTrue(!Files.exists(tmp.resolve("bad-out").resolve(OutputDir.MARKER)));

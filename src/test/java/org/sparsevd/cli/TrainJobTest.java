@@ -55,8 +55,7 @@ class TrainJobTest {
   static String train(Path out, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of(config.toString(), "--output", out.toString()));
     args.addAll(List.of(extra));
-    return Train.run(spark, JobConfig.parse(args.toArray(new String[0]),
-        List.of("resume", "overwrite")));
+    return Train.run(spark, Train.COMMAND.parse(args.toArray(new String[0])));
   }
 
   static float[] params(Path out) throws Exception {
@@ -85,8 +84,8 @@ class TrainJobTest {
     assertTrue(Files.exists(out.resolve(OutputDir.MARKER)));
     assertEquals(4000 / 100 * 4, summary.get("steps").asInt());
 
-    String report = Evaluate.run(spark, JobConfig.parse(new String[] {config.toString(),
-        "--output", out.toString(), "--mc_samples", "5"}, List.of()));
+    String report = Evaluate.run(spark, Evaluate.COMMAND.parse(new String[] {config.toString(),
+        "--output", out.toString(), "--mc_samples", "5"}));
     JsonNode eval = JSON.readTree(report);
     assertEquals(10000, eval.get("examples").asInt());
     assertEquals(last.get("test_accuracy").asDouble(),
@@ -172,11 +171,11 @@ class TrainJobTest {
   @Test
   void configErrorsAreNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> JobConfig.parse(new String[] {config.toString(), "--batchsize", "5"}, List.of()));
+        () -> Train.COMMAND.parse(new String[] {config.toString(), "--batchsize", "5"}));
     assertTrue(e.getMessage().startsWith("command line: unknown key 'batchsize'"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(
-        new String[] {config.toString(), "--epochs", "ten"}, List.of()).trainConfig());
+    e = assertThrows(IllegalArgumentException.class, () -> Train.COMMAND.parse(
+        new String[] {config.toString(), "--epochs", "ten"}).trainConfig());
     assertEquals("epochs = 'ten': not an integer", e.getMessage());
   }
 }

@@ -49,7 +49,7 @@ class TrainReportTest {
     spark.sparkContext().addSparkListener(listener);
     Path out = tmp.resolve("run");
     try {
-      Train.run(spark, JobConfig.parse(args(out), List.of()));
+      Train.run(spark, Train.COMMAND.parse(args(out)));
     } finally {
       spark.sparkContext().removeSparkListener(listener);
     }

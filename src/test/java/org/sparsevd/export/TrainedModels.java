@@ -12,6 +12,7 @@ import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.SoftmaxCrossEntropy;
+import org.sparsevd.optim.Schedules;
 import org.sparsevd.train.GradientSource;
 import org.sparsevd.train.LocalGradientSource;
 import org.sparsevd.train.TrainConfig;
@@ -68,7 +69,8 @@ final class TrainedModels {
     scaling.applyInPlace(x, train.cols());
     // Two epochs without the KL term, then all of it, on a small training set: most weights go.
     TrainConfig config = new TrainConfig(layers, TrainConfig.DEFAULTS.vd(), 100, 8, 3e-3,
-        "constant", "linear(1, 1)", "adam", 11, 1);
+        Schedules.learningRate("constant", 3e-3, 8), Schedules.klWeight("linear(1, 1)"),
+        TrainConfig.DEFAULTS.optimizer(), 11, 1);
     NetworkDef def = new NetworkDef(layers, train.cols(), config.vd());
     Network net = def.build();
     TrainingState state = TrainingLoop.initialState(net, config);

@@ -22,7 +22,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparsevd.cli.JobConfig;
 import org.sparsevd.cli.Train;
 import org.sparsevd.model.ModelFormat;
 import org.sparsevd.spark.TestSpark;
@@ -96,12 +95,12 @@ class SparseVDClassifierTest {
     Path data = tmp.resolve("train.parquet");
     train.coalesce(1).write().parquet(data.toString());
     Path out = tmp.resolve("job");
-    Train.run(spark, JobConfig.parse(new String[] {
+    Train.run(spark, Train.COMMAND.parse(new String[] {
         "--data.format", "parquet", "--data.train", data.toString(), "--data.scaling",
         "divide_255", "--layers", "vd(32) | relu | vd(10)", "--epochs", "6", "--batch_size",
         "100", "--lr", "3e-3", "--lr_schedule", "constant", "--kl_schedule", "linear(1, 3)",
         "--partitions", "2", "--seed", "7", "--checkpoint_every", "0",
-        "--output", out.toString()}, List.of()));
+        "--output", out.toString()}));
     float[] job = ModelFormat.read(new org.apache.hadoop.fs.Path(out.resolve("model")
         .toString()), spark.sparkContext().hadoopConfiguration()).params();
     assertArrayEquals(job, model.trained().params());

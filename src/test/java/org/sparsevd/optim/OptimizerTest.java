@@ -64,14 +64,18 @@ class OptimizerTest {
 
   @Test
   void parsesAndRejects() {
-    assertEquals(Adam.DEFAULT, Optimizer.parse("adam"));
-    assertEquals(new Adam(0.8, 0.99, 1e-7), Optimizer.parse("Adam(0.8, 0.99, 1e-7)"));
-    assertEquals(new SgdMomentum(0.9), Optimizer.parse("sgd(0.9)"));
+    assertEquals(Adam.DEFAULT, OptimizerSpec.parse("adam").optimizer());
+    assertEquals(new Adam(0.8, 0.99, 1e-7),
+        OptimizerSpec.parse("Adam(0.8, 0.99, 1e-7)").optimizer());
+    assertEquals(new SgdMomentum(0.9), OptimizerSpec.parse("sgd(0.9)").optimizer());
+    // The text stays as written: it is what a training config prints.
+    assertEquals(" Adam(0.8, 0.99, 1e-7)", OptimizerSpec.parse(" Adam(0.8, 0.99, 1e-7)")
+        .toString());
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Optimizer.parse("adam(0.9)"));
+        assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("adam(0.9)"));
     assertTrue(e.getMessage().contains("adam(0.9)"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Optimizer.parse("sgd(1.5)"));
-    assertThrows(IllegalArgumentException.class, () -> Optimizer.parse("rmsprop"));
+    assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("sgd(1.5)"));
+    assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("rmsprop"));
   }
 
   @Test

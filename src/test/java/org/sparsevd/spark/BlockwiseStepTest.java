@@ -23,6 +23,7 @@ import org.sparsevd.data.SharedData;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.VdSettings;
+import org.sparsevd.optim.Schedules;
 import org.sparsevd.train.BatchOrder;
 import org.sparsevd.train.GradientSource;
 import org.sparsevd.train.LocalGradientSource;
@@ -63,7 +64,8 @@ class BlockwiseStepTest {
   private static float[] train(GradientSource source, int batchSize) throws Exception {
     Network net = DEF.build();
     TrainConfig config = new TrainConfig(DEF.layers(), VdSettings.DEFAULTS, batchSize, 2, 1e-3,
-        "constant", "constant(1)", "adam", 11, 1);
+        Schedules.learningRate("constant", 1e-3, 2), Schedules.klWeight("constant(1)"),
+        TrainConfig.DEFAULTS.optimizer(), 11, 1);
     TrainingState state = TrainingLoop.initialState(net, config);
     TrainingLoop.run(net, config, state, source, BatchOrder.blocks(STARTS), null, (r, s) -> { });
     return state.params();

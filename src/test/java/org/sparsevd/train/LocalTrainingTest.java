@@ -15,6 +15,7 @@ import org.sparsevd.data.Scaling;
 import org.sparsevd.data.SharedData;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkSpec;
+import org.sparsevd.optim.Schedules;
 
 /** A small network on a slice of MNIST, trained in this JVM for a few seconds. */
 class LocalTrainingTest {
@@ -34,8 +35,9 @@ class LocalTrainingTest {
 
   static TrainConfig config(int epochs) {
     TrainConfig d = TrainConfig.DEFAULTS;
-    return new TrainConfig("vd(100) | relu | vd(10)", d.vd(), 100, epochs, 3e-3, "constant",
-        "linear(1, 3)", "adam", 7, 1);
+    return new TrainConfig("vd(100) | relu | vd(10)", d.vd(), 100, epochs, 3e-3,
+        Schedules.learningRate("constant", 3e-3, epochs), Schedules.klWeight("linear(1, 3)"),
+        d.optimizer(), 7, 1);
   }
 
   static List<EpochReport> train(TrainConfig config, int threads, TrainingState[] out)
@@ -75,7 +77,8 @@ class LocalTrainingTest {
     TrainConfig d = TrainConfig.DEFAULTS;
     TrainConfig config = new TrainConfig("image(28, 28, 1) | vdconv(8, 5, 2, 0, per=filter) "
         + "| relu | vdconv(16, 3) | relu | maxpool(2) | flatten | vd(10)", d.vd(), 100, 4, 3e-3,
-        "constant", "linear(1, 2)", "adam", 7, 1);
+        Schedules.learningRate("constant", 3e-3, 4), Schedules.klWeight("linear(1, 2)"),
+        d.optimizer(), 7, 1);
     TrainingState[] state = new TrainingState[1];
     List<EpochReport> r = train(config, 2, state);
     EpochReport last = r.get(r.size() - 1);
