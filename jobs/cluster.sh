@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# A real Spark standalone cluster on 127.0.0.1 from the Maven-resolved jars, no Spark download:
-#   jobs/cluster.sh start [WORKERS]   master on spark://127.0.0.1:7077 and WORKERS workers (2),
-#                                     each its own JVM with 1 core and SPARSEVD_WORKER_MEMORY (2g)
+# A real Spark standalone cluster from the Maven-resolved jars, no Spark download:
+#   jobs/cluster.sh start [WORKERS] [--host ADDR]
+#       master on spark://ADDR:7077 (ADDR: 127.0.0.1) and WORKERS workers (2) on ADDR, each its
+#       own JVM with 1 core and SPARSEVD_WORKER_MEMORY (2g)
+#   jobs/cluster.sh worker --master spark://M:7077 [--host ADDR]
+#       one more worker on this machine for the master at M (on this or another host), bound
+#       to ADDR (an address of this host that the master and the driver reach; without it,
+#       SPARK_LOCAL_IP or the address Spark picks)
 #   jobs/cluster.sh status            which of them are running
 #   jobs/cluster.sh stop              stops them
-# Then: jobs/train.sh CONFIG --master spark://127.0.0.1:7077 --output DIR
+# Then: jobs/train.sh CONFIG --master spark://ADDR:7077 --output DIR
 source "$(dirname "$0")/common.sh"
 HOME_DIR="$TARGET/spark-home"
 RUN_DIR="$TARGET/cluster"
-MASTER_URL="spark://127.0.0.1:7077"
 
 prepare_home() {
   ensure_built
@@ -18,34 +22,70 @@ prepare_home() {
     (cd "$ROOT" && mvn -q -B dependency:copy-dependencies -DincludeScope=provided \
       -DoutputDirectory="$HOME_DIR/jars") >&2
   fi
+  mkdir -p "$RUN_DIR"
+  export SPARK_HOME="$HOME_DIR" SPARK_SCALA_VERSION=2.13
 }
 
 running() {
   [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null
 }
 
+# Starts worker N for master $1, bound to $2 when given. The worker passes its environment,
+# SPARK_LOCAL_IP included, to the executors it launches.
+launch_worker() {
+  local master="$1" host="$2" w="$3"
+  mkdir -p "$RUN_DIR/work-$w"
+  # Started directly (not through a subshell) so that $! is the JVM's pid.
+  java -cp "$HOME_DIR/jars/*" org.apache.spark.deploy.worker.Worker ${host:+--host "$host"} \
+    --cores 1 --memory "${SPARSEVD_WORKER_MEMORY:-2g}" --webui-port $((18080 + w)) \
+    --work-dir "$RUN_DIR/work-$w" "$master" > "$RUN_DIR/worker-$w.log" 2>&1 &
+  echo $! > "$RUN_DIR/worker-$w.pid"
+}
+
 start() {
-  local workers="${1:-2}"
+  local workers=2 host=127.0.0.1
+  while (( $# )); do
+    case "$1" in
+      --host) host="$2"; shift 2 ;;
+      *) workers="$1"; shift ;;
+    esac
+  done
   prepare_home
-  mkdir -p "$RUN_DIR"
-  export SPARK_HOME="$HOME_DIR" SPARK_SCALA_VERSION=2.13
+  export SPARK_LOCAL_IP="$host"
+  local url="spark://$host:7077"
   if ! running master; then
-    # Started directly (not through a subshell) so that $! is the JVM's pid.
-    java -cp "$HOME_DIR/jars/*" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
-      --port 7077 --webui-port 18080 > "$RUN_DIR/master.log" 2>&1 &
+    java -cp "$HOME_DIR/jars/*" org.apache.spark.deploy.master.Master \
+      --host "$host" --port 7077 --webui-port 18080 > "$RUN_DIR/master.log" 2>&1 &
     echo $! > "$RUN_DIR/master.pid"
+    echo "$url" > "$RUN_DIR/master.url"
   fi
   for ((w = 1; w <= workers; w++)); do
-    running "worker-$w" && continue
-    mkdir -p "$RUN_DIR/work-$w"
-    java -cp "$HOME_DIR/jars/*" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
-      --cores 1 --memory "${SPARSEVD_WORKER_MEMORY:-2g}" --webui-port $((18080 + w)) \
-      --work-dir "$RUN_DIR/work-$w" "$MASTER_URL" > "$RUN_DIR/worker-$w.log" 2>&1 &
-    echo $! > "$RUN_DIR/worker-$w.pid"
+    running "worker-$w" || launch_worker "$url" "$host" "$w"
   done
   # The master answers once its RPC port is open; workers register within a few seconds.
   for _ in $(seq 1 60); do
     (( $(grep -c "Registering worker" "$RUN_DIR/master.log" 2>/dev/null || true) >= workers )) && break
+    sleep 0.5
+  done
+  status
+}
+
+worker() {
+  local master="" host="" w=1
+  while (( $# )); do
+    case "$1" in
+      --master) master="$2"; shift 2 ;;
+      --host) host="$2"; shift 2 ;;
+      *) usage ;;
+    esac
+  done
+  [[ -n "$master" ]] || usage
+  [[ -z "$host" ]] || export SPARK_LOCAL_IP="$host"
+  prepare_home
+  while running "worker-$w"; do w=$((w + 1)); done
+  launch_worker "$master" "$host" "$w"
+  for _ in $(seq 1 60); do
+    grep -q "Successfully registered with master" "$RUN_DIR/worker-$w.log" 2>/dev/null && break
     sleep 0.5
   done
   status
@@ -60,7 +100,8 @@ status() {
     else echo "$name: stopped"; fi
   done
   if running master; then
-    echo "workers registered with $MASTER_URL: $(grep -c 'Registering worker' "$RUN_DIR/master.log")"
+    echo "workers registered with $(cat "$RUN_DIR/master.url" 2>/dev/null):" \
+      "$(grep -c 'Registering worker' "$RUN_DIR/master.log")"
   elif (( ! any )); then
     echo "no cluster running"
   fi
@@ -76,9 +117,16 @@ stop() {
   echo "stopped"
 }
 
+usage() {
+  echo "usage: jobs/cluster.sh start [WORKERS] [--host ADDR]" \
+    "| worker --master spark://HOST:PORT [--host ADDR] | status | stop" >&2
+  exit 2
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
+  worker) shift; worker "$@" ;;
   status) status ;;
   stop) stop ;;
-  *) echo "usage: jobs/cluster.sh start [WORKERS] | status | stop" >&2; exit 2 ;;
+  *) usage ;;
 esac

@@ -4,7 +4,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$ROOT/target"
 JAR="$TARGET/sparsevd-spark-0.1.0-SNAPSHOT.jar"
-export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 # Rebuilds when any source or the pom is newer than the last build. The build leaves the job
 # jar (this project, shaded, without Spark) and spark-classpath.txt (the provided Spark and
@@ -26,6 +25,12 @@ spark_defaults_as_props() {
     | awk '{ printf "-D%s=%s ", $1, $2 }'
 }
 
+# The master key of a job's config file (its first argument, when that is a local file).
+config_master() {
+  [[ -f "${1:-}" ]] || return 0
+  sed -nE 's/^[[:space:]]*master([[:space:]]*[=:][[:space:]]*|[[:space:]]+)//p' "$1" | tail -n 1
+}
+
 driver_java_options() {
   grep -E '^\s*spark\.driver\.extraJavaOptions' "$ROOT/conf/spark-defaults.conf" \
     | sed -E 's/^\s*spark\.driver\.extraJavaOptions\s+//'
@@ -41,11 +46,20 @@ run_main() {
   for ((i = 0; i < ${#args[@]} - 1; i++)); do
     [[ "${args[i]}" == "--master" ]] && master=(--master "${args[i + 1]}")
   done
+  # Local mode (no master, the config's default local[*], or local[N], local-cluster[...]) runs
+  # on this machine alone: the driver binds to loopback, or to a SPARK_LOCAL_IP already set, and
+  # looks no hostname up. Any other master gets no address from here: executors on other hosts
+  # must reach the driver at one of its own, which Spark picks (SPARK_LOCAL_IP names it).
+  local effective="${master[1]:-$(config_master "${1:-}")}" driver=()
+  if [[ -z "$effective" || "$effective" == local* ]]; then
+    export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+    driver=(spark.driver.host="$SPARK_LOCAL_IP" spark.driver.bindAddress="$SPARK_LOCAL_IP")
+  fi
   if command -v spark-submit >/dev/null 2>&1; then
     # --driver-java-options replaces spark.driver.extraJavaOptions, so it carries both.
     # shellcheck disable=SC2086
-    exec spark-submit "${master[@]}" ${SPARSEVD_SUBMIT_ARGS:-} --class "$main" \
-      --properties-file "$ROOT/conf/spark-defaults.conf" \
+    exec spark-submit "${master[@]}" "${driver[@]/#/--conf=}" ${SPARSEVD_SUBMIT_ARGS:-} \
+      --class "$main" --properties-file "$ROOT/conf/spark-defaults.conf" \
       --driver-java-options "$log $(driver_java_options)" "$JAR" "$@"
   fi
   # Without spark-submit the driver runs in this JVM, so spark.driver.extraJavaOptions is
@@ -59,11 +73,12 @@ run_main() {
     # ships the job jar to the executors of any master: spark://, local-cluster[...], ...
     # shellcheck disable=SC2086
     exec java "${jvm[@]}" -cp "$cp" org.apache.spark.deploy.SparkSubmit "${master[@]}" \
-      ${SPARSEVD_SUBMIT_ARGS:-} --class "$main" \
+      "${driver[@]/#/--conf=}" ${SPARSEVD_SUBMIT_ARGS:-} --class "$main" \
       --properties-file "$ROOT/conf/spark-defaults.conf" "$JAR" "$@"
   fi
   # Otherwise the job takes its master from its config (default local[*]); spark.jars ships
   # the job jar should that be a cluster.
   # shellcheck disable=SC2046
-  exec java "${jvm[@]}" $(spark_defaults_as_props) -Dspark.jars="$JAR" -cp "$cp" "$main" "$@"
+  exec java "${jvm[@]}" $(spark_defaults_as_props) "${driver[@]/#/-D}" -Dspark.jars="$JAR" \
+    -cp "$cp" "$main" "$@"
 }
