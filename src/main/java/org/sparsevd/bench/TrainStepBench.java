@@ -14,12 +14,12 @@ import org.sparsevd.data.MnistIdx;
 import org.sparsevd.math.MatMul;
 import org.sparsevd.model.ModelFormat;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.EvalForm;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkSpec;
 import org.sparsevd.nn.Variational;
-import org.sparsevd.nn.VariationalDense;
 import org.sparsevd.nn.VdSettings;
 import org.sparsevd.nn.Workspace;
 import org.sparsevd.optim.Adam;
@@ -89,7 +89,7 @@ public final class TrainStepBench {
     double klMs = Timing.medianMillis(klOnly, 30, 30);
     double nllMs = Timing.medianMillis(nllOnly, 30, 30);
     double adamMs = Timing.medianMillis(adamOnly, 30, 30);
-    double flops = trainingFlops(net, BATCH);
+    double flops = trainingFlops(net, params, BATCH);
 
     prune(net, params, new double[] {0.989, 0.972, 0.62});
     double sparsity = net.sparsity(params).sparsity();
@@ -170,13 +170,14 @@ public final class TrainStepBench {
     int v = 0;
     for (int l = 0; l < net.layers().size(); l++) {
       Layer layer = net.layers().get(l);
-      if (!(layer instanceof Variational var)
-          || var.logAlphas(params, net.offset(l)) == null
-          || var.logAlphas(params, net.offset(l)).length != layer.weightCount()) {
+      int off = net.offset(l);
+      EvalForm.Linear w = layer.evalForm(params, off).weighted();
+      if (!(layer instanceof Variational var) || w == null
+          || var.logAlphas(params, off) == null
+          || var.logAlphas(params, off).length != w.weights().length) {
         continue;
       }
-      int n = net.layers().get(l).weightCount();
-      int off = net.offset(l);
+      int n = w.weights().length;
       for (int k = 0; k < n; k++) {
         params[off + n + k] = rnd.nextDouble() < shares[v] ? 2f : -20f;
       }
@@ -184,12 +185,17 @@ public final class TrainStepBench {
     }
   }
 
-  /** Dense-equivalent FLOPs of one training step (multiply-add = 2). */
-  static double trainingFlops(Network net, int batch) {
+  /**
+   * Dense-equivalent FLOPs of one training step (multiply-add = 2) of the dense layers with a
+   * posterior per weight.
+   */
+  static double trainingFlops(Network net, float[] params, int batch) {
     double flops = 0;
     for (int l = 0; l < net.layers().size(); l++) {
       var layer = net.layers().get(l);
-      if (layer instanceof VariationalDense) {
+      int off = net.offset(l);
+      if (layer.evalForm(params, off) instanceof EvalForm.Linear
+          && layer.posteriorStd(params, off) != null) {
         double gemm = 2.0 * batch * layer.inputSize() * layer.outputSize();
         flops += gemm * (l == 0 ? 4 : 6);
       }

@@ -1,19 +1,14 @@
 package org.sparsevd.compare;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sparsevd.eval.Auroc;
 import org.sparsevd.eval.Metrics;
 import org.sparsevd.eval.Predictor;
 import org.sparsevd.model.SparseVdModel;
-import org.sparsevd.nn.ConcreteDense;
-import org.sparsevd.nn.Dense;
-import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
-import org.sparsevd.nn.Relu;
 import org.sparsevd.report.Progress;
 import org.sparsevd.spark.SparkTrainer;
 import org.sparsevd.spark.data.TrainingData;
@@ -79,7 +74,7 @@ final class MethodRun {
         Map.of("method", method.name(), "compare_config", cc.toString()));
     double seconds = (System.nanoTime() - start) / 1e9;
     float[] params = model.params();
-    boolean stochastic = isStochastic(net);
+    boolean stochastic = net.isStochastic();
     int samples = stochastic ? cc.mcSamples() : 0;
     Predictor predictor = new Predictor(net);
     int rows = sets.rows();
@@ -101,27 +96,7 @@ final class MethodRun {
     return new Result(method.name(), def.layers(), stochastic, seconds, deterministic,
         predictive, Auroc.of(rotated, inDist), Auroc.of(noise, inDist), pruned.weights(),
         pruned.keptWeights(), pruned.keptNeuronCounts(), pruned.shrink().flops(),
-        pruned.denseFlops(), q, quantized.error(), dropRates(net, params), model);
-  }
-
-  /** A network draws noise in a Monte-Carlo sample unless it has only dense layers and ReLUs. */
-  static boolean isStochastic(Network net) {
-    for (Layer l : net.layers()) {
-      if (!(l instanceof Dense || l instanceof Relu)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static List<Double> dropRates(Network net, float[] params) {
-    List<Double> rates = new ArrayList<>();
-    for (int l = 0; l < net.layers().size(); l++) {
-      if (net.layers().get(l) instanceof ConcreteDense c) {
-        rates.add(c.dropRate(params, net.offset(l)));
-      }
-    }
-    return rates;
+        pruned.denseFlops(), q, quantized.error(), net.learnedDropRates(params), model);
   }
 
   private static Metrics metrics(float[] probs, int[] labels, int classes) {

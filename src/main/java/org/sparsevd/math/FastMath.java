@@ -46,6 +46,11 @@ public final class FastMath {
     return p * Float.intBitsToFloat((k + 127) << 23);
   }
 
+  /** 1 / (1 + e^-x), from {@link #exp}: the same bits on every machine. */
+  public static float sigmoid(float x) {
+    return 1f / (1f + exp(-x));
+  }
+
   /** ln x for positive normal floats (>= 2^-126); other inputs give unspecified values. */
   public static float log(float x) {
     int bits = Float.floatToRawIntBits(x);

@@ -1,5 +1,6 @@
 package org.sparsevd.nn;
 
+import java.util.OptionalDouble;
 import org.sparsevd.math.FastMath;
 
 /**
@@ -47,37 +48,30 @@ public final class ConcreteDense implements Layer {
   @Override public int outputSize() { return out; }
   @Override public int paramCount() { return in * out + out + 1; }
   @Override public String spec() { return "cdense(" + out + ")"; }
-  @Override public int weightCount() { return in * out; }
+  @Override public boolean stochastic() { return true; }
 
   /**
    * The learned drop rate p, in float arithmetic from {@link FastMath} (like the mask) so that
    * every executor computes it bit for bit alike.
    */
-  public double dropRate(float[] params, int off) {
-    return sigmoid(params[off + in * out + out]);
-  }
-
-  private static float sigmoid(float a) {
-    return 1f / (1f + FastMath.exp(-a));
+  double dropRate(float[] params, int off) {
+    return FastMath.sigmoid(params[off + in * out + out]);
   }
 
   @Override
-  public float[] effectiveWeights(float[] params, int off) {
-    return dense.effectiveWeights(params, off);
+  public OptionalDouble learnedDropRate(float[] params, int off) {
+    return OptionalDouble.of(dropRate(params, off));
   }
 
-  /**
-   * Replaces the weights [in x out] by {@code w}.
-   *
-   * @param params modified at the layer's weights
-   */
+  /** The expectation of the mask keeps every input: x W + b. */
+  @Override
+  public EvalForm.Linear evalForm(float[] params, int off) {
+    return dense.evalForm(params, off);
+  }
+
+  @Override
   public void setWeights(float[] params, int off, float[] w) {
     dense.setWeights(params, off, w);
-  }
-
-  @Override
-  public float[] bias(float[] params, int off) {
-    return dense.bias(params, off);
   }
 
   @Override
@@ -98,12 +92,13 @@ public final class ConcreteDense implements Layer {
     if (mode != Mode.EVAL) {
       MaskScratch s = (MaskScratch) scratch;
       float logit = params[off + in * out + out];
-      float inv = 1f / (1f - sigmoid(logit));
+      float inv = 1f / (1f - FastMath.sigmoid(logit));
       int n = rows * in;
       noise.fillUniform(stream, rows, in, s.z);
       for (int k = 0; k < n; k++) {
         float u = s.z[k];
-        float z = sigmoid((logit + FastMath.log(u) - FastMath.log(1f - u)) / TEMPERATURE);
+        float z = FastMath.sigmoid(
+            (logit + FastMath.log(u) - FastMath.log(1f - u)) / TEMPERATURE);
         s.z[k] = z;
         s.keep[k] = (1f - z) * inv;
         s.dropped[k] = x[k] * s.keep[k];

@@ -80,7 +80,7 @@ public final class Conv2d implements ShapedLayer, Variational {
   @Override public int inputSize() { return in.size(); }
   @Override public int outputSize() { return out.size(); }
   @Override public int paramCount() { return core.paramCount(); }
-  @Override public int weightCount() { return core.weightCount(); }
+  @Override public boolean stochastic() { return core.stochastic(); }
 
   @Override
   public String spec() {
@@ -131,19 +131,19 @@ public final class Conv2d implements ShapedLayer, Variational {
   }
 
   @Override
-  public int keptWeights(float[] params, int off) {
-    return core.keptWeights(params, off);
-  }
-
-  /** The filter bank [k * k * c x filters] with pruned weights 0. */
-  @Override
-  public float[] effectiveWeights(float[] params, int off) {
-    return core.effectiveWeights(params, off);
+  public EvalForm.Conv evalForm(float[] params, int off) {
+    return new EvalForm.Conv((EvalForm.Linear) core.evalForm(params, off), in, out, kernel, stride,
+        pad);
   }
 
   @Override
-  public float[] bias(float[] params, int off) {
-    return core.bias(params, off);
+  public void setWeights(float[] params, int off, float[] w) {
+    core.setWeights(params, off, w);
+  }
+
+  @Override
+  public float[] posteriorStd(float[] params, int off) {
+    return core.posteriorStd(params, off);
   }
 
   @Override
@@ -164,56 +164,6 @@ public final class Conv2d implements ShapedLayer, Variational {
       return la;
     }
     return null;
-  }
-
-  /** Filters with at least one kept weight. */
-  public int keptFilters(float[] params, int off) {
-    float[] w = effectiveWeights(params, off);
-    int f = filters();
-    int kept = 0;
-    for (int j = 0; j < f; j++) {
-      for (int i = 0; i < patchSize(); i++) {
-        if (w[i * f + j] != 0f) {
-          kept++;
-          break;
-        }
-      }
-    }
-    return kept;
-  }
-
-  /**
-   * For each input value (y, x, ch), how many kept weights read it over all output positions:
-   * 0 means the pruned convolution never reads it.
-   */
-  public int[] keptPerInput(float[] params, int off) {
-    float[] w = effectiveWeights(params, off);
-    int f = filters();
-    int c = in.channels();
-    int[] keptAt = new int[patchSize()];
-    for (int i = 0; i < keptAt.length; i++) {
-      for (int j = 0; j < f; j++) {
-        keptAt[i] += w[i * f + j] != 0f ? 1 : 0;
-      }
-    }
-    int[] kept = new int[in.size()];
-    for (int oy = 0; oy < out.height(); oy++) {
-      for (int ox = 0; ox < out.width(); ox++) {
-        for (int ky = 0; ky < kernel; ky++) {
-          int iy = oy * stride - pad + ky;
-          for (int kx = 0; kx < kernel; kx++) {
-            int ix = ox * stride - pad + kx;
-            if (iy < 0 || iy >= in.height() || ix < 0 || ix >= in.width()) {
-              continue;
-            }
-            for (int ch = 0; ch < c; ch++) {
-              kept[(iy * in.width() + ix) * c + ch] += keptAt[(ky * kernel + kx) * c + ch];
-            }
-          }
-        }
-      }
-    }
-    return kept;
   }
 
   private record ConvScratch(float[] patches, float[] dPatches, Scratch core) implements Scratch {}

@@ -1,5 +1,6 @@
 package org.sparsevd.nn;
 
+import java.util.Arrays;
 import org.sparsevd.math.MatMul;
 import org.sparsevd.rand.CounterRng;
 
@@ -34,32 +35,24 @@ public final class Dense implements Layer {
   @Override public int outputSize() { return out; }
   @Override public int paramCount() { return in * out + out; }
   @Override public String spec() { return "dense(" + out + ")"; }
-  @Override public int weightCount() { return in * out; }
+  @Override public boolean stochastic() { return false; }
   @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
 
   @Override
-  public float[] effectiveWeights(float[] params, int off) {
-    return java.util.Arrays.copyOfRange(params, off, off + in * out);
+  public EvalForm.Linear evalForm(float[] params, int off) {
+    return new EvalForm.Linear(in, out, Arrays.copyOfRange(params, off, off + in * out),
+        Arrays.copyOfRange(params, off + in * out, off + in * out + out));
   }
 
-  /**
-   * Replaces the weights [in x out] by {@code w}.
-   *
-   * @param params modified at the layer's weights
-   */
+  @Override
   public void setWeights(float[] params, int off, float[] w) {
     System.arraycopy(w, 0, params, off, in * out);
   }
 
   @Override
-  public float[] bias(float[] params, int off) {
-    return java.util.Arrays.copyOfRange(params, off + in * out, off + in * out + out);
-  }
-
-  @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
     normalWeights(params, off, in * out, initStd, seed, layerIndex);
-    java.util.Arrays.fill(params, off + in * out, off + in * out + out, 0f);
+    Arrays.fill(params, off + in * out, off + in * out + out, 0f);
   }
 
   /**

@@ -41,7 +41,7 @@ final class FilterVd implements Layer {
   @Override public int outputSize() { return out; }
   @Override public int paramCount() { return in * out + 2 * out; }
   @Override public String spec() { return "filter_vd(" + out + ")"; }
-  @Override public int weightCount() { return in * out; }
+  @Override public boolean stochastic() { return true; }
 
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
@@ -61,25 +61,27 @@ final class FilterVd implements Layer {
   }
 
   @Override
-  public int keptWeights(float[] params, int off) {
-    int kept = 0;
-    for (int f = 0; f < out; f++) {
-      kept += pruned(params, off, f) ? 0 : in;
-    }
-    return kept;
-  }
-
-  @Override
-  public float[] effectiveWeights(float[] params, int off) {
+  public EvalForm.Linear evalForm(float[] params, int off) {
     float[] w = Arrays.copyOfRange(params, off, off + in * out);
     maskPruned(params, off, w);
-    return w;
+    int b = off + in * out + out;
+    return new EvalForm.Linear(in, out, w, Arrays.copyOfRange(params, b, b + out));
   }
 
+  /**
+   * A point estimate: theta = w, and each filter's log alpha at the upper clip when its
+   * weights are all 0 (pruned), else at the lower clip (the smallest noise).
+   */
   @Override
-  public float[] bias(float[] params, int off) {
-    int b = off + in * out + out;
-    return Arrays.copyOfRange(params, b, b + out);
+  public void setWeights(float[] params, int off, float[] w) {
+    System.arraycopy(w, 0, params, off, in * out);
+    for (int f = 0; f < out; f++) {
+      boolean any = false;
+      for (int i = 0; i < in && !any; i++) {
+        any = w[i * out + f] != 0f;
+      }
+      params[off + in * out + f] = any ? settings.logAlphaMin() : settings.logAlphaMax();
+    }
   }
 
   private void maskPruned(float[] params, int off, float[] w) {

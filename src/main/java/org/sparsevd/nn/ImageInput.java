@@ -24,6 +24,12 @@ public final class ImageInput implements ShapedLayer {
 
   @Override public void init(float[] params, int off, long seed, int layerIndex) {}
   @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
+  @Override public boolean stochastic() { return false; }
+
+  @Override
+  public EvalForm evalForm(float[] params, int off) {
+    return new EvalForm.Identity(shape.size());
+  }
 
   @Override
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,

@@ -52,16 +52,14 @@ public final class InformationDropout implements Layer {
 
   /** The noise scale alpha_i of unit i. */
   public float alpha(float[] params, int off, int i) {
-    return ALPHA_MAX * sigmoid(params[off + i]);
+    return ALPHA_MAX * FastMath.sigmoid(params[off + i]);
   }
 
-  /** The per-example KL of unit i, without its constant: softplus(-rho_i) = -log sigmoid(rho_i). */
-  static double unitKl(double rho) {
-    return SparseVdKl.softplus(-rho);
-  }
+  @Override public boolean stochastic() { return true; }
 
-  private static float sigmoid(float a) {
-    return 1f / (1f + FastMath.exp(-a));
+  @Override
+  public EvalForm evalForm(float[] params, int off) {
+    return new EvalForm.Identity(size);
   }
 
   @Override

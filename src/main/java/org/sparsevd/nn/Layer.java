@@ -1,5 +1,7 @@
 package org.sparsevd.nn;
 
+import java.util.OptionalDouble;
+
 /**
  * One layer of a network. A layer describes its shape and does its work into buffers the
  * caller supplies; its parameters live in the network's flat array from an offset.
@@ -41,27 +43,38 @@ public interface Layer {
   /** Adds {@code weight * dKL/dparams} into {@code grad}. */
   default void addKlGradient(float[] params, int off, float weight, float[] grad) {}
 
-  /** Weights that could be pruned (0 for layers without weights). */
-  default int weightCount() {
-    return 0;
-  }
+  /**
+   * What the layer computes at {@link Mode#EVAL} at the given parameters, pruned weights 0;
+   * new arrays.
+   */
+  EvalForm evalForm(float[] params, int off);
 
-  /** Weights kept after pruning at the current parameters. */
-  default int keptWeights(float[] params, int off) {
-    return weightCount();
+  /** True when the layer draws noise in {@link Mode#SAMPLE}, a Monte-Carlo prediction. */
+  boolean stochastic();
+
+  /** The drop rate the layer learned, for reports; empty for layers that learn none. */
+  default OptionalDouble learnedDropRate(float[] params, int off) {
+    return OptionalDouble.empty();
   }
 
   /**
-   * The weights used at evaluation, pruned ones set to 0: [in x out] row-major, a new array;
-   * null for layers without weights.
+   * The posterior standard deviation of each weight of the evaluation form, in its layout; null
+   * for layers whose weights are point estimates (or that have none).
    */
-  default float[] effectiveWeights(float[] params, int off) {
+  default float[] posteriorStd(float[] params, int off) {
     return null;
   }
 
-  /** A copy of the bias [out]; null for layers without one. */
-  default float[] bias(float[] params, int off) {
-    return null;
+  /**
+   * Makes {@code w} the weights of the layer's evaluation form as a point estimate (a weight 0
+   * is pruned), for quantised models.
+   *
+   * @param w laid out as the evaluation form's weights; not modified
+   * @param params modified at the layer's parameters
+   * @throws IllegalArgumentException for a layer without weights
+   */
+  default void setWeights(float[] params, int off, float[] w) {
+    throw new IllegalArgumentException("layer " + spec() + " has no weights to set");
   }
 
   /** Per-thread scratch space of a layer; layers without state use {@link #NONE}. */

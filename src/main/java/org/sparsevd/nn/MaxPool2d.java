@@ -28,6 +28,12 @@ public final class MaxPool2d implements ShapedLayer {
   @Override public int paramCount() { return 0; }
   @Override public String spec() { return "maxpool(" + size + ")"; }
   @Override public void init(float[] params, int off, long seed, int layerIndex) {}
+  @Override public boolean stochastic() { return false; }
+
+  @Override
+  public EvalForm.Pool evalForm(float[] params, int off) {
+    return new EvalForm.Pool(in, out, size);
+  }
 
   @Override
   public Scratch newScratch(int maxRows) {

@@ -156,45 +156,72 @@ public final class Network {
     }
   }
 
-  /** Pruning statistics of the layers that have weights. */
+  /**
+   * The deterministic network this one evaluates as: each layer's {@link EvalForm} at the given
+   * parameters, with each per-neuron mask folded into the linear forms next to it (the rows
+   * of the one after, the columns and biases of the one before) and then the identity. A mask
+   * next to no linear form (beside a convolution) stays.
+   */
+  public List<EvalForm> evalForms(float[] params) {
+    return EvalForm.of(this, params);
+  }
+
+  /**
+   * Pruning statistics of the layers that have weights: a weight is kept when it is non-zero
+   * in the evaluation forms, so the weights into and out of a pruned neuron count as pruned.
+   */
   public Sparsity sparsity(float[] params) {
+    List<EvalForm> forms = evalForms(params);
     List<Sparsity.LayerCount> counts = new ArrayList<>();
     for (int l = 0; l < layers.size(); l++) {
-      Layer layer = layers.get(l);
-      if (layer.weightCount() > 0) {
-        counts.add(new Sparsity.LayerCount(l, layer.spec(), layer.weightCount(),
-            layer.keptWeights(params, offsets[l])));
+      EvalForm.Linear w = forms.get(l).weighted();
+      if (w != null) {
+        counts.add(new Sparsity.LayerCount(l, layers.get(l).spec(), w.weights().length,
+            w.kept()));
       }
     }
     return new Sparsity(counts);
   }
 
   /**
-   * For each input feature, how many of the first weighted layer's weights leaving it are
-   * kept. An input with 0 is never read by the pruned network: it has been selected out.
+   * For each input feature, how many of the first weighted layer's kept weights read it. An
+   * input with 0 is never read by the pruned network: it has been selected out (by pruned
+   * weights, or by a per-neuron mask on the input).
    */
   public int[] keptPerInput(float[] params) {
-    for (int l = 0; l < layers.size(); l++) {
-      if (layers.get(l) instanceof Conv2d conv) {
-        return conv.keptPerInput(params, offsets[l]);
-      }
-      float[] w = layers.get(l).effectiveWeights(params, offsets[l]);
-      if (w != null) {
-        // w is [inputSize x out], row-major: row i holds the weights leaving input i.
-        int out = layers.get(l).outputSize();
-        int[] kept = new int[inputSize];
+    boolean[] masked = new boolean[inputSize];
+    for (EvalForm f : evalForms(params)) {
+      int[] kept = f instanceof EvalForm.Linear linear ? linear.keptPerInput()
+          : f instanceof EvalForm.Conv conv ? conv.keptPerInput() : null;
+      if (kept != null) {
         for (int i = 0; i < inputSize; i++) {
-          for (int j = 0; j < out; j++) {
-            kept[i] += w[i * out + j] != 0f ? 1 : 0;
-          }
+          kept[i] = masked[i] ? 0 : kept[i];
         }
         return kept;
       }
-      if (layers.get(l).inputSize() != layers.get(l).outputSize()) {
+      if (f instanceof EvalForm.NeuronMask mask) {
+        for (int i = 0; i < inputSize; i++) {
+          masked[i] |= !mask.kept()[i];
+        }
+      } else if (f.inputSize() != f.outputSize()) {
         break;
       }
     }
     throw new IllegalStateException("network '" + spec() + "' has no weighted layer on its input");
+  }
+
+  /** True when a Monte-Carlo sample of the network draws noise in some layer. */
+  public boolean isStochastic() {
+    return layers.stream().anyMatch(Layer::stochastic);
+  }
+
+  /** The learned drop rate of each layer that learns one (Concrete dropout), in layer order. */
+  public List<Double> learnedDropRates(float[] params) {
+    List<Double> rates = new ArrayList<>();
+    for (int l = 0; l < layers.size(); l++) {
+      layers.get(l).learnedDropRate(params, offsets[l]).ifPresent(rates::add);
+    }
+    return rates;
   }
 
   private void checkBatch(float[] x, int[] labels, long[] ids, int rows, Workspace ws) {

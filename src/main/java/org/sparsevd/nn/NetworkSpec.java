@@ -86,8 +86,7 @@ public final class NetworkSpec {
       layers.add(layer);
       if (layer instanceof ShapedLayer shaped) {
         shape = shaped.outputShape();
-      } else if (layer.outputSize() != width || layer.weightCount() > 0
-          || layer instanceof Flatten) {
+      } else if (layer.outputSize() != width || layer instanceof Flatten) {
         shape = null;
       }
       width = layer.outputSize();

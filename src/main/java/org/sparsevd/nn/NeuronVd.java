@@ -46,6 +46,8 @@ public final class NeuronVd implements Layer {
   @Override public int paramCount() { return size; }
   @Override public String spec() { return "nvd"; }
 
+  @Override public boolean stochastic() { return true; }
+
   public VdSettings settings() { return settings; }
 
   @Override
@@ -58,13 +60,14 @@ public final class NeuronVd implements Layer {
     return Math.min(Math.max(params[off + i], settings.logAlphaMin()), settings.logAlphaMax());
   }
 
-  /** Which neurons are kept (log alpha below the threshold). */
-  public boolean[] kept(float[] params, int off) {
+  /** Keeps the neurons whose log alpha is below the threshold. */
+  @Override
+  public EvalForm.NeuronMask evalForm(float[] params, int off) {
     boolean[] kept = new boolean[size];
     for (int i = 0; i < size; i++) {
       kept[i] = logAlpha(params, off, i) < settings.threshold();
     }
-    return kept;
+    return new EvalForm.NeuronMask(kept);
   }
 
   @Override

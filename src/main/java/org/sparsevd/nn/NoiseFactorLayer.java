@@ -19,6 +19,12 @@ abstract class NoiseFactorLayer implements Layer {
   @Override public int outputSize() { return size; }
   @Override public int paramCount() { return 0; }
   @Override public void init(float[] params, int off, long seed, int layerIndex) {}
+  @Override public boolean stochastic() { return true; }
+
+  @Override
+  public EvalForm evalForm(float[] params, int off) {
+    return new EvalForm.Identity(size);
+  }
 
   @Override
   public Scratch newScratch(int maxRows) {

@@ -14,6 +14,12 @@ public final class Relu implements Layer {
   @Override public String spec() { return "relu"; }
   @Override public void init(float[] params, int off, long seed, int layerIndex) {}
   @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
+  @Override public boolean stochastic() { return false; }
+
+  @Override
+  public EvalForm evalForm(float[] params, int off) {
+    return new EvalForm.Relu(size);
+  }
 
   @Override
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,

@@ -62,7 +62,7 @@ public final class VariationalDense implements Variational {
   @Override public int outputSize() { return out; }
   @Override public int paramCount() { return 2 * in * out + out; }
   @Override public String spec() { return "vd(" + out + ")"; }
-  @Override public int weightCount() { return in * out; }
+  @Override public boolean stochastic() { return true; }
 
   @Override public VdSettings settings() { return settings; }
 
@@ -99,30 +99,14 @@ public final class VariationalDense implements Variational {
   }
 
   @Override
-  public int keptWeights(float[] params, int off) {
-    int kept = 0;
-    for (int k = 0, n = in * out; k < n; k++) {
-      if (alpha(params[off + k], params[off + n + k]) < alphaThreshold) {
-        kept++;
-      }
-    }
-    return kept;
-  }
-
-  @Override
-  public float[] effectiveWeights(float[] params, int off) {
+  public EvalForm.Linear evalForm(float[] params, int off) {
     int n = in * out;
     float[] w = new float[n];
     for (int k = 0; k < n; k++) {
       w[k] = alpha(params[off + k], params[off + n + k]) < alphaThreshold ? params[off + k] : 0f;
     }
-    return w;
-  }
-
-  @Override
-  public float[] bias(float[] params, int off) {
-    int b = off + 2 * in * out;
-    return java.util.Arrays.copyOfRange(params, b, b + out);
+    int b = off + 2 * n;
+    return new EvalForm.Linear(in, out, w, java.util.Arrays.copyOfRange(params, b, b + out));
   }
 
   /**
@@ -134,6 +118,7 @@ public final class VariationalDense implements Variational {
    * @param w [in x out] row-major; not modified
    * @param params modified at the layer's weights and second parameters
    */
+  @Override
   public void setWeights(float[] params, int off, float[] w) {
     int n = in * out;
     for (int k = 0; k < n; k++) {
@@ -148,6 +133,7 @@ public final class VariationalDense implements Variational {
    * The posterior standard deviation sqrt(alpha) |theta| of each weight, [in x out]; a new
    * array.
    */
+  @Override
   public float[] posteriorStd(float[] params, int off) {
     int n = in * out;
     float[] sd = new float[n];

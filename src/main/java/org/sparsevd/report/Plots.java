@@ -20,6 +20,7 @@ import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.sparsevd.nn.EvalForm;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.Variational;
 import org.sparsevd.nn.VdSettings;
@@ -129,11 +130,12 @@ public final class Plots {
       bars.setSeriesPaint(0, Charts.PALETTE[panels % Charts.PALETTE.length]);
       // Bars rise from 0.5 so that the log axis can draw a bin of one weight.
       bars.setBase(0.5);
-      String units = la.length == vd.weightCount() ? "weights" : "filters";
+      EvalForm.Linear w = vd.evalForm(params, off).weighted();
+      String units = la.length == w.weights().length ? "weights" : "filters";
       LogarithmicAxis counts = Charts.logAxis(units + " (log scale)");
       IntervalXYDataset data = histogram(s, la, String.format(Locale.ROOT,
-          "layer %d %s: %,d of %,d weights kept", l, vd.spec(), vd.keptWeights(params, off),
-          vd.weightCount()));
+          "layer %d %s: %,d of %,d weights kept", l, vd.spec(), w.kept(),
+          w.weights().length));
       XYPlot p = new XYPlot(data, null, counts, bars);
       Charts.gridColours(p);
       ValueMarker threshold = new ValueMarker(s.threshold(), Color.BLACK,

@@ -2,24 +2,15 @@ package org.sparsevd.sparse;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.sparsevd.nn.BernoulliDropout;
-import org.sparsevd.nn.ConcreteDense;
-import org.sparsevd.nn.Dense;
-import org.sparsevd.nn.GaussianDropout;
-import org.sparsevd.nn.InformationDropout;
-import org.sparsevd.nn.Layer;
+import org.sparsevd.nn.EvalForm;
 import org.sparsevd.nn.Network;
-import org.sparsevd.nn.NeuronVd;
-import org.sparsevd.nn.Relu;
-import org.sparsevd.nn.VariationalDense;
 
 /**
  * The deterministic network a trained one evaluates as, layer kinds reduced to two: weighted
- * steps (dense weights [in x out] with every pruned weight 0, and a bias) and ReLUs. Dropout
- * layers are the identity at evaluation and disappear; a per-neuron variational dropout layer
- * ({@link NeuronVd}) multiplies its pruned neurons by 0, which is folded into the weights
- * next to it: the rows of the following weighted step and the column and bias of the
- * preceding one (a zero column and bias give 0 after a ReLU, so the two agree).
+ * steps (dense weights [in x out] with every pruned weight 0, and a bias) and ReLUs, read from
+ * the network's evaluation forms ({@link Network#evalForms}). Dropout layers are the identity
+ * at evaluation and disappear; a per-neuron variational dropout layer multiplies its pruned
+ * neurons by 0, which the forms fold into the weights next to it.
  *
  * <p>Neurons kept: input i of a weighted step is kept when a non-zero weight leaves it, after
  * removing neurons whose output nothing reads and neurons that always output 0 (no kept
@@ -48,39 +39,25 @@ public final class PrunedNetwork {
     this.steps = List.copyOf(steps);
   }
 
-  /** The pruned network at the given parameters; fails on a layer with no deterministic form. */
+  /**
+   * The pruned network at the given parameters, from its evaluation forms ({@link
+   * Network#evalForms}); fails on a convolution or pooling, which have no pruned form here.
+   */
   public static PrunedNetwork of(Network net, float[] params) {
     List<Step> steps = new ArrayList<>();
-    boolean[] pending = null;
-    int lastWeighted = -1;
-    for (int l = 0; l < net.layers().size(); l++) {
-      Layer layer = net.layers().get(l);
-      int off = net.offset(l);
-      if (layer instanceof VariationalDense || layer instanceof Dense
-          || layer instanceof ConcreteDense) {
-        float[] w = layer.effectiveWeights(params, off);
-        Step s = new Step(l, layer.inputSize(), layer.outputSize(), w, layer.bias(params, off));
-        if (pending != null) {
-          zeroRows(s, pending);
-          pending = null;
-        }
-        lastWeighted = steps.size();
-        steps.add(s);
-      } else if (layer instanceof NeuronVd nvd) {
-        boolean[] kept = nvd.kept(params, off);
-        if (lastWeighted >= 0) {
-          zeroColumns(steps.get(lastWeighted), kept);
-        }
-        pending = pending == null ? kept : and(pending, kept);
-      } else if (layer instanceof Relu) {
-        steps.add(new Step(l, layer.inputSize(), layer.outputSize(), null, null));
-      } else if (!(layer instanceof GaussianDropout || layer instanceof BernoulliDropout
-          || layer instanceof InformationDropout)) {
-        throw new IllegalArgumentException("layer " + l + " (" + layer.spec()
+    List<EvalForm> forms = net.evalForms(params);
+    for (int l = 0; l < forms.size(); l++) {
+      EvalForm f = forms.get(l);
+      if (f instanceof EvalForm.Linear w) {
+        steps.add(new Step(l, w.in(), w.out(), w.weights(), w.bias()));
+      } else if (f instanceof EvalForm.Relu) {
+        steps.add(new Step(l, f.inputSize(), f.outputSize(), null, null));
+      } else if (!(f instanceof EvalForm.Identity)) {
+        throw new IllegalArgumentException("layer " + l + " (" + net.layers().get(l).spec()
             + ") has no pruned form");
       }
     }
-    if (lastWeighted < 0) {
+    if (steps.stream().allMatch(Step::isRelu)) {
       throw new IllegalArgumentException("network '" + net.spec() + "' has no weighted layer");
     }
     return new PrunedNetwork(net.inputSize(), net.numClasses(), steps);
@@ -119,24 +96,22 @@ public final class PrunedNetwork {
 
   /** Per weighted step, the indices of its kept input neurons (see the class comment). */
   public List<int[]> keptNeurons() {
-    List<Step> w = new ArrayList<>();
+    List<EvalForm.Linear> w = new ArrayList<>();
     for (Step s : steps) {
       if (!s.isRelu()) {
-        w.add(new Step(s.layer(), s.in(), s.out(), s.weights().clone(), s.bias().clone()));
+        w.add(new EvalForm.Linear(s.in(), s.out(), s.weights().clone(), s.bias().clone()));
       }
     }
     boolean changed = true;
     while (changed) {
       changed = false;
       for (int l = 0; l + 1 < w.size(); l++) {
-        boolean[] read = nonZeroRows(w.get(l + 1));
-        boolean[] live = liveOutputs(w.get(l));
-        boolean[] both = and(read, live);
-        changed |= zeroColumns(w.get(l), both) | zeroRows(w.get(l + 1), both);
+        boolean[] both = and(nonZeroRows(w.get(l + 1)), liveOutputs(w.get(l)));
+        changed |= w.get(l).zeroOutputs(both) | w.get(l + 1).zeroInputs(both);
       }
     }
     List<int[]> kept = new ArrayList<>();
-    for (Step s : w) {
+    for (EvalForm.Linear s : w) {
       kept.add(indices(nonZeroRows(s)));
     }
     return kept;
@@ -177,18 +152,17 @@ public final class PrunedNetwork {
     return new ShrunkNetwork(inputSize, kept.get(0), out);
   }
 
-  private static boolean[] nonZeroRows(Step s) {
-    boolean[] any = new boolean[s.in()];
-    for (int i = 0; i < s.in(); i++) {
-      for (int j = 0; j < s.out() && !any[i]; j++) {
-        any[i] = s.weights()[i * s.out() + j] != 0f;
-      }
+  private static boolean[] nonZeroRows(EvalForm.Linear s) {
+    int[] kept = s.keptPerInput();
+    boolean[] any = new boolean[kept.length];
+    for (int i = 0; i < kept.length; i++) {
+      any[i] = kept[i] > 0;
     }
     return any;
   }
 
   /** Outputs that can be non-zero: a kept incoming weight or a non-zero bias. */
-  private static boolean[] liveOutputs(Step s) {
+  private static boolean[] liveOutputs(EvalForm.Linear s) {
     boolean[] live = new boolean[s.out()];
     for (int j = 0; j < s.out(); j++) {
       live[j] = s.bias()[j] != 0f;
@@ -199,45 +173,7 @@ public final class PrunedNetwork {
     return live;
   }
 
-  /** Zeroes the rows of inputs not kept; true if a non-zero changed. */
-  private static boolean zeroRows(Step s, boolean[] kept) {
-    return zeroRows(s.weights(), s.in(), s.out(), kept);
-  }
-
-  /**
-   * Zeroes rows i of weights [in x out] where {@code kept[i]} is false; true if a non-zero
-   * changed.
-   */
-  static boolean zeroRows(float[] weights, int in, int out, boolean[] kept) {
-    boolean changed = false;
-    for (int i = 0; i < in; i++) {
-      if (!kept[i]) {
-        for (int j = 0; j < out; j++) {
-          changed |= weights[i * out + j] != 0f;
-          weights[i * out + j] = 0f;
-        }
-      }
-    }
-    return changed;
-  }
-
-  /** Zeroes the columns and biases of outputs not kept; true if a non-zero changed. */
-  private static boolean zeroColumns(Step s, boolean[] kept) {
-    boolean changed = false;
-    for (int j = 0; j < s.out(); j++) {
-      if (!kept[j]) {
-        changed |= s.bias()[j] != 0f;
-        s.bias()[j] = 0f;
-        for (int i = 0; i < s.in(); i++) {
-          changed |= s.weights()[i * s.out() + j] != 0f;
-          s.weights()[i * s.out() + j] = 0f;
-        }
-      }
-    }
-    return changed;
-  }
-
-  static boolean[] and(boolean[] a, boolean[] b) {
+  private static boolean[] and(boolean[] a, boolean[] b) {
     boolean[] c = new boolean[a.length];
     for (int i = 0; i < a.length; i++) {
       c[i] = a[i] && b[i];

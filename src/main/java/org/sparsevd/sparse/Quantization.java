@@ -2,8 +2,6 @@ package org.sparsevd.sparse;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.sparsevd.nn.ConcreteDense;
-import org.sparsevd.nn.Dense;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.VariationalDense;
@@ -109,8 +107,8 @@ public final class Quantization {
       int off = net.offset(s.layer());
       float[] w = s.weights();
       float[] kept = nonZeros(w);
-      int b = bits.posterior() && layer instanceof VariationalDense vd
-          ? posteriorBits(w, vd.posteriorStd(params, off)) : bits.fixed();
+      float[] sd = bits.posterior() ? layer.posteriorStd(params, off) : null;
+      int b = sd != null ? posteriorBits(w, sd) : bits.fixed();
       float[] codebook = KMeans1d.centres(kept, 1 << b, seed + s.layer());
       double[] centres = new double[codebook.length];
       for (int j = 0; j < centres.length; j++) {
@@ -120,7 +118,7 @@ public final class Quantization {
       for (int k = 0; k < w.length; k++) {
         q[k] = w[k] == 0f ? 0f : codebook[KMeans1d.nearest(centres, w[k])];
       }
-      setWeights(layer, out, off, q);
+      layer.setWeights(out, off, q);
       codes.add(new LayerCode(s.layer(), layer.spec(), b, codebook, s.in(), s.out(),
           kept.length));
     }
@@ -146,18 +144,6 @@ public final class Quantization {
     }
     double levels = (max - min) / (sum / n);
     return (int) Math.max(1, Math.min(MAX_BITS, Math.ceil(Math.log(levels) / Math.log(2))));
-  }
-
-  private static void setWeights(Layer layer, float[] params, int off, float[] w) {
-    if (layer instanceof VariationalDense vd) {
-      vd.setWeights(params, off, w);
-    } else if (layer instanceof Dense d) {
-      d.setWeights(params, off, w);
-    } else if (layer instanceof ConcreteDense c) {
-      c.setWeights(params, off, w);
-    } else {
-      throw new IllegalArgumentException("layer " + layer.spec() + " cannot be quantised");
-    }
   }
 
   private static float[] nonZeros(float[] w) {

@@ -3,6 +3,7 @@ package org.sparsevd.sparse;
 import java.util.ArrayList;
 import java.util.List;
 import org.sparsevd.nn.Dense;
+import org.sparsevd.nn.EvalForm;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
@@ -66,8 +67,9 @@ public final class ShrunkNetwork {
   /** Multiply-adds, 2 per weight of the dense layers (biases and ReLUs not counted). */
   public long flops() {
     long n = 0;
-    for (Layer l : net.layers()) {
-      n += 2L * l.weightCount();
+    for (int l = 0; l < net.layers().size(); l++) {
+      EvalForm.Linear w = net.layers().get(l).evalForm(params, net.offset(l)).weighted();
+      n += w == null ? 0 : 2L * w.weights().length;
     }
     return n;
   }

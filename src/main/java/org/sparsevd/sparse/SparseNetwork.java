@@ -2,21 +2,9 @@ package org.sparsevd.sparse;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.sparsevd.nn.BernoulliDropout;
-import org.sparsevd.nn.ConcreteDense;
-import org.sparsevd.nn.Conv2d;
-import org.sparsevd.nn.Dense;
+import org.sparsevd.nn.EvalForm;
 import org.sparsevd.nn.FeatureShape;
-import org.sparsevd.nn.Flatten;
-import org.sparsevd.nn.GaussianDropout;
-import org.sparsevd.nn.ImageInput;
-import org.sparsevd.nn.InformationDropout;
-import org.sparsevd.nn.Layer;
-import org.sparsevd.nn.MaxPool2d;
-import org.sparsevd.nn.NeuronVd;
 import org.sparsevd.nn.Network;
-import org.sparsevd.nn.Relu;
-import org.sparsevd.nn.VariationalDense;
 import org.sparsevd.math.SparseMatMul;
 
 /**
@@ -131,51 +119,33 @@ public final class SparseNetwork {
   }
 
   /**
-   * Exports the pruned network at the given parameters. A per-neuron variational dropout layer
-   * ({@link NeuronVd}) is folded into the rows of the dense layer after it, its pruned neurons'
-   * weights set to zero; it must be followed by one (through element-wise layers only).
+   * Exports the pruned network at the given parameters, from its evaluation forms ({@link
+   * Network#evalForms}): per-neuron masks are folded into the dense layers next to them; one
+   * next to no dense layer (beside a convolution) has no sparse form.
    */
   public static SparseNetwork export(Network net, float[] params) {
     List<Step> steps = new ArrayList<>();
-    boolean[] pending = null;
-    for (int l = 0; l < net.layers().size(); l++) {
-      Layer layer = net.layers().get(l);
-      if (pending != null && (layer instanceof Conv2d || layer instanceof MaxPool2d)) {
-        throw new IllegalArgumentException("layer " + l + " (" + layer.spec() + ") follows a "
-            + "per-neuron dropout layer, which has a sparse form only before a dense layer");
-      }
-      if (layer instanceof Conv2d conv) {
-        float[] w = conv.effectiveWeights(params, net.offset(l));
-        steps.add(new Step(CsrMatrix.fromWeights(w, conv.patchSize(), conv.filters()),
-            conv.bias(params, net.offset(l)), new Spatial(conv.inputShape(), conv.outputShape(),
-            conv.kernel(), conv.stride(), conv.pad())));
-      } else if (layer instanceof MaxPool2d pool) {
-        steps.add(new Step(null, null, new Spatial(pool.inputShape(), pool.outputShape(),
-            pool.size(), pool.size(), 0)));
-      } else if (layer instanceof VariationalDense || layer instanceof Dense
-          || layer instanceof ConcreteDense) {
-        float[] w = layer.effectiveWeights(params, net.offset(l));
-        if (pending != null) {
-          PrunedNetwork.zeroRows(w, layer.inputSize(), layer.outputSize(), pending);
-          pending = null;
-        }
-        steps.add(new Step(CsrMatrix.fromWeights(w, layer.inputSize(), layer.outputSize()),
-            layer.bias(params, net.offset(l))));
-      } else if (layer instanceof NeuronVd nvd) {
-        boolean[] kept = nvd.kept(params, net.offset(l));
-        pending = pending == null ? kept : PrunedNetwork.and(pending, kept);
-      } else if (layer instanceof Relu) {
+    List<EvalForm> forms = net.evalForms(params);
+    for (int l = 0; l < forms.size(); l++) {
+      EvalForm f = forms.get(l);
+      if (f instanceof EvalForm.Conv conv) {
+        EvalForm.Linear bank = conv.bank();
+        steps.add(new Step(CsrMatrix.fromWeights(bank.weights(), bank.in(), bank.out()),
+            bank.bias(), new Spatial(conv.in(), conv.out(), conv.kernel(), conv.stride(),
+            conv.pad())));
+      } else if (f instanceof EvalForm.Pool pool) {
+        steps.add(new Step(null, null, new Spatial(pool.in(), pool.out(), pool.size(),
+            pool.size(), 0)));
+      } else if (f instanceof EvalForm.Linear linear) {
+        steps.add(new Step(CsrMatrix.fromWeights(linear.weights(), linear.in(), linear.out()),
+            linear.bias()));
+      } else if (f instanceof EvalForm.Relu) {
         steps.add(new Step(null, null));
-      } else if (!(layer instanceof GaussianDropout || layer instanceof BernoulliDropout
-          || layer instanceof InformationDropout || layer instanceof ImageInput
-          || layer instanceof Flatten)) {
-        throw new IllegalArgumentException("layer " + l + " (" + layer.spec()
-            + ") has no sparse form");
+      } else if (f instanceof EvalForm.NeuronMask) {
+        throw new IllegalArgumentException("layer " + l + " (" + net.layers().get(l).spec()
+            + ") is a per-neuron mask, which has a sparse form only next to a dense layer");
       }
-    }
-    if (pending != null) {
-      throw new IllegalArgumentException("network '" + net.spec() + "' ends in a per-neuron "
-          + "dropout layer, which has a sparse form only before a dense layer");
+      // An identity (dropout at evaluation, a reshape) is no step.
     }
     return new SparseNetwork(net.inputSize(), net.numClasses(), steps);
   }

@@ -19,6 +19,7 @@ import org.sparsevd.export.CsrModel;
 import org.sparsevd.export.OnnxExport;
 import org.sparsevd.model.ModelFormat;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.LayerWeights;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.VdSettings;
@@ -37,7 +38,7 @@ class ExportTest {
     float[] params = net.initParams(4);
     SplittableRandom rnd = new SplittableRandom(4);
     for (int l : new int[] {0, 2}) {
-      int n = net.layers().get(l).weightCount();
+      int n = LayerWeights.count(net.layers().get(l));
       for (int k = 0; k < n; k++) {
         params[net.offset(l) + k] = (float) rnd.nextGaussian() * 0.3f;
         params[net.offset(l) + n + k] = rnd.nextDouble() < 0.8 ? 5f : -12f;

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.LayerWeights;
 import org.sparsevd.nn.Sparsity;
 
 /**
@@ -68,7 +69,7 @@ class OnnxExportTest {
     float[] params = trained.params().clone();
     org.sparsevd.nn.Network net = trained.network();
     org.sparsevd.nn.Conv2d conv = (org.sparsevd.nn.Conv2d) net.layers().get(3);
-    params[net.offset(3) + conv.weightCount()] = 5f;
+    params[net.offset(3) + LayerWeights.count(conv)] = 5f;
     SparseVdModel model = new SparseVdModel(trained.def(), 10, params, trained.scaling(),
         Map.of());
     assertPruned(model);

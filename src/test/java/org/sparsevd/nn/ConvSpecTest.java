@@ -77,9 +77,17 @@ class ConvSpecTest {
     int n = conv.patchSize() * 4;
     params[off + n + 2] = 3.5f;
     params[off + n + 4 + 2] = 0.25f;
-    assertEquals(3, conv.keptFilters(params, off));
-    assertEquals(conv.patchSize() * 3, conv.keptWeights(params, off));
-    float[] w = conv.effectiveWeights(params, off);
+    assertEquals(conv.patchSize() * 3, LayerWeights.kept(conv, params, off));
+    float[] w = LayerWeights.effective(conv, params, off);
+    int keptFilters = 0;
+    for (int f = 0; f < 4; f++) {
+      boolean any = false;
+      for (int i = 0; i < conv.patchSize(); i++) {
+        any |= w[i * 4 + f] != 0f;
+      }
+      keptFilters += any ? 1 : 0;
+    }
+    assertEquals(3, keptFilters);
     for (int i = 0; i < conv.patchSize(); i++) {
       assertEquals(0f, w[i * 4 + 2]);
       assertTrue(w[i * 4 + 1] != 0f);

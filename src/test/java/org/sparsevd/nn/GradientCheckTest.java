@@ -133,7 +133,7 @@ class GradientCheckTest {
     for (int l = 0; l < net.layers().size(); l++) {
       Layer layer = net.layers().get(l);
       int off = net.offset(l);
-      int n = layer.weightCount();
+      int n = LayerWeights.count(layer);
       for (int k = 0; k < layer.paramCount(); k++) {
         params[off + k] = (float) (0.5 * rnd.nextGaussian());
       }

@@ -12,6 +12,22 @@ import org.junit.jupiter.api.Test;
 class NetworkTest {
   private final Network net = NetworkSpec.parse(NetworkSpec.LENET_300_100, 784, VdSettings.DEFAULTS);
 
+  /** Pruned neurons of a per-neuron layer count as pruned weights and unread inputs. */
+  @Test
+  void perNeuronPruningCountsInSparsityAndKeptInputs() {
+    Network net = NetworkSpec.parse("nvd | dense(3) | relu | nvd | dense(2)", 4,
+        VdSettings.DEFAULTS);
+    float[] params = net.initParams(1);
+    params[net.offset(0) + 1] = 6f;
+    params[net.offset(3) + 2] = 6f;
+    Sparsity sp = net.sparsity(params);
+    assertEquals(12 + 6, sp.weights());
+    assertEquals((12 - 3 - 3) + (6 - 2), sp.kept());
+    assertArrayEquals(new int[] {2, 0, 2, 2}, net.keptPerInput(params));
+    params[net.offset(0) + 1] = 0f;
+    assertArrayEquals(new int[] {2, 2, 2, 2}, net.keptPerInput(params));
+  }
+
   @Test
   void layoutAndSpecOfLeNet300() {
     // 2 * (784*300 + 300*100 + 100*10) variational parameters plus 410 biases.
@@ -110,7 +126,7 @@ class NetworkTest {
     assertEquals(0.75, s.layers().get(0).sparsity(), 1e-12);
     assertEquals(8, s.weights());
     assertEquals(8.0 / (1 + 4), s.compression(), 1e-12);
-    float[] effective = small.layers().get(0).effectiveWeights(p, 0);
+    float[] effective = LayerWeights.effective(small.layers().get(0), p, 0);
     assertArrayEquals(new float[] {0f, 1f, 0f, 0f}, effective);
   }
 }

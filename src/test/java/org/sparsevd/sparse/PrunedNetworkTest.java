@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sparsevd.nn.LayerWeights;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
@@ -45,14 +46,15 @@ class PrunedNetworkTest {
           params[off + i] = i % 3 == 1 ? 5f : -2f;
           pendingKept += i % 3 == 1 ? 0 : 1;
         }
-      } else if (layer.weightCount() > 0) {
+      } else if (LayerWeights.count(layer) > 0) {
         expectedKept[weighted] = pendingKept >= 0 ? pendingKept : layer.inputSize();
         pendingKept = -1;
-        for (int k = 0; k < layer.weightCount(); k++) {
+        for (int k = 0; k < LayerWeights.count(layer); k++) {
           params[off + k] = (float) (0.3 * rnd.nextGaussian());
         }
         for (int j = 0; j < layer.outputSize(); j++) {
-          params[off + (layer instanceof VariationalDense ? 2 : 1) * layer.weightCount() + j] =
+          params[off + (layer instanceof VariationalDense ? 2 : 1)
+              * LayerWeights.count(layer) + j] =
               (float) (0.1 * rnd.nextGaussian());
         }
         weighted++;
@@ -82,20 +84,37 @@ class PrunedNetworkTest {
     assertClose(expected, csr, "csr");
   }
 
+  /** A mask after the last dense layer (through a ReLU) folds into that layer's outputs. */
   @org.junit.jupiter.api.Test
-  void perNeuronDropoutWithoutADenseLayerAfterItHasNoSparseForm() {
+  void perNeuronDropoutAfterTheLastDenseLayerFoldsIntoItsOutputs() {
     Network last = NetworkSpec.parse("dense(8) | relu | nvd", INPUTS, VdSettings.DEFAULTS);
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> SparseNetwork.export(last, last.initParams(1)));
-    assertTrue(e.getMessage().contains("ends in a per-neuron dropout layer"), e.getMessage());
+    float[] params = last.initParams(1);
+    int mask = last.offset(2);
+    for (int j = 0; j < 8; j += 3) {
+      params[mask + j] = 6f;
+    }
+    SplittableRandom rnd = new SplittableRandom(3);
+    float[] x = new float[ROWS * INPUTS];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) rnd.nextGaussian();
+    }
+    float[] expected = last.forward(params, x, ROWS, Mode.EVAL, null, last.newWorkspace(ROWS))
+        .clone();
+    float[] csr = new float[ROWS * 8];
+    SparseNetwork.export(last, params).predict(x, ROWS, csr);
+    assertClose(expected, csr, "csr");
+  }
+
+  @org.junit.jupiter.api.Test
+  void perNeuronDropoutBesideAConvolutionHasNoSparseForm() {
     Network conv = NetworkSpec.parse("image(4, 4, 1) | nvd | conv(2, 3) | flatten | dense(3)",
         INPUTS, VdSettings.DEFAULTS);
-    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> SparseNetwork.export(conv, conv.initParams(1)));
-    assertTrue(e.getMessage().contains("only before a dense layer"), e.getMessage());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> SparseNetwork.export(conv, conv.initParams(1)));
+    assertTrue(e.getMessage().contains("only next to a dense layer"), e.getMessage());
     e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> PrunedNetwork.of(conv, conv.initParams(1)));
-    assertTrue(e.getMessage().contains("has no pruned form"), e.getMessage());
+    assertTrue(e.getMessage().contains("layer 1 (nvd)"), e.getMessage());
   }
 
   private static void assertClose(float[] expected, float[] actual, String what) {

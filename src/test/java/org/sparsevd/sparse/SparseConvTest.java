@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparsevd.export.CsrExport;
 import org.sparsevd.export.CsrModel;
+import org.sparsevd.nn.LayerWeights;
 import org.sparsevd.nn.Conv2d;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Mode;
@@ -79,7 +80,7 @@ class SparseConvTest {
     for (int l = 0; l < net.layers().size(); l++) {
       Layer layer = net.layers().get(l);
       int off = net.offset(l);
-      int n = layer.weightCount();
+      int n = LayerWeights.count(layer);
       for (int k = 0; k < layer.paramCount(); k++) {
         params[off + k] = (float) (0.5 * rnd.nextGaussian());
       }

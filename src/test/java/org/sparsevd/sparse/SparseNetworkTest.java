@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.sparsevd.nn.LayerWeights;
 import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkSpec;
@@ -22,7 +23,7 @@ class SparseNetworkTest {
     SplittableRandom rnd = new SplittableRandom(5);
     // Prune about 90% of the weights through large log sigma^2.
     for (int l = 0; l < net.layers().size(); l++) {
-      int n = net.layers().get(l).weightCount();
+      int n = LayerWeights.count(net.layers().get(l));
       int off = net.offset(l);
       for (int k = 0; k < n; k++) {
         params[off + k] = (float) rnd.nextGaussian() * 0.3f;
