@@ -6,20 +6,12 @@ package org.sparsevd.nn;
  * may follow. A dense layer directly after a feature map is refused, as in most frameworks, so
  * that the reshape is visible in the spec.
  */
-public final class Flatten implements Layer {
-  private final int size;
-
+public final class Flatten extends StatelessLayer {
   public Flatten(int size) {
-    this.size = size;
+    super(size);
   }
 
-  @Override public int inputSize() { return size; }
-  @Override public int outputSize() { return size; }
-  @Override public int paramCount() { return 0; }
   @Override public String spec() { return "flatten"; }
-  @Override public void init(float[] params, int off, long seed, int layerIndex) {}
-  @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
-  @Override public boolean stochastic() { return false; }
 
   @Override
   public EvalForm evalForm(float[] params, int off) {

@@ -1,20 +1,12 @@
 package org.sparsevd.nn;
 
 /** y = max(0, x); dx = dy where y > 0. */
-public final class Relu implements Layer {
-  private final int size;
-
+public final class Relu extends StatelessLayer {
   public Relu(int size) {
-    this.size = size;
+    super(size);
   }
 
-  @Override public int inputSize() { return size; }
-  @Override public int outputSize() { return size; }
-  @Override public int paramCount() { return 0; }
   @Override public String spec() { return "relu"; }
-  @Override public void init(float[] params, int off, long seed, int layerIndex) {}
-  @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
-  @Override public boolean stochastic() { return false; }
 
   @Override
   public EvalForm evalForm(float[] params, int off) {

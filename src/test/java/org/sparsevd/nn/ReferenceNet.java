@@ -24,6 +24,7 @@ final class ReferenceNet {
       a[k] = x[k];
     }
     double kl = 0;
+    double perExample = 0;
     for (int l = 0; l < layers.size(); l++) {
       Layer layer = layers.get(l);
       int in = layer.inputSize();
@@ -83,6 +84,36 @@ final class ReferenceNet {
         kl += ReferenceConv.forward(conv, p, off, a, y, rows, noise, l);
       } else if (layer instanceof MaxPool2d pool) {
         ReferenceConv.maxPool(pool, a, y, rows);
+      } else if (layer instanceof NeuronVd nvd) {
+        noise.fill(l, rows, out, eps);
+        VdSettings s = nvd.settings();
+        for (int i = 0; i < out; i++) {
+          double la = Math.max(s.logAlphaMin(), Math.min(s.logAlphaMax(), p[off + i]));
+          double m = s.trainClip() && la >= s.threshold() ? 0 : 1;
+          for (int r = 0; r < rows; r++) {
+            int k = r * out + i;
+            y[k] = a[k] * (m + Math.exp(la / 2) * eps[k]);
+          }
+          kl += SparseVdKl.kl(la);
+        }
+      } else if (layer instanceof BernoulliDropout drop) {
+        noise.fillUniform(l, rows, out, eps);
+        for (int k = 0; k < y.length; k++) {
+          y[k] = eps[k] < drop.rate() ? 0 : a[k] / (1 - (double) drop.rate());
+        }
+      } else if (layer instanceof ConcreteDense) {
+        kl += concreteDense(p, off, a, y, in, out, rows, noise, l);
+      } else if (layer instanceof InformationDropout idrop) {
+        noise.fill(l, rows, out, eps);
+        for (int i = 0; i < out; i++) {
+          double alpha = InformationDropout.ALPHA_MAX / (1 + Math.exp(-p[off + i]));
+          for (int r = 0; r < rows; r++) {
+            int k = r * out + i;
+            y[k] = a[k] * Math.exp(alpha * eps[k] - alpha * alpha / 2);
+          }
+          // A per-example cost of every row, outside the KL weight.
+          perExample += idrop.beta() * rows * -Math.log(alpha / InformationDropout.ALPHA_MAX);
+        }
       } else if (layer instanceof Flatten || layer instanceof ImageInput) {
         System.arraycopy(a, 0, y, 0, y.length);
       } else {
@@ -103,6 +134,43 @@ final class ReferenceNet {
       }
       ce += (weights == null ? 1 : weights[r]) * (max + Math.log(sum) - a[r * c + labels[r]]);
     }
-    return ce + klWeight * kl;
+    return ce + perExample + klWeight * kl;
+  }
+
+  /**
+   * Concrete dropout's TRAIN output into y (the relaxed mask at temperature 0.1 on the inputs,
+   * then x W + b) and its regulariser.
+   */
+  private static double concreteDense(double[] p, int off, double[] a, double[] y, int in,
+                                      int out, int rows, Noise noise, int stream) {
+    float[] u = new float[rows * in];
+    noise.fillUniform(stream, rows, in, u);
+    double logit = p[off + in * out + out];
+    double rate = 1 / (1 + Math.exp(-logit));
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < out; j++) {
+        double v = p[off + in * out + j];
+        for (int i = 0; i < in; i++) {
+          double ui = u[r * in + i];
+          double z = 1 / (1 + Math.exp(-(logit + Math.log(ui) - Math.log(1 - ui))
+              / ConcreteDense.TEMPERATURE));
+          v += a[r * in + i] * (1 - z) / (1 - rate) * p[off + i * out + j];
+        }
+        y[r * out + j] = v;
+      }
+    }
+    return concreteRegulariser(p, off, in, out);
+  }
+
+  /** The paper's regulariser times N, with l = 1e-4 and tau = 1. */
+  static double concreteRegulariser(double[] p, int off, int in, int out) {
+    double rate = 1 / (1 + Math.exp(-p[off + in * out + out]));
+    double w2 = 0;
+    for (int k = 0; k < in * out; k++) {
+      w2 += p[off + k] * p[off + k];
+    }
+    double l2 = ConcreteDense.LENGTH_SCALE * ConcreteDense.LENGTH_SCALE;
+    return l2 / ConcreteDense.TAU * w2 / (1 - rate)
+        + 2.0 / ConcreteDense.TAU * in * (rate * Math.log(rate) + (1 - rate) * Math.log(1 - rate));
   }
 }
