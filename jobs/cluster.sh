@@ -7,12 +7,15 @@
 #       one more worker on this machine for the master at M (on this or another host), bound
 #       to ADDR (an address of this host that the master and the driver reach; without it,
 #       SPARK_LOCAL_IP or the address Spark picks)
+#   jobs/cluster.sh prepare           builds the job jar and the Spark home the others start
+#       from (they do it themselves when needed; this is for hosts that start them offline)
 #   jobs/cluster.sh status            which of them are running
 #   jobs/cluster.sh stop              stops them
+# The pid files and logs live in SPARSEVD_CLUSTER_DIR (target/cluster).
 # Then: jobs/train.sh CONFIG --master spark://ADDR:7077 --output DIR
 source "$(dirname "$0")/common.sh"
 HOME_DIR="$TARGET/spark-home"
-RUN_DIR="$TARGET/cluster"
+RUN_DIR="${SPARSEVD_CLUSTER_DIR:-$TARGET/cluster}"
 
 prepare_home() {
   ensure_built
@@ -119,13 +122,14 @@ stop() {
 
 usage() {
   echo "usage: jobs/cluster.sh start [WORKERS] [--host ADDR]" \
-    "| worker --master spark://HOST:PORT [--host ADDR] | status | stop" >&2
+    "| worker --master spark://HOST:PORT [--host ADDR] | prepare | status | stop" >&2
   exit 2
 }
 
 case "${1:-}" in
   start) shift; start "$@" ;;
   worker) shift; worker "$@" ;;
+  prepare) prepare_home ;;
   status) status ;;
   stop) stop ;;
   *) usage ;;

@@ -12,7 +12,7 @@ ensure_built() {
   local stamp="$TARGET/.jobs-built"
   if [[ ! -f "$stamp" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$stamp" -print -quit)" ]]; then
     echo "building (mvn package) ..." >&2
-    (cd "$ROOT" && mvn -q -B -DskipTests package \
+    (cd "$ROOT" && mvn -q -B -Dmaven.test.skip=true package \
       && mvn -q -B help:evaluate -Dexpression=jvm.module.flags -DforceStdout \
         | sed 's/\x1b\[[0-9;]*m//g' > "$TARGET/jvm-flags.txt") >&2
     touch "$stamp"
@@ -59,7 +59,7 @@ run_main() {
     # --driver-java-options replaces spark.driver.extraJavaOptions, so it carries both.
     # shellcheck disable=SC2086
     exec spark-submit "${master[@]}" "${driver[@]/#/--conf=}" ${SPARSEVD_SUBMIT_ARGS:-} \
-      --class "$main" --properties-file "$ROOT/conf/spark-defaults.conf" \
+      --class "$main" --properties-file "$ROOT/conf/spark-defaults.conf" --load-spark-defaults \
       --driver-java-options "$log $(driver_java_options)" "$JAR" "$@"
   fi
   # Without spark-submit the driver runs in this JVM, so spark.driver.extraJavaOptions is
@@ -74,7 +74,7 @@ run_main() {
     # shellcheck disable=SC2086
     exec java "${jvm[@]}" -cp "$cp" org.apache.spark.deploy.SparkSubmit "${master[@]}" \
       "${driver[@]/#/--conf=}" ${SPARSEVD_SUBMIT_ARGS:-} --class "$main" \
-      --properties-file "$ROOT/conf/spark-defaults.conf" "$JAR" "$@"
+      --properties-file "$ROOT/conf/spark-defaults.conf" --load-spark-defaults "$JAR" "$@"
   fi
   # Otherwise the job takes its master from its config (default local[*]); spark.jars ships
   # the job jar should that be a cluster.

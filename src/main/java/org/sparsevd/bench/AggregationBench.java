@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparsevd.cli.JobCommand;
+import org.sparsevd.spark.JobSparkSettings;
 import scala.Tuple2;
 
 /**
@@ -38,7 +39,8 @@ public final class AggregationBench {
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(COMMAND.parseMain(args).get("OUT"));
-    SparkConf conf = new SparkConf().setAppName("sparsevd-aggregation-bench");
+    SparkConf conf = JobSparkSettings.applyMissing(new SparkConf().setAppName(
+        "sparsevd-aggregation-bench"));
     if (!conf.contains("spark.master")) {
       conf.setMaster("local[2]");
     }

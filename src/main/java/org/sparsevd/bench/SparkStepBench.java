@@ -29,6 +29,7 @@ import org.sparsevd.train.GradientSource;
 import org.sparsevd.train.LocalGradientSource;
 import org.sparsevd.train.TrainConfig;
 import org.sparsevd.train.TrainingLoop;
+import org.sparsevd.spark.JobSparkSettings;
 
 /**
  * Per-step cost of distributed training on LeNet-300-100 over MNIST, all in one run so the
@@ -41,7 +42,7 @@ import org.sparsevd.train.TrainingLoop;
  *       through Spark and through the same engine on 2 threads in this JVM.</li>
  * </ul>
  * Usage: {@code SparkStepBench [OUT.json] [MNIST_DIR]}; Spark settings from the JVM's spark.*
- * properties (jobs/bench.sh passes conf/spark-defaults.conf), master local[2] by default.
+ * properties and the jobs' own ({@link JobSparkSettings}), master local[2] by default.
  */
 public final class SparkStepBench {
   private static final int[] BATCHES = {100, 500, 1000, 4000};
@@ -55,7 +56,8 @@ public final class SparkStepBench {
     JobConfig a = COMMAND.parseMain(args);
     Path out = Path.of(a.get("OUT"));
     String mnist = a.get(Timing.MNIST_DIR.name());
-    SparkConf conf = new SparkConf().setAppName("sparsevd-bench");
+    SparkConf conf = JobSparkSettings.applyMissing(new SparkConf().setAppName(
+        "sparsevd-bench"));
     if (!conf.contains("spark.master")) {
       conf.setMaster("local[2]");
     }

@@ -26,6 +26,7 @@ import org.sparsevd.data.Distortion;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistDownloader;
 import org.sparsevd.data.MnistIdx;
+import org.sparsevd.spark.JobSparkSettings;
 
 /**
  * The generator job: {@code Generate OUTPUT EXAMPLES [SEED] [PARTITIONS] [MNIST_DIR]} writes
@@ -57,7 +58,8 @@ public final class Generate {
 
   public static void main(String[] args) throws Exception {
     JobConfig c = COMMAND.parseMain(args);
-    SparkConf conf = new SparkConf().setAppName("sparsevd-generate");
+    SparkConf conf = JobSparkSettings.applyMissing(
+        new SparkConf().setAppName("sparsevd-generate"));
     if (!conf.contains("spark.master")) {
       conf.setMaster(Sessions.LOCAL_MASTER);
     }

@@ -31,6 +31,9 @@ import org.sparsevd.io.HadoopFiles;
  * class is smaller than that glue and adds no dependency to the job jar.
  */
 public final class JobCommand {
+  /** Keys whose value names another file: in a config file, relative to that file. */
+  private static final Set<String> NAMES_A_FILE = Set.of("train_config");
+
   /**
    * A flag: {@code --name}, no value.
    *
@@ -185,8 +188,23 @@ public final class JobCommand {
         throw new IllegalArgumentException(file + ": unknown key '" + name + "'"
             + didYouMean(name, names, ""));
       }
-      values.put(name, p.getProperty(name).trim());
+      String value = p.getProperty(name).trim();
+      values.put(name, NAMES_A_FILE.contains(name) ? relativeTo(file, value) : value);
     }
+  }
+
+  /**
+   * A path written in the config file {@code file}: relative ones are relative to the file's
+   * folder (as in a Makefile or an include), so configs that name each other move together.
+   */
+  static String relativeTo(String file, String value) {
+    Path p = new Path(value);
+    if (value.isEmpty() || p.isAbsolute() || p.toUri().getScheme() != null
+        || value.startsWith("~")) {
+      return value;
+    }
+    Path parent = new Path(file).getParent();
+    return parent == null ? value : new Path(parent, p).toString();
   }
 
   private String unknownOnCommandLine(String name) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -42,9 +43,24 @@ final class DriverProcess implements AutoCloseable {
             + String.join(java.io.File.pathSeparator, StandaloneCluster.sparkJars()),
         main));
     cmd.addAll(jobArgs);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+    return run(log, cmd, Map.of("SPARK_LOCAL_IP", "127.0.0.1"));
+  }
+
+  /**
+   * Runs {@code command} (a job script, say) with the test JVM's environment changed by
+   * {@code env}: a null value removes the variable.
+   */
+  static DriverProcess run(Path log, List<String> command, Map<String, String> env)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    env.forEach((k, v) -> {
+      if (v == null) {
+        pb.environment().remove(k);
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
     return new DriverProcess(pb.start(), log);
   }
 

@@ -111,6 +111,26 @@ class JobCommandTest {
     assertEquals("o", cc.output());
   }
 
+  /** A config names another relative to its own folder; the command line, to the caller's. */
+  @Test
+  void aConfigNamesItsTrainConfigRelativeToItself(@TempDir Path dir)
+      throws Exception {
+    Path conf = dir.resolve("jobs/compare.properties");
+    Files.createDirectories(conf.getParent());
+    Files.writeString(conf, "train_config = train.properties\nmethods = a: vd(10)\noutput = o\n");
+    assertEquals(dir.resolve("jobs/train.properties").toString(),
+        Compare.parse(new String[] {conf.toString()}).trainConfig());
+    Files.writeString(conf, "train_config = ../shared/t.properties\nmethods = a: vd(10)\noutput = o\n");
+    assertEquals(dir.resolve("shared/t.properties").toString(),
+        Compare.parse(new String[] {conf.toString()}).trainConfig());
+    for (String kept : List.of("/abs/t.properties", "hdfs://nn:8020/c/t.properties")) {
+      Files.writeString(conf, "train_config = " + kept + "\nmethods = a: vd(10)\noutput = o\n");
+      assertEquals(kept, Compare.parse(new String[] {conf.toString()}).trainConfig());
+    }
+    assertEquals("t.properties", Compare.parse(new String[] {conf.toString(),
+        "--train_config", "t.properties"}).trainConfig());
+  }
+
   @Test
   void helpListsTheJobsFlagsAndOnlyTheKeysItReads() {
     String train = Train.COMMAND.help();

@@ -1,0 +1,189 @@
+package org.sparsevd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsevd.data.MnistIdx;
+import org.sparsevd.data.SharedData;
+import org.sparsevd.spark.TestSpark;
+
+/**
+ * The train job on a standalone cluster spread over three hosts, each a network namespace of its
+ * own ({@link NetnsHosts}): the master and worker 1 on host 1, worker 2 on host 2, the driver on
+ * host 3, started the way a user starts them ({@code jobs/cluster.sh start --host},
+ * {@code jobs/cluster.sh worker --master}, {@code jobs/train.sh ... --master spark://HOST:7077}),
+ * with no address pinned anywhere: every process finds its own host's address. A process that
+ * dialled 127.0.0.1 would reach its own namespace only. The hosts share this machine's files,
+ * as cluster hosts share a network file system. The model must be the bits of local mode, also
+ * when the executor on host 2 is killed mid-run.
+ *
+ * <p>Tagged {@code cluster}; skipped, saying why, where {@code ip netns} is refused (not root).
+ */
+@Tag("cluster")
+class MultiHostTrainJobTest {
+  private static final int EPOCHS = 4;
+  /** The job scripts, run from the checkout as the README runs them. */
+  private static final Path JOBS = Path.of("jobs").toAbsolutePath();
+  private static final String MASTER = "spark://" + NetnsHosts.address(1) + ":7077";
+  @TempDir static Path tmp;
+  private static NetnsHosts hosts;
+  private static Path config;
+  private static byte[] reference;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    try {
+      hosts = NetnsHosts.create(3);
+    } catch (IOException e) {
+      Assumptions.abort("network namespaces are refused here: " + e.getMessage());
+    }
+    SparkSession spark = TestSpark.session();
+    String data = tmp.resolve("mnist-3000.parquet").toString();
+    MnistParquet.write(spark, data, MnistIdx.readTrain(SharedData.mnistDir().toString(),
+        new Configuration()).slice(0, 3000), y -> y);
+    config = tmp.resolve("multihost.properties");
+    Files.writeString(config, String.join("\n",
+        "data.format = parquet",
+        "data.train = " + data,
+        "data.scaling = divide_255",
+        "layers = vd(64) | relu | vd(10)",
+        "batch_size = 150",
+        "epochs = " + EPOCHS,
+        "lr = 3e-3",
+        "lr_schedule = constant",
+        "kl_schedule = linear(1, 2)",
+        "partitions = 2",
+        "seed = 5"));
+    Train.run(spark, Train.COMMAND.parse(new String[] {config.toString(), "--output",
+        tmp.resolve("local").toString()}));
+    reference = Files.readAllBytes(tmp.resolve("local/model/params.bin"));
+
+    // Built here, where Maven has its repository: the hosts start from the result offline.
+    script(tmp.resolve("prepare.log"), List.of(JOBS + "/cluster.sh", "prepare"), 0);
+    script(tmp.resolve("host1.log"), hosts.on(1, List.of(JOBS + "/cluster.sh", "start", "1",
+        "--host", NetnsHosts.address(1))), 1);
+    script(tmp.resolve("host2.log"), hosts.on(2, List.of(JOBS + "/cluster.sh", "worker",
+        "--master", MASTER, "--host", NetnsHosts.address(2))), 2);
+    String master = Files.readString(tmp.resolve("cluster-1/master.log"));
+    assertEquals(2, master.split("Registering worker", -1).length - 1,
+        "workers registered with the master on host 1:\n" + master);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (hosts != null) {
+      hosts.close();
+    }
+  }
+
+  @Test
+  void trainsAcrossThreeHostsToTheBitsOfLocalMode() throws Exception {
+    try (DriverProcess d = train("fault-free")) {
+      d.awaitWhileRunning("executors on hosts 1 and 2", () -> executorHosts().size() == 2);
+      assertEquals(List.of(NetnsHosts.address(1), NetnsHosts.address(2)), executorHosts());
+      assertTrue(executors().stream().allMatch(e -> e.contains("--driver-url spark://"
+          + "CoarseGrainedScheduler@" + NetnsHosts.address(3) + ":")),
+          "executors must dial the driver on host 3: " + executors());
+      assertEquals(0, d.await(), d.output());
+    }
+    assertArrayEquals(reference, Files.readAllBytes(tmp.resolve("fault-free/model/params.bin")));
+    assertTrue(Files.exists(tmp.resolve("fault-free/_SUCCESS")));
+  }
+
+  @Test
+  void survivesTheLossOfTheExecutorOnAnotherHost() throws Exception {
+    try (DriverProcess d = train("executor-killed")) {
+      d.awaitWhileRunning("the first epoch", () -> outputOf(d).contains("epoch 1/" + EPOCHS));
+      ProcessHandle victim = executorProcesses().stream()
+          .filter(h -> commandLine(h).contains("--hostname " + NetnsHosts.address(2)))
+          .findFirst().orElseThrow(() -> new AssertionError("no executor on host 2: "
+              + executors()));
+      assertTrue(victim.destroyForcibly());
+      assertTrue(d.isAlive(), "the job must still be training when its executor dies");
+      assertEquals(0, d.await(), d.output());
+      assertTrue(d.output().contains("Lost executor"), "the driver never saw it die:\n"
+          + d.output());
+      assertFalse(victim.isAlive());
+    }
+    assertArrayEquals(reference,
+        Files.readAllBytes(tmp.resolve("executor-killed/model/params.bin")));
+  }
+
+  /** The train job's driver on host 3, started as a user starts it. */
+  private static DriverProcess train(String name) throws IOException {
+    return DriverProcess.run(tmp.resolve(name + ".log"), hosts.on(3, List.of(JOBS + "/train.sh",
+        config.toString(), "--master", MASTER, "--output", tmp.resolve(name).toString())),
+        environment(3));
+  }
+
+  /**
+   * Runs a short script to its end on the test machine or a host; a non-zero exit fails with
+   * its output.
+   */
+  private static void script(Path log, List<String> command, int host) throws Exception {
+    try (DriverProcess p = DriverProcess.run(log, command, environment(host))) {
+      assertEquals(0, p.await(), String.join(" ", command) + ":\n" + p.output());
+    }
+  }
+
+  /**
+   * What the scripts of a host see: no SPARK_LOCAL_IP (the test JVM's pins loopback), small
+   * JVMs, and cluster files of the host's own.
+   */
+  private static Map<String, String> environment(int host) {
+    Map<String, String> env = new HashMap<>();
+    env.put("SPARK_LOCAL_IP", null);
+    env.put("SPARSEVD_JAVA_OPTS", "-Xmx1g");
+    env.put("SPARSEVD_WORKER_MEMORY", "1g");
+    env.put("SPARSEVD_CLUSTER_DIR", tmp.resolve("cluster-" + host).toString());
+    return env;
+  }
+
+  /** The executors of this test's cluster: those that talk to a driver on host 3. */
+  private static List<ProcessHandle> executorProcesses() {
+    return ProcessHandle.allProcesses().filter(h -> {
+      String cmd = commandLine(h);
+      return cmd.contains("CoarseGrainedExecutorBackend")
+          && cmd.contains("@" + NetnsHosts.address(3) + ":");
+    }).toList();
+  }
+
+  private static List<String> executors() {
+    return executorProcesses().stream().map(MultiHostTrainJobTest::commandLine).toList();
+  }
+
+  /** The hosts the executors run on (their --hostname), sorted. */
+  private static List<String> executorHosts() {
+    return executors().stream().map(cmd -> cmd.replaceAll(".*--hostname (\\S+).*", "$1"))
+        .sorted().distinct().collect(Collectors.toList());
+  }
+
+  private static String commandLine(ProcessHandle h) {
+    return h.info().arguments().map(a -> String.join(" ", a)).orElse("");
+  }
+
+  private static String outputOf(DriverProcess d) {
+    try {
+      return d.output();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
