@@ -64,7 +64,12 @@ run_main() {
   fi
   # Without spark-submit the driver runs in this JVM, so spark.driver.extraJavaOptions is
   # applied here. The job jar and the Spark jars make the same classpath either way.
-  local cp="$JAR:$(cat "$TARGET/spark-classpath.txt")"
+  # As spark-submit does, the Hadoop and YARN configuration folders go on the classpath: the
+  # YARN client finds the resource manager and the default file system there.
+  local cp="$JAR:$(cat "$TARGET/spark-classpath.txt")" dir
+  for dir in "${SPARK_CONF_DIR:-}" "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do
+    [[ -n "$dir" ]] && cp="$dir:$cp"
+  done
   # shellcheck disable=SC2207
   local jvm=(${SPARSEVD_JAVA_OPTS:--Xmx8g} $(driver_java_options) $(cat "$TARGET/jvm-flags.txt")
     "$log" -Djava.awt.headless=true)

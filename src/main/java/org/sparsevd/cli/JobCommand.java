@@ -180,7 +180,7 @@ public final class JobCommand {
 
   private void readFile(String file, Map<String, String> values) throws IOException {
     Properties p = new Properties();
-    p.load(new StringReader(HadoopFiles.readString(new Path(file), new Configuration(),
+    p.load(new StringReader(HadoopFiles.readString(configPath(file), new Configuration(),
         1 << 20)));
     List<String> names = fileKeys.stream().map(JobConfig.Key::name).toList();
     for (String name : new TreeMap<>(p).keySet().stream().map(Object::toString).toList()) {
@@ -191,6 +191,17 @@ public final class JobCommand {
       String value = p.getProperty(name).trim();
       values.put(name, NAMES_A_FILE.contains(name) ? relativeTo(file, value) : value);
     }
+  }
+
+  /**
+   * A config file's path: any Hadoop path; without a scheme, a local file, as spark-submit's own
+   * files are (in a YARN or Kubernetes container, one shipped with {@code --files} sits in the
+   * working directory, while the default file system is the cluster's).
+   */
+  static Path configPath(String file) {
+    Path p = new Path(file);
+    return p.toUri().getScheme() != null ? p
+        : new Path("file", null, new java.io.File(file).getAbsolutePath());
   }
 
   /**

@@ -42,10 +42,7 @@ final class StandaloneCluster implements AutoCloseable {
    */
   static StandaloneCluster start(Path dir, int workers, String workerMemory)
       throws IOException, InterruptedException {
-    // In the build directory, next to the classpath file, and kept: the links are the same
-    // from run to run.
-    Path home = sparkHome(Path.of(property("sparsevd.spark.classpath")).toAbsolutePath()
-        .getParent().resolve("test-spark-home"));
+    Path home = sparkHome();
     Files.createDirectories(dir);
     StandaloneCluster c = new StandaloneCluster(freePort(), freePort());
     Runtime.getRuntime().addShutdownHook(c.hook);
@@ -110,8 +107,14 @@ final class StandaloneCluster implements AutoCloseable {
     return jars;
   }
 
-  /** SPARK_HOME/jars holding links to the Spark jars: workers launch executors from there. */
-  private static Path sparkHome(Path home) throws IOException {
+  /**
+   * The tests' SPARK_HOME, in the build directory next to the classpath file and kept (the
+   * links are the same from run to run): jars/ links to the Spark jars, from which workers and
+   * YARN containers launch executors.
+   */
+  static Path sparkHome() throws IOException {
+    Path home = Path.of(property("sparsevd.spark.classpath")).toAbsolutePath().getParent()
+        .resolve("test-spark-home");
     Path jars = Files.createDirectories(home.resolve("jars"));
     for (String jar : sparkJars()) {
       Path link = jars.resolve(Path.of(jar).getFileName());
