@@ -1,36 +1,52 @@
 package org.sparsevd.bench;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.sparsevd.cli.JobCommand;
+import org.sparsevd.data.LabeledData;
+import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.NetworkSpec;
+import org.sparsevd.nn.VdSettings;
+import org.sparsevd.spark.Aggregation;
 import org.sparsevd.spark.JobSparkSettings;
-import scala.Tuple2;
+import org.sparsevd.spark.SparkGradientSource;
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.DataBlock;
 
 /**
- * How merging the partial gradients of E partitions costs as E grows, for P = 532,810 floats
- * (LeNet-300-100's step payload):
+ * How summing a step's partial gradients costs as the partitions E grow, for LeNet-300-100
+ * (532,810 parameters with the log sigma^2: a partial is 2.13 MB), each way the step can do it
+ * ({@link Aggregation}), through the real distributed step at batch 1000 over E cached blocks of
+ * random MNIST-shaped rows, with parameters and partials as bytes as on a cluster:
  * <ul>
- *   <li>{@code collect}: every partition returns its partial as little-endian bytes, the driver
- *       sorts them by partition and decodes and adds each one (what the step does);</li>
- *   <li>{@code tree}: {@code treeAggregate} of float arrays, depth 2: partials are summed on
- *       the executors in a shuffle stage, the driver adds about sqrt(E) of them;</li>
- *   <li>{@code driver_sum}: the driver's decode-and-add of E partials alone, no Spark.</li>
+ *   <li>{@code collect}: every partition's partial to the driver, added in partition order;</li>
+ *   <li>{@code tree}: groups of about sqrt(E) partitions summed by reducers in partition order,
+ *       the group sums added by the driver in group order.</li>
  * </ul>
- * Usage: {@code AggregationBench [OUT.json]}; master local[2] unless spark.master is set.
+ * Reports the median step time and the bytes of task results the driver received per step
+ * (Spark's result sizes, from a listener). Usage: {@code AggregationBench [OUT.json]}; master
+ * local[2] unless spark.master is set.
  */
 public final class AggregationBench {
-  private static final int P = 532_810;
-  private static final int[] PARTITIONS = {2, 8, 32, 128};
+  private static final int[] PARTITIONS = {2, 4, 8, 16, 32, 64};
+  private static final int ROWS_PER_PARTITION = 1000;
+  private static final int BATCH = 1000;
+  private static final NetworkDef DEF = new NetworkDef(NetworkSpec.LENET_300_100, 784,
+      VdSettings.DEFAULTS);
 
   static final JobCommand COMMAND = Timing.command("aggregation",
       "target/bench/aggregation.json");
@@ -46,44 +62,43 @@ public final class AggregationBench {
     }
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ResultBytes received = new ResultBytes();
+    sc.sc().addSparkListener(received);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("master", sc.master());
-    json.put("params", P);
+    json.put("params", DEF.build().paramCount());
+    json.put("batch", BATCH);
     List<String> table = new ArrayList<>(List.of(
-        "| E | collect + ordered sum ms | treeAggregate depth 2 ms | driver decode+add ms |",
-        "|---|---|---|---|"));
+        "| E | collect ms | tree ms | groups | collect MB to driver | tree MB to driver |",
+        "|---|---|---|---|---|---|"));
     try {
       for (int e : PARTITIONS) {
-        List<Integer> ids = new ArrayList<>();
-        for (int i = 0; i < e; i++) {
-          ids.add(i);
+        LabeledData data = randomRows(e * ROWS_PER_PARTITION);
+        JavaRDD<DataBlock> blocks = BlockReader.fromLabeledData(sc, data, e).rdd()
+            .persist(StorageLevel.MEMORY_ONLY());
+        blocks.count();
+        float[] params = DEF.build().initParams(1);
+        float[] grad = new float[params.length];
+        int[] batch = new int[BATCH];
+        Arrays.setAll(batch, i -> (int) ((long) i * data.rows() / BATCH));
+        json.put("groups_e" + e, Aggregation.Tree.groups(e));
+        for (Aggregation a : new Aggregation[] {Aggregation.COLLECT, Aggregation.tree()}) {
+          try (SparkGradientSource s = SparkGradientSource.asOnACluster(sc, blocks, data.rows(),
+              DEF, 1, a)) {
+            long[] step = {0};
+            double ms = Timing.medianMillis(() -> s.gradient(params, batch, step[0]++, grad),
+                3, 11);
+            received.reset();
+            s.gradient(params, batch, step[0], grad);
+            json.put(a.spec() + "_ms_e" + e, ms);
+            json.put(a.spec() + "_driver_bytes_e" + e, received.bytes());
+          }
         }
-        JavaRDD<Integer> parts = sc.parallelize(ids, e).cache();
-        parts.count();
-        float[] sum = new float[P];
-        float[] scratch = new float[P];
-        double collect = Timing.medianMillis(() -> {
-          List<Tuple2<Integer, byte[]>> r = parts.map(i -> new Tuple2<>(i, bytes(partial(i))))
-              .collect();
-          List<Tuple2<Integer, byte[]>> sorted = new ArrayList<>(r);
-          sorted.sort((a, b) -> Integer.compare(a._1(), b._1()));
-          java.util.Arrays.fill(sum, 0f);
-          sorted.forEach(t -> addInto(t._2(), sum, scratch));
-        }, 2, 5);
-        double tree = Timing.medianMillis(() -> parts.map(AggregationBench::partial)
-            .treeAggregate(new float[P], AggregationBench::add, AggregationBench::add, 2), 2, 5);
-        List<byte[]> local = new ArrayList<>();
-        for (int i = 0; i < e; i++) {
-          local.add(bytes(partial(i)));
-        }
-        double driver = Timing.medianMillis(() -> local.forEach(b -> addInto(b, sum, scratch)),
-            3, 9);
-        parts.unpersist();
-        json.put("collect_ms_e" + e, collect);
-        json.put("tree_ms_e" + e, tree);
-        json.put("driver_sum_ms_e" + e, driver);
-        table.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |", e, collect, tree,
-            driver));
+        blocks.unpersist(true);
+        table.add(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %s | %.2f | %.2f |", e,
+            json.get("collect_ms_e" + e), json.get("tree_ms_e" + e), json.get("groups_e" + e),
+            ((Long) json.get("collect_driver_bytes_e" + e)) / 1e6,
+            ((Long) json.get("tree_driver_bytes_e" + e)) / 1e6));
       }
       Timing.report(out, json, table);
     } finally {
@@ -91,33 +106,39 @@ public final class AggregationBench {
     }
   }
 
-  /** A partial gradient of partition i (its values do not matter, its size does). */
-  private static float[] partial(int i) {
-    float[] g = new float[P];
-    for (int k = 0; k < P; k++) {
-      g[k] = (k % 97) * 1e-3f + i;
+  /** MNIST-shaped rows: 81% zeros, the rest uniform in (0, 1); labels 0-9 in turn. */
+  private static LabeledData randomRows(int rows) {
+    SplittableRandom rnd = new SplittableRandom(5);
+    float[] x = new float[rows * 784];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = rnd.nextDouble() < 0.81 ? 0f : (float) rnd.nextDouble();
     }
-    return g;
+    int[] labels = new int[rows];
+    Arrays.setAll(labels, i -> i % 10);
+    return new LabeledData("random", x, labels, 784, 10);
   }
 
-  private static float[] add(float[] a, float[] b) {
-    for (int k = 0; k < a.length; k++) {
-      a[k] += b[k];
+  /** Bytes of the task results the driver receives: what each aggregation sends it. */
+  private static final class ResultBytes extends SparkListener {
+    private final AtomicLong bytes = new AtomicLong();
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      if (end.taskMetrics() != null) {
+        bytes.addAndGet(end.taskMetrics().resultSize());
+      }
     }
-    return a;
-  }
 
-  private static byte[] bytes(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.asFloatBuffer().put(v);
-    return b.array();
-  }
+    /** Zeroes the count once the events of earlier jobs have been delivered. */
+    void reset() throws InterruptedException {
+      Thread.sleep(500);
+      bytes.set(0);
+    }
 
-  /** The step's decode-and-add: a bulk little-endian copy, then a loop the JIT vectorises. */
-  private static void addInto(byte[] bytes, float[] dst, float[] scratch) {
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(scratch, 0, P);
-    for (int k = 0; k < P; k++) {
-      dst[k] += scratch[k];
+    /** The bytes since {@link #reset}, once the listener bus has delivered the job's events. */
+    long bytes() throws InterruptedException {
+      Thread.sleep(500);
+      return bytes.get();
     }
   }
 }

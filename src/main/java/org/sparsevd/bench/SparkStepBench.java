@@ -29,6 +29,7 @@ import org.sparsevd.train.GradientSource;
 import org.sparsevd.train.LocalGradientSource;
 import org.sparsevd.train.TrainConfig;
 import org.sparsevd.train.TrainingLoop;
+import org.sparsevd.spark.Aggregation;
 import org.sparsevd.spark.JobSparkSettings;
 
 /**
@@ -82,7 +83,8 @@ public final class SparkStepBench {
     // collected) with nothing computed and nothing returned.
     Runnable emptyJob = () -> blocks.mapPartitionsWithIndex(
         (i, it) -> java.util.Collections.<Integer>emptyIterator(), true).collect();
-    try (SparkGradientSource spark2 = new SparkGradientSource(sc, blocks, train.rows(), def, 1)) {
+    try (SparkGradientSource spark2 = new SparkGradientSource(sc, blocks, train.rows(), def, 1,
+        Aggregation.COLLECT)) {
       float[] params = net.initParams(1);
       float[] grad = new float[params.length];
       int[] tiny = {5, 40_000};

@@ -87,6 +87,10 @@ public final class JobConfig {
           + "whole set, every step reads every partition) or blocks (partitions in random "
           + "order, rows shuffled within each: a step reads one or two partitions, for data "
           + "larger than memory)"),
+      new Key("aggregation", "auto", "how a step's partial gradients are summed, each in a "
+          + "fixed order: collect (the driver adds them), tree (reducers add groups of about "
+          + "sqrt(partitions), the driver the group sums) or auto (tree from "
+          + org.sparsevd.spark.Aggregation.TREE_FROM_PARTITIONS + " partitions)"),
       new Key("master", Sessions.LOCAL_MASTER, "Spark master when spark-submit did not set one"),
       new Key("output", "", "output directory (any Hadoop path); required"),
       new Key("init_model", "", "warm start: initial parameters (and scaling) from this model "

@@ -22,6 +22,7 @@ import org.sparsevd.report.ImageShape;
 import org.sparsevd.report.Progress;
 import org.sparsevd.report.RunHistory;
 import org.sparsevd.report.RunReport;
+import org.sparsevd.spark.Aggregation;
 import org.sparsevd.spark.SparkEvaluation;
 import org.sparsevd.spark.SparkTrainer;
 import org.sparsevd.spark.data.TrainingData;
@@ -89,7 +90,10 @@ public final class Train {
       NetworkDef def = c.networkDef(train.cols());
       Optional<ImageShape> shape = ImageShape.of(c.get("data.image_shape"), def.inputSize(),
           "data.image_shape");
-      SparkTrainer trainer = new SparkTrainer(train, def, tc, shuffle);
+      // A block-ordered step runs on the one or two partitions holding its batch: collect.
+      SparkTrainer trainer = new SparkTrainer(train, def, tc, shuffle, Aggregation.parse(
+          c.get("aggregation"), shuffle == SparkTrainer.Shuffle.BLOCKS ? 1
+              : train.blocks().getNumPartitions()));
       CheckpointPolicy checkpoints = new CheckpointPolicy(new CheckpointStore(out.checkpoints(),
           hconf, c.getInt("checkpoint_keep")), c.getInt("checkpoint_every"),
           trainer.fingerprint());

@@ -40,9 +40,13 @@ public final class CheckpointPolicy {
    * its value for a configuration must never change, or older checkpoints stop resuming.
    *
    * @param blockStarts the training blocks' layout when the epoch order follows it, else null
+   * @param aggregation the {@link org.sparsevd.spark.Aggregation} spec of the steps
    */
-  public static long fingerprint(TrainConfig tc, NetworkDef def, long[] blockStarts) {
+  public static long fingerprint(TrainConfig tc, NetworkDef def, long[] blockStarts,
+                                 String aggregation) {
     String order = blockStarts == null ? "" : "|blocks " + Arrays.toString(blockStarts);
+    // Collect adds nothing, so that checkpoints written before the choice existed still match.
+    order += aggregation.equals("collect") ? "" : "|aggregation " + aggregation;
     try {
       byte[] h = MessageDigest.getInstance("SHA-256")
           .digest((tc + "|" + def + order).getBytes(StandardCharsets.UTF_8));

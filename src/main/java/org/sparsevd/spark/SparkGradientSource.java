@@ -21,13 +21,13 @@ import org.sparsevd.train.ShardWorker;
  * results back in completion order, which would make the float sum, and so the model, vary from
  * run to run).
  *
- * <p>Two choices shape a step, each a small strategy: how the parameters and partials travel
- * ({@link ParamTransport}: a broadcast of bytes, or by reference in local mode) and which
+ * <p>Three choices shape a step, each a small strategy: how the parameters and partials travel
+ * ({@link ParamTransport}: a broadcast of bytes, or by reference in local mode), which
  * partitions run it ({@link StepPartitions}: all, or for a source made {@link #blockwise} only
- * those holding rows of the batch). Partials travel back with {@code collect}: one job, no
- * shuffle. On 2 partitions this is about half the cost of a depth-2 treeAggregate, whose extra
- * stage only pays with many partitions (see the README's overhead table). The partials, and so
- * the gradient, are the same bits whatever the choices.
+ * those holding rows of the batch), and how the partials are summed ({@link Aggregation}: on
+ * the driver after a {@code collect}, one job and no shuffle, or in a fixed tree for many
+ * partitions). The partials are the same bits whatever the choices; the gradient too, but for
+ * the tree's grouping of the sum.
  */
 public final class SparkGradientSource implements GradientSource {
   private final JavaSparkContext sc;
@@ -37,16 +37,29 @@ public final class SparkGradientSource implements GradientSource {
   private final long seed;
   private final ParamTransport transport;
   private final StepPartitions partitions;
+  private final Aggregation aggregation;
   private volatile String stepLabel;
 
   /**
-   * A source whose steps run on every partition.
+   * A source whose steps run on every partition, their partials summed by {@code aggregation}.
    *
    * @param blocks persisted training blocks with contiguous global indices from 0
    */
   public SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
-                             NetworkDef def, long seed) {
-    this(sc, blocks, size, def, seed, ParamTransport.fastest(sc), StepPartitions.every());
+                             NetworkDef def, long seed, Aggregation aggregation) {
+    this(sc, blocks, size, def, seed, aggregation.needsBytes() ? ParamTransport.broadcast(sc)
+        : ParamTransport.fastest(sc), StepPartitions.every(), aggregation);
+  }
+
+  /**
+   * A source whose parameters and partials travel as bytes even in local mode, as they do on a
+   * cluster: for benchmarks of what a cluster's driver receives.
+   */
+  public static SparkGradientSource asOnACluster(JavaSparkContext sc, JavaRDD<DataBlock> blocks,
+                                                 long size, NetworkDef def, long seed,
+                                                 Aggregation aggregation) {
+    return new SparkGradientSource(sc, blocks, size, def, seed, ParamTransport.broadcast(sc),
+        StepPartitions.every(), aggregation);
   }
 
   /**
@@ -58,12 +71,13 @@ public final class SparkGradientSource implements GradientSource {
   public static SparkGradientSource blockwise(JavaSparkContext sc, JavaRDD<DataBlock> blocks,
                                               long[] starts, NetworkDef def, long seed) {
     return new SparkGradientSource(sc, blocks, starts[starts.length - 1], def, seed,
-        ParamTransport.fastest(sc), StepPartitions.holding(starts, blocks.getNumPartitions()));
+        ParamTransport.fastest(sc), StepPartitions.holding(starts, blocks.getNumPartitions()),
+        Aggregation.COLLECT);
   }
 
   SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
                       NetworkDef def, long seed, ParamTransport transport,
-                      StepPartitions partitions) {
+                      StepPartitions partitions, Aggregation aggregation) {
     this.sc = sc;
     this.blocks = blocks;
     this.size = size;
@@ -71,6 +85,7 @@ public final class SparkGradientSource implements GradientSource {
     this.seed = seed;
     this.transport = transport;
     this.partitions = partitions;
+    this.aggregation = aggregation;
   }
 
   /**
@@ -95,8 +110,8 @@ public final class SparkGradientSource implements GradientSource {
     List<Partial> parts;
     boolean failed = true;
     try {
-      parts = partitions.run(blocks.mapPartitionsWithIndex(new StepTask(ticket,
-          partitions.read(), def, batch, step, seed), true), batch);
+      parts = aggregation.run(blocks.mapPartitionsWithIndex(new StepTask(ticket,
+          partitions.read(), def, batch, step, seed), true), partitions, batch);
       failed = false;
     } finally {
       transport.finish(step, failed);

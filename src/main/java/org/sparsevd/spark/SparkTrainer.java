@@ -44,9 +44,17 @@ public final class SparkTrainer {
   private final NetworkDef def;
   private final TrainConfig config;
   private final Shuffle shuffle;
+  private final Aggregation aggregation;
+
+  /** A trainer whose steps sum their partials as {@link Aggregation#auto} chooses. */
+  public SparkTrainer(TrainingData data, NetworkDef def, TrainConfig config, Shuffle shuffle) {
+    this(data, def, config, shuffle, Aggregation.auto(shuffle == Shuffle.BLOCKS ? 1
+        : data.blocks().getNumPartitions()));
+  }
 
   /** @throws IllegalArgumentException if the network's outputs are not the data's classes */
-  public SparkTrainer(TrainingData data, NetworkDef def, TrainConfig config, Shuffle shuffle) {
+  public SparkTrainer(TrainingData data, NetworkDef def, TrainConfig config, Shuffle shuffle,
+                      Aggregation aggregation) {
     Network net = def.build();
     if (net.numClasses() != data.numClasses()) {
       throw new IllegalArgumentException("layers '" + def.layers() + "' end in "
@@ -55,7 +63,13 @@ public final class SparkTrainer {
     this.data = data;
     this.def = def;
     this.config = config;
+    if (shuffle == Shuffle.BLOCKS && aggregation.needsBytes()) {
+      throw new IllegalArgumentException("aggregation = " + aggregation.spec() + " sums the "
+          + "partials of every partition; shuffle = blocks runs a step on the one or two "
+          + "holding its batch: use aggregation = collect or auto");
+    }
     this.shuffle = shuffle;
+    this.aggregation = aggregation;
   }
 
   /** The state before the first step: parameters initialised from the seed, fresh optimiser. */
@@ -65,12 +79,12 @@ public final class SparkTrainer {
 
   /**
    * What a checkpoint of this training must match to be resumed ({@link CheckpointPolicy}):
-   * the configuration, the network and, with {@link Shuffle#BLOCKS}, the block layout, which
-   * fixes the epoch order.
+   * the configuration, the network, the aggregation (a tree groups the sum differently) and,
+   * with {@link Shuffle#BLOCKS}, the block layout, which fixes the epoch order.
    */
   public long fingerprint() {
     return CheckpointPolicy.fingerprint(config, def,
-        shuffle == Shuffle.BLOCKS ? data.starts() : null);
+        shuffle == Shuffle.BLOCKS ? data.starts() : null, aggregation.spec());
   }
 
   /**
@@ -90,7 +104,8 @@ public final class SparkTrainer {
     BatchOrder order = blocks ? BatchOrder.blocks(data.starts()) : BatchOrder.GLOBAL;
     try (SparkGradientSource source = blocks
         ? SparkGradientSource.blockwise(sc, data.blocks(), data.starts(), def, config.seed())
-        : new SparkGradientSource(sc, data.blocks(), data.rows(), def, config.seed())) {
+        : new SparkGradientSource(sc, data.blocks(), data.rows(), def, config.seed(),
+            aggregation)) {
       TrainingLoop.run(def.build(), config, state, source, order, evaluator,
           naming(source, listener));
     }

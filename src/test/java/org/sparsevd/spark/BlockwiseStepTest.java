@@ -83,7 +83,7 @@ class BlockwiseStepTest {
     // Batches of 120 cross block boundaries: those steps sum two partials.
     float[] all;
     try (SparkGradientSource s = new SparkGradientSource(sc, cached, 900, DEF, 11,
-        ParamTransport.broadcast(sc), StepPartitions.every())) {
+        ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       all = train(s, 120);
     }
     try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, DEF, 11)) {
@@ -129,7 +129,7 @@ class BlockwiseStepTest {
       assertEquals(2, READS.get());
     }
     try (SparkGradientSource s = new SparkGradientSource(sc, counted, 900, DEF, 11,
-        ParamTransport.broadcast(sc), StepPartitions.every())) {
+        ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       Exception e = assertThrows(Exception.class,
           () -> s.gradient(params, new int[] {300, 420}, 0, grad));
       assertTrue(String.valueOf(e.getMessage()).contains("partition 2 was read"),

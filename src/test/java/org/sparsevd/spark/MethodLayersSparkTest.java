@@ -42,9 +42,9 @@ class MethodLayersSparkTest {
     float[] params = net.initParams(2);
     int[] batch = {3, 17, 150, 199, 200, 201, 440, 599};
     try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 600, DEF, 4,
-        ParamTransport.localHandoff(sc), StepPartitions.every());
+        ParamTransport.localHandoff(sc), StepPartitions.every(), Aggregation.COLLECT);
          SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 600, DEF, 4,
-             ParamTransport.broadcast(sc), StepPartitions.every());
+             ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT);
          LocalGradientSource local = new LocalGradientSource(net, x, data.labels(), 4, 1)) {
       float[] a = new float[params.length];
       float[] b = new float[params.length];

@@ -56,9 +56,9 @@ class SparkGradientSourceTest {
     float[] params = net.initParams(2);
     int[] batch = {3, 17, 250, 299, 300, 301, 640, 899};
     try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 900, DEF, 4,
-        ParamTransport.localHandoff(sc), StepPartitions.every());
+        ParamTransport.localHandoff(sc), StepPartitions.every(), Aggregation.COLLECT);
          SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 900, DEF, 4,
-             ParamTransport.broadcast(sc), StepPartitions.every())) {
+             ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       float[] a = gradient(byRef, params, batch);
       float[] b = gradient(byBytes, params, batch);
       assertArrayEquals(a, b);
