@@ -87,6 +87,10 @@ public final class JobConfig {
           + "whole set, every step reads every partition) or blocks (partitions in random "
           + "order, rows shuffled within each: a step reads one or two partitions, for data "
           + "larger than memory)"),
+      new Key("block_streams", "1", "shuffle = blocks: streams of blocks a step reads side "
+          + "by side (B / G rows of each); set it to the executors' task slots so that every "
+          + "slot computes at every step. Part of the order: the model depends on it, not on "
+          + "the cluster"),
       new Key("aggregation", "auto", "how a step's partial gradients are summed, each in a "
           + "fixed order: collect (the driver adds them), tree (reducers add groups of about "
           + "sqrt(partitions), the driver the group sums) or auto (tree from "

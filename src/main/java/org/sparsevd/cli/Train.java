@@ -93,7 +93,7 @@ public final class Train {
       // A block-ordered step runs on the one or two partitions holding its batch: collect.
       SparkTrainer trainer = new SparkTrainer(train, def, tc, shuffle, Aggregation.parse(
           c.get("aggregation"), shuffle == SparkTrainer.Shuffle.BLOCKS ? 1
-              : train.blocks().getNumPartitions()));
+              : train.blocks().getNumPartitions()), c.getInt("block_streams"));
       CheckpointPolicy checkpoints = new CheckpointPolicy(new CheckpointStore(out.checkpoints(),
           hconf, c.getInt("checkpoint_keep")), c.getInt("checkpoint_every"),
           trainer.fingerprint());

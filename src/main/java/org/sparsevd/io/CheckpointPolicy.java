@@ -40,12 +40,14 @@ public final class CheckpointPolicy {
    * its value for a configuration must never change, or older checkpoints stop resuming.
    *
    * @param blockStarts the training blocks' layout when the epoch order follows it, else null
+   * @param blockStreams the streams of that order (1 adds nothing, as before streams existed)
    * @param aggregation the {@link org.sparsevd.spark.Aggregation} spec of the steps
    */
   public static long fingerprint(TrainConfig tc, NetworkDef def, long[] blockStarts,
-                                 String aggregation) {
+                                 int blockStreams, String aggregation) {
     String order = blockStarts == null ? "" : "|blocks " + Arrays.toString(blockStarts);
-    // Collect adds nothing, so that checkpoints written before the choice existed still match.
+    order += blockStreams == 1 ? "" : "|streams " + blockStreams;
+    // Collect adds nothing either, so that checkpoints of earlier versions still match.
     order += aggregation.equals("collect") ? "" : "|aggregation " + aggregation;
     try {
       byte[] h = MessageDigest.getInstance("SHA-256")

@@ -67,12 +67,14 @@ public final class SparkGradientSource implements GradientSource {
    *
    * @param starts partition p's block holds the rows [starts[p], starts[p + 1]); the last entry
    *     is the number of examples
+   * @param streams G of the epoch's block order (partition p in stream p mod G)
    */
   public static SparkGradientSource blockwise(JavaSparkContext sc, JavaRDD<DataBlock> blocks,
-                                              long[] starts, NetworkDef def, long seed) {
+                                              long[] starts, int streams, NetworkDef def,
+                                              long seed) {
     return new SparkGradientSource(sc, blocks, starts[starts.length - 1], def, seed,
-        ParamTransport.fastest(sc), StepPartitions.holding(starts, blocks.getNumPartitions()),
-        Aggregation.COLLECT);
+        ParamTransport.fastest(sc),
+        StepPartitions.holding(starts, blocks.getNumPartitions(), streams), Aggregation.COLLECT);
   }
 
   SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,

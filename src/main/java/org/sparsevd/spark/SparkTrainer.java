@@ -45,16 +45,24 @@ public final class SparkTrainer {
   private final TrainConfig config;
   private final Shuffle shuffle;
   private final Aggregation aggregation;
+  private final int blockStreams;
 
-  /** A trainer whose steps sum their partials as {@link Aggregation#auto} chooses. */
+  /**
+   * A trainer whose steps sum their partials as {@link Aggregation#auto} chooses, with one
+   * stream in a block order.
+   */
   public SparkTrainer(TrainingData data, NetworkDef def, TrainConfig config, Shuffle shuffle) {
     this(data, def, config, shuffle, Aggregation.auto(shuffle == Shuffle.BLOCKS ? 1
-        : data.blocks().getNumPartitions()));
+        : data.blocks().getNumPartitions()), 1);
   }
 
-  /** @throws IllegalArgumentException if the network's outputs are not the data's classes */
+  /**
+   * @param blockStreams G of {@link BatchOrder#blocks(long[], int, int)} with {@link
+   *     Shuffle#BLOCKS}: the blocks a step reads side by side
+   * @throws IllegalArgumentException if the network's outputs are not the data's classes
+   */
   public SparkTrainer(TrainingData data, NetworkDef def, TrainConfig config, Shuffle shuffle,
-                      Aggregation aggregation) {
+                      Aggregation aggregation, int blockStreams) {
     Network net = def.build();
     if (net.numClasses() != data.numClasses()) {
       throw new IllegalArgumentException("layers '" + def.layers() + "' end in "
@@ -68,8 +76,13 @@ public final class SparkTrainer {
           + "partials of every partition; shuffle = blocks runs a step on the one or two "
           + "holding its batch: use aggregation = collect or auto");
     }
+    if (shuffle == Shuffle.GLOBAL && blockStreams != 1) {
+      throw new IllegalArgumentException("block_streams = " + blockStreams + " orders the "
+          + "blocks of shuffle = blocks; shuffle = global reads every block at every step");
+    }
     this.shuffle = shuffle;
     this.aggregation = aggregation;
+    this.blockStreams = blockStreams;
   }
 
   /** The state before the first step: parameters initialised from the seed, fresh optimiser. */
@@ -80,11 +93,11 @@ public final class SparkTrainer {
   /**
    * What a checkpoint of this training must match to be resumed ({@link CheckpointPolicy}):
    * the configuration, the network, the aggregation (a tree groups the sum differently) and,
-   * with {@link Shuffle#BLOCKS}, the block layout, which fixes the epoch order.
+   * with {@link Shuffle#BLOCKS}, the block layout and streams, which fix the epoch order.
    */
   public long fingerprint() {
     return CheckpointPolicy.fingerprint(config, def,
-        shuffle == Shuffle.BLOCKS ? data.starts() : null, aggregation.spec());
+        shuffle == Shuffle.BLOCKS ? data.starts() : null, blockStreams, aggregation.spec());
   }
 
   /**
@@ -101,9 +114,11 @@ public final class SparkTrainer {
       throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.blocks().context());
     boolean blocks = shuffle == Shuffle.BLOCKS;
-    BatchOrder order = blocks ? BatchOrder.blocks(data.starts()) : BatchOrder.GLOBAL;
+    BatchOrder order = blocks
+        ? BatchOrder.blocks(data.starts(), blockStreams, config.batchSize()) : BatchOrder.GLOBAL;
     try (SparkGradientSource source = blocks
-        ? SparkGradientSource.blockwise(sc, data.blocks(), data.starts(), def, config.seed())
+        ? SparkGradientSource.blockwise(sc, data.blocks(), data.starts(), blockStreams, def,
+            config.seed())
         : new SparkGradientSource(sc, data.blocks(), data.rows(), def, config.seed(),
             aggregation)) {
       TrainingLoop.run(def.build(), config, state, source, order, evaluator,

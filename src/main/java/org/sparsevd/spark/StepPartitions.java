@@ -25,12 +25,12 @@ sealed interface StepPartitions {
    * @param starts partition p's block holds the rows [starts[p], starts[p + 1]); the last entry
    *     is the number of examples
    */
-  static Holding holding(long[] starts, int partitions) {
+  static Holding holding(long[] starts, int partitions, int streams) {
     if (starts.length != partitions + 1) {
       throw new IllegalArgumentException(starts.length + " block starts for " + partitions
           + " partitions");
     }
-    return new Holding(starts.clone(), new HeldRead(UUID.randomUUID().toString()));
+    return new Holding(starts.clone(), new HeldRead(UUID.randomUUID().toString(), streams));
   }
 
   /** Runs the step's job on the partitions of this choice; their partials in any order. */
@@ -63,11 +63,14 @@ sealed interface StepPartitions {
     }
   }
 
-  /** {@code source} keys the blocks held for this choice's steps in {@link HeldBlocks}. */
-  record HeldRead(String source) implements BlockRead {
+  /**
+   * {@code source} keys the blocks held for this choice's steps in {@link HeldBlocks}, two per
+   * stream of the block order's {@code streams}.
+   */
+  record HeldRead(String source, int streams) implements BlockRead {
     @Override
     public Iterator<DataBlock> blocks(int partition, Iterator<DataBlock> cached) {
-      return List.of(HeldBlocks.get(source, partition, cached)).iterator();
+      return List.of(HeldBlocks.get(source, partition, streams, cached)).iterator();
     }
   }
 

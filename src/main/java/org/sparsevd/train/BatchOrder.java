@@ -23,6 +23,16 @@ public interface BatchOrder {
    * @param starts block {@code b} holds examples {@code [starts[b], starts[b + 1])}
    */
   static BatchOrder blocks(long[] starts) {
-    return new BlockOrder(starts);
+    return new BlockOrder(starts, 1, 1);
+  }
+
+  /**
+   * The blocks in {@code streams} streams (block b in stream b mod G), each visiting its blocks
+   * and their rows in a random order; a step takes B / G rows of every stream, so it reads one
+   * block (two at a boundary) of each (see {@link BlockOrder}). One stream is {@link
+   * #blocks(long[])}.
+   */
+  static BatchOrder blocks(long[] starts, int streams, int batchSize) {
+    return new BlockOrder(starts, streams, batchSize);
   }
 }

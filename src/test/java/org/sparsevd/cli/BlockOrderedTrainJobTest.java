@@ -114,6 +114,31 @@ class BlockOrderedTrainJobTest {
     train(blocks, "--epochs", "1");
     e = resumeFails(blocks, "other-layout", "--partitions", "5");
     assertTrue(e.getMessage().contains("written by a different configuration"), e.getMessage());
+    e = resumeFails(blocks, "other-streams", "--block_streams", "2");
+    assertTrue(e.getMessage().contains("written by a different configuration"), e.getMessage());
+  }
+
+  /** Two streams: each step reads two blocks side by side; learns, repeats, resumes. */
+  @Test
+  void twoStreamsLearnRepeatAndResumeToTheSameModel() throws Exception {
+    Path two = tmp.resolve("two-streams");
+    train(two, "--block_streams", "2");
+    JsonNode summary = JSON.readTree(two.resolve("summary.json").toFile());
+    assertTrue(summary.get("test_accuracy").asDouble() > 0.8, summary.toString());
+    Path again = tmp.resolve("two-streams-again");
+    train(again, "--block_streams", "2", "--storage_level", "DISK_ONLY");
+    assertArrayEquals(params(two), params(again));
+    Path resumed = tmp.resolve("two-streams-resumed");
+    Files.createDirectories(resumed.resolve("checkpoints"));
+    Files.copy(two.resolve("checkpoints/ckpt-000002.bin"),
+        resumed.resolve("checkpoints/ckpt-000002.bin"));
+    Files.copy(two.resolve("metrics.jsonl"), resumed.resolve("metrics.jsonl"));
+    train(resumed, "--block_streams", "2", "--resume");
+    assertArrayEquals(params(two), params(resumed));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> train(tmp.resolve("streams-global"), "--shuffle", "global", "--block_streams",
+            "2"));
+    assertTrue(e.getMessage().startsWith("block_streams = 2 orders the blocks"), e.getMessage());
   }
 
   @Test

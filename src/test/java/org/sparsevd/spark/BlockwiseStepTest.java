@@ -5,9 +5,11 @@ import org.sparsevd.spark.data.Blocks;
 import org.sparsevd.spark.data.DataBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
@@ -62,12 +64,17 @@ class BlockwiseStepTest {
   }
 
   private static float[] train(GradientSource source, int batchSize) throws Exception {
+    return train(source, batchSize, BatchOrder.blocks(STARTS));
+  }
+
+  private static float[] train(GradientSource source, int batchSize, BatchOrder order)
+      throws Exception {
     Network net = DEF.build();
     TrainConfig config = new TrainConfig(DEF.layers(), VdSettings.DEFAULTS, batchSize, 2, 1e-3,
         Schedules.learningRate("constant", 1e-3, 2), Schedules.klWeight("constant(1)"),
         TrainConfig.DEFAULTS.optimizer(), 11, 1);
     TrainingState state = TrainingLoop.initialState(net, config);
-    TrainingLoop.run(net, config, state, source, BatchOrder.blocks(STARTS), null, (r, s) -> { });
+    TrainingLoop.run(net, config, state, source, order, null, (r, s) -> { });
     return state.params();
   }
 
@@ -86,8 +93,36 @@ class BlockwiseStepTest {
         ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       all = train(s, 120);
     }
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, DEF, 11)) {
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, 1, DEF, 11)) {
       assertArrayEquals(all, train(s, 120));
+    }
+  }
+
+  /**
+   * Three streams, one block each: every step reads all three blocks side by side, 40 rows of
+   * each, and gives the bits of a step over every partition in the same order.
+   */
+  @Test
+  void streamsOfBlocksTrainTheBitsOfSteppingEveryPartition() throws Exception {
+    BatchOrder streams = BatchOrder.blocks(STARTS, 3, 120);
+    float[] all;
+    try (SparkGradientSource s = new SparkGradientSource(sc, cached, 900, DEF, 11,
+        ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
+      all = train(s, 120, streams);
+    }
+    READS.set(0);
+    JavaRDD<DataBlock> counted = cached.map(b -> {
+      READS.incrementAndGet();
+      return b;
+    });
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, counted, STARTS, 3, DEF,
+        11)) {
+      assertArrayEquals(all, train(s, 120, streams));
+    }
+    // Two epochs of 3 held blocks: each block read once (held across steps and epochs).
+    assertEquals(3, READS.get(), "blocks read from the cache");
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, 1, DEF, 11)) {
+      assertFalse(Arrays.equals(all, train(s, 120)), "one stream is another order");
     }
   }
 
@@ -100,7 +135,7 @@ class BlockwiseStepTest {
         data.labels(), 11, 1)) {
       local = train(s, 100);
     }
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, DEF, 11)) {
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, 1, DEF, 11)) {
       assertArrayEquals(local, train(s, 100));
     }
   }
@@ -120,7 +155,7 @@ class BlockwiseStepTest {
     float[] params = DEF.build().initParams(3);
     float[] grad = new float[params.length];
     READS.set(0);
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, counted, STARTS, DEF, 11)) {
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, counted, STARTS, 1, DEF, 11)) {
       for (int step = 0; step < 3; step++) {
         s.gradient(params, new int[] {300 + step, 420, 599}, step, grad);
       }
@@ -139,14 +174,14 @@ class BlockwiseStepTest {
 
   @Test
   void batchRowsAreFoundInTheirPartitionsEvenPastEmptyOnes() {
-    StepPartitions.Holding h = StepPartitions.holding(new long[] {0, 300, 300, 600, 900}, 4);
+    StepPartitions.Holding h = StepPartitions.holding(new long[] {0, 300, 300, 600, 900}, 4, 1);
     assertArrayEquals(new int[] {0, 2, 3}, h.partitionsOf(new int[] {0, 299, 300, 899}));
     assertArrayEquals(new int[] {2}, h.partitionsOf(new int[] {300, 599}));
     IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
         () -> h.partitionsOf(new int[] {5, 900}));
     assertEquals("batch row 900 outside the 900 examples", outside.getMessage());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SparkGradientSource.blockwise(sc, cached, new long[] {0, 900}, DEF, 1));
+        () -> SparkGradientSource.blockwise(sc, cached, new long[] {0, 900}, 1, DEF, 1));
     assertEquals("2 block starts for 3 partitions", e.getMessage());
   }
 }

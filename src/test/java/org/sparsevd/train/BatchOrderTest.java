@@ -104,6 +104,74 @@ class BatchOrderTest {
   }
 
   @Test
+  void oneStreamIsTheBlocksOrderOfEarlierVersions() {
+    for (int batch : new int[] {1, 250, 4000}) {
+      assertArrayEquals(BatchOrder.blocks(STARTS).epoch(9, 2, N),
+          BatchOrder.blocks(STARTS, 1, batch).epoch(9, 2, N));
+    }
+  }
+
+  /**
+   * Six blocks of 400 in G = 3 streams at B = 300: every step takes 100 rows of each stream
+   * (block b is in stream b mod 3), from one of its blocks or two at a boundary; the epoch is a
+   * permutation, repeatable, and the streams' block orders change from epoch to epoch.
+   */
+  @Test
+  void everyStepTakesItsShareOfEveryStream() {
+    long[] starts = {0, 400, 800, 1200, 1600, 2000, 2400};
+    BatchOrder order = BatchOrder.blocks(starts, 3, 300);
+    java.util.Set<String> firstBlocks = new java.util.HashSet<>();
+    for (int epoch = 0; epoch < 5; epoch++) {
+      int[] perm = order.epoch(4, epoch, 2400);
+      assertArrayEquals(perm, BatchOrder.blocks(starts.clone(), 3, 300).epoch(4, epoch, 2400));
+      int[] sorted = perm.clone();
+      Arrays.sort(sorted);
+      for (int i = 0; i < sorted.length; i++) {
+        assertEquals(i, sorted[i]);
+      }
+      for (int s = 0; s < 8; s++) {
+        int[] perStream = new int[3];
+        TreeSet<Integer> blocks = new TreeSet<>();
+        for (int i = s * 300; i < (s + 1) * 300; i++) {
+          int b = perm[i] / 400;
+          perStream[b % 3]++;
+          blocks.add(b);
+        }
+        assertArrayEquals(new int[] {100, 100, 100}, perStream, "epoch " + epoch + " step " + s);
+        assertTrue(blocks.size() >= 3 && blocks.size() <= 6, blocks.toString());
+      }
+      firstBlocks.add(perm[0] / 400 + "," + perm[100] / 400 + "," + perm[200] / 400);
+    }
+    assertTrue(firstBlocks.size() > 1, "the streams keep one block order: " + firstBlocks);
+  }
+
+  /** Uneven blocks, one empty, in 2 streams: a permutation, each stream's share per step. */
+  @Test
+  void unevenStreamsGiveTheirRowsToTheOthersWhenTheyRunOut() {
+    BatchOrder order = BatchOrder.blocks(STARTS, 2, B);
+    for (int epoch = 0; epoch < 4; epoch++) {
+      int[] perm = order.epoch(9, epoch, N);
+      int[] sorted = perm.clone();
+      Arrays.sort(sorted);
+      for (int i = 0; i < N; i++) {
+        assertEquals(i, sorted[i], "epoch " + epoch);
+      }
+      // Stream 0 holds blocks 0, 2, 4 (1,500 rows), stream 1 blocks 1, 3, 5 (2,111): the first
+      // steps split evenly.
+      for (int s = 0; s < 5; s++) {
+        int even = 0;
+        for (int i = s * B; i < (s + 1) * B; i++) {
+          even += blockOf(perm[i]) % 2 == 0 ? 1 : 0;
+        }
+        assertEquals(B / 2, even, "epoch " + epoch + " step " + s);
+      }
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BatchOrder.blocks(STARTS, 7, B));
+    assertEquals("block_streams = 7: must be between 1 and the 6 blocks", e.getMessage());
+  }
+
+  @Test
   void aLayoutThatDoesNotCoverTheSetIsRefused() {
     BatchOrder order = BatchOrder.blocks(STARTS);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
