@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparsevd.data.MnistIdx;
-import org.sparsevd.data.SharedData;
 import org.sparsevd.spark.TestSpark;
 
 /**
@@ -55,27 +52,12 @@ class ClusterTrainJobTest {
     cluster = StandaloneCluster.start(tmp.resolve("cluster"), 2, "1g");
 
     SparkSession spark = TestSpark.session();
-    MnistParquet.write(spark, root + "/data/mnist-3000.parquet", MnistIdx.readTrain(
-        SharedData.mnistDir().toString(), new Configuration()).slice(0, 3000), y -> y);
-    config = tmp.resolve("cluster.properties");
-    Files.writeString(config, String.join("\n",
-        "data.format = parquet",
-        "data.train = " + root + "/data/mnist-3000.parquet",
-        "data.scaling = divide_255",
-        "layers = vd(64) | relu | vd(10)",
-        // 20 steps an epoch: a step on the cluster costs scheduling time whatever its size.
-        "batch_size = 150",
-        "epochs = " + EPOCHS,
-        "lr = 3e-3",
-        "lr_schedule = constant",
-        "kl_schedule = linear(1, 2)",
-        "partitions = 2",
-        "checkpoint_every = 1",
-        "checkpoint_keep = " + EPOCHS,
-        "seed = 5"));
+    ClusterJobConfig.writeData(spark, root + "/data/mnist-3000.parquet");
+    config = ClusterJobConfig.write(tmp.resolve("cluster.properties"),
+        root + "/data/mnist-3000.parquet", EPOCHS, "checkpoint_every = 1",
+        "checkpoint_keep = " + EPOCHS);
     // The reference: local mode (executors are threads of this JVM), same data and seed.
-    Train.run(spark, Train.COMMAND.parse(new String[] {config.toString(), "--output",
-        root + "/runs/local"}));
+    ClusterJobConfig.trainLocally(spark, config, root + "/runs/local");
     reference = read("/runs/local/model/params.bin");
   }
 

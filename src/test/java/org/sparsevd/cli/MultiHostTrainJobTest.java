@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparsevd.data.MnistIdx;
-import org.sparsevd.data.SharedData;
 import org.sparsevd.spark.TestSpark;
 
 /**
@@ -56,23 +53,9 @@ class MultiHostTrainJobTest {
     }
     SparkSession spark = TestSpark.session();
     String data = tmp.resolve("mnist-3000.parquet").toString();
-    MnistParquet.write(spark, data, MnistIdx.readTrain(SharedData.mnistDir().toString(),
-        new Configuration()).slice(0, 3000), y -> y);
-    config = tmp.resolve("multihost.properties");
-    Files.writeString(config, String.join("\n",
-        "data.format = parquet",
-        "data.train = " + data,
-        "data.scaling = divide_255",
-        "layers = vd(64) | relu | vd(10)",
-        "batch_size = 150",
-        "epochs = " + EPOCHS,
-        "lr = 3e-3",
-        "lr_schedule = constant",
-        "kl_schedule = linear(1, 2)",
-        "partitions = 2",
-        "seed = 5"));
-    Train.run(spark, Train.COMMAND.parse(new String[] {config.toString(), "--output",
-        tmp.resolve("local").toString()}));
+    ClusterJobConfig.writeData(spark, data);
+    config = ClusterJobConfig.write(tmp.resolve("multihost.properties"), data, EPOCHS);
+    ClusterJobConfig.trainLocally(spark, config, tmp.resolve("local").toString());
     reference = Files.readAllBytes(tmp.resolve("local/model/params.bin"));
 
     // Built here, where Maven has its repository: the hosts start from the result offline.

@@ -25,8 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparsevd.data.MnistIdx;
-import org.sparsevd.data.SharedData;
 import org.sparsevd.spark.TestSpark;
 
 /**
@@ -101,23 +99,10 @@ class YarnTrainJobTest {
     }
 
     SparkSession spark = TestSpark.session();
-    MnistParquet.write(spark, root + "/data/mnist-3000.parquet", MnistIdx.readTrain(
-        SharedData.mnistDir().toString(), new Configuration()).slice(0, 3000), y -> y);
-    config = tmp.resolve("yarn.properties");
-    Files.writeString(config, String.join("\n",
-        "data.format = parquet",
-        "data.train = " + root + "/data/mnist-3000.parquet",
-        "data.scaling = divide_255",
-        "layers = vd(64) | relu | vd(10)",
-        "batch_size = 150",
-        "epochs = " + EPOCHS,
-        "lr = 3e-3",
-        "lr_schedule = constant",
-        "kl_schedule = linear(1, 2)",
-        "partitions = 2",
-        "seed = 5"));
-    Train.run(spark, Train.COMMAND.parse(new String[] {config.toString(), "--output",
-        root + "/runs/local"}));
+    ClusterJobConfig.writeData(spark, root + "/data/mnist-3000.parquet");
+    config = ClusterJobConfig.write(tmp.resolve("yarn.properties"),
+        root + "/data/mnist-3000.parquet", EPOCHS);
+    ClusterJobConfig.trainLocally(spark, config, root + "/runs/local");
     reference = read("/runs/local/model/params.bin");
   }
 
