@@ -100,6 +100,8 @@ public final class JobConfig {
       new Key("init_model", "", "warm start: initial parameters (and scaling) from this model "
           + "directory, same network; empty: random initialisation"),
       new Key("checkpoint_every", "5", "write a checkpoint every k epochs; 0: never"),
+      new Key("checkpoint_every_steps", "0", "also write one every k steps within an epoch, "
+          + "so that a crash loses at most k steps of a long epoch; 0: never"),
       new Key("checkpoint_keep", "3", "checkpoints kept"),
       new Key("compare_mlp", "false", "tabular: also train Spark's "
           + "MultilayerPerceptronClassifier with the same hidden layers and report both"),

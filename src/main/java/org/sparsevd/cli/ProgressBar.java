@@ -38,7 +38,8 @@ final class ProgressBar {
 
   /**
    * The train job's listener: when the console is a terminal, it redraws the bar before each
-   * step and erases it after each epoch; after each epoch it calls {@code perEpoch}.
+   * step and erases it after each epoch; after each epoch it calls {@code perEpoch}, and after
+   * each step within an epoch {@code perEpoch}'s {@code stepDone}.
    */
   static TrainingLoop.Listener around(TrainingLoop.Listener perEpoch, int epochs, int firstEpoch,
                                       long start) {
@@ -50,6 +51,11 @@ final class ProgressBar {
         if (bar != null) {
           bar.step(epoch, step, steps);
         }
+      }
+
+      @Override
+      public void stepDone(TrainingState state, int stepsDone, int steps) throws IOException {
+        perEpoch.stepDone(state, stepsDone, steps);
       }
 
       @Override

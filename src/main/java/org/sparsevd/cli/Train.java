@@ -96,12 +96,12 @@ public final class Train {
               : train.blocks().getNumPartitions()), c.getInt("block_streams"));
       CheckpointPolicy checkpoints = new CheckpointPolicy(new CheckpointStore(out.checkpoints(),
           hconf, c.getInt("checkpoint_keep")), c.getInt("checkpoint_every"),
-          trainer.fingerprint());
+          c.getInt("checkpoint_every_steps"), trainer.fingerprint());
       TrainingState initial = warm == null ? trainer.initialState()
           : warm.initialState(def, train.numClasses(), tc);
       TrainingState state = c.flag("resume") ? checkpoints.resume(initial, LOG::warn) : initial;
       List<String> metrics = previousMetrics(out, hconf, state.epochsDone());
-      if (state.epochsDone() > 0) {
+      if (state.step() > 0) {
         System.out.printf("resuming after epoch %d (step %d)%n", state.epochsDone(), state.step());
       }
       int firstEpoch = state.epochsDone();
@@ -109,14 +109,24 @@ public final class Train {
       EpochReport[] last = new EpochReport[1];
       TrainingLoop.Evaluator eval = data.test() == null ? null
           : SparkEvaluation.evaluator(sc, data.test().rdd(), def, train.numClasses());
-      SparseVdModel model = trainer.fit(state, eval, ProgressBar.around((r, s) -> {
-        last[0] = r;
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        System.out.println(Progress.line(r, tc.epochs(), elapsed, r.epoch() + 1 - firstEpoch));
-        metrics.add(Progress.json(r));
-        HadoopFiles.writeString(out.metrics(), hconf, String.join("\n", metrics) + "\n");
-        checkpoints.epochDone(s, tc.epochs());
-      }, tc.epochs(), firstEpoch, start), c.asMap());
+      TrainingLoop.Listener job = new TrainingLoop.Listener() {
+        @Override
+        public void epochDone(EpochReport r, TrainingState s) throws IOException {
+          last[0] = r;
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          System.out.println(Progress.line(r, tc.epochs(), elapsed, r.epoch() + 1 - firstEpoch));
+          metrics.add(Progress.json(r));
+          HadoopFiles.writeString(out.metrics(), hconf, String.join("\n", metrics) + "\n");
+          checkpoints.epochDone(s, tc.epochs());
+        }
+
+        @Override
+        public void stepDone(TrainingState s, int stepsDone, int steps) throws IOException {
+          checkpoints.stepDone(s, stepsDone);
+        }
+      };
+      SparseVdModel model = trainer.fit(state, eval,
+          ProgressBar.around(job, tc.epochs(), firstEpoch, start), c.asMap());
       double seconds = (System.nanoTime() - start) / 1e9;
       ModelFormat.write(model, out.model(), hconf);
       String summary = summary(c, train, def.build(), state, last[0], seconds, firstEpoch);

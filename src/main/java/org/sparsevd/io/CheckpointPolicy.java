@@ -14,24 +14,32 @@ import org.sparsevd.train.TrainingState;
 /**
  * When a training run writes checkpoints to its {@link CheckpointStore}, and which it may resume
  * from: one every {@code every} epochs and always after the last epoch (none when {@code every}
- * is 0), each marked with the {@link #fingerprint} of what determines the trajectory, so that a
- * run resumes only from a checkpoint of the same training.
+ * is 0), and within an epoch one every {@code everySteps} steps (none when 0), each marked with
+ * the {@link #fingerprint} of what determines the trajectory, so that a run resumes only from a
+ * checkpoint of the same training.
  */
 public final class CheckpointPolicy {
   private final CheckpointStore store;
   private final int every;
+  private final int everySteps;
   private final long fingerprint;
 
   /**
-   * @param every epochs between checkpoints; 0: no checkpoints
+   * @param every epochs between checkpoints; 0: no checkpoints after epochs
+   * @param everySteps steps between checkpoints within an epoch; 0: none within epochs
    * @param fingerprint {@link #fingerprint} of this run
    */
-  public CheckpointPolicy(CheckpointStore store, int every, long fingerprint) {
+  public CheckpointPolicy(CheckpointStore store, int every, int everySteps, long fingerprint) {
     if (every < 0) {
-      throw new IllegalArgumentException("a checkpoint every " + every + " epochs: must be >= 0");
+      throw new IllegalArgumentException("checkpoint_every = " + every + ": must be >= 0");
+    }
+    if (everySteps < 0) {
+      throw new IllegalArgumentException("checkpoint_every_steps = " + everySteps
+          + ": must be >= 0");
     }
     this.store = store;
     this.every = every;
+    this.everySteps = everySteps;
     this.fingerprint = fingerprint;
   }
 
@@ -66,6 +74,13 @@ public final class CheckpointPolicy {
    */
   public TrainingState resume(TrainingState initial, Consumer<String> warn) throws IOException {
     return store.latest(fingerprint, warn).orElse(initial);
+  }
+
+  /** Writes a checkpoint of {@code s} if one is due after {@code stepsDone} of an epoch. */
+  public void stepDone(TrainingState s, int stepsDone) throws IOException {
+    if (everySteps > 0 && stepsDone % everySteps == 0) {
+      store.writeWithinEpoch(s, fingerprint);
+    }
   }
 
   /** Writes a checkpoint of {@code s} if one is due after its epoch, of {@code epochs}. */

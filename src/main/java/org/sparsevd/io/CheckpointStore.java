@@ -14,7 +14,9 @@ import org.sparsevd.train.TrainingState;
 
 /**
  * Checkpoints of the training state in a directory, one file per checkpoint named
- * {@code ckpt-EEEEEE.bin} by epochs done, each written atomically in the {@link FloatArrays}
+ * {@code ckpt-EEEEEE.bin} by epochs done, or within an epoch {@code ckpt-EEEEEE-step-SSSSSSSSSSSS.bin}
+ * by epochs done and global step (it follows {@code ckpt-EEEEEE.bin} and precedes the next
+ * epoch's), each written atomically in the {@link FloatArrays}
  * container: longs (format version, epochs done, step, optimiser steps, configuration
  * fingerprint), arrays (parameters, optimiser first and second moments).
  *
@@ -25,6 +27,8 @@ import org.sparsevd.train.TrainingState;
 public final class CheckpointStore {
   private static final long VERSION = 1;
   private static final long MAX_BYTES = 1L << 31;
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("ckpt-(\\d{6})(?:-step-(\\d{12}))?\\.bin");
   private final Path dir;
   private final Configuration conf;
   private final int keep;
@@ -39,14 +43,27 @@ public final class CheckpointStore {
     this.keep = keep;
   }
 
-  /** Writes the state; {@code fingerprint} identifies the configuration that produced it. */
+  /**
+   * Writes the state after its epochs; {@code fingerprint} identifies the configuration that
+   * produced it.
+   */
   public Path write(TrainingState s, long fingerprint) throws IOException {
+    return write(s, fingerprint, String.format("ckpt-%06d.bin", s.epochsDone()));
+  }
+
+  /** Writes the state within the epoch after its epochs done. */
+  public Path writeWithinEpoch(TrainingState s, long fingerprint) throws IOException {
+    return write(s, fingerprint, String.format("ckpt-%06d-step-%012d.bin", s.epochsDone(),
+        s.step()));
+  }
+
+  private Path write(TrainingState s, long fingerprint, String name) throws IOException {
     OptimizerState o = s.optimizer();
     byte[] bytes = FloatArrays.encode(
         new long[] {VERSION, s.epochsDone(), s.step(), o.steps(), fingerprint},
         s.params(), o.first(), o.second());
     dir.getFileSystem(conf).mkdirs(dir);
-    Path target = new Path(dir, String.format("ckpt-%06d.bin", s.epochsDone()));
+    Path target = new Path(dir, name);
     HadoopFiles.writeAtomically(target, conf, out -> out.write(bytes));
     List<Path> all = list();
     for (int i = 0; i + keep < all.size(); i++) {
@@ -89,7 +106,7 @@ public final class CheckpointStore {
     return Optional.empty();
   }
 
-  /** Checkpoint files, oldest first. */
+  /** Checkpoint files, oldest first: by epochs done, then those within the next epoch by step. */
   List<Path> list() throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     if (!fs.exists(dir)) {
@@ -98,11 +115,22 @@ public final class CheckpointStore {
     List<Path> out = new ArrayList<>();
     for (FileStatus st : fs.listStatus(dir)) {
       String name = st.getPath().getName();
-      if (name.matches("ckpt-\\d{6}\\.bin")) {
+      if (NAME.matcher(name).matches()) {
         out.add(st.getPath());
       }
     }
-    out.sort((a, b) -> a.getName().compareTo(b.getName()));
+    out.sort(java.util.Comparator.comparingLong((Path p) -> position(p)[0])
+        .thenComparingLong(p -> position(p)[1]));
     return out;
+  }
+
+  /** Epochs done and, within the next epoch, 1 + the step (0 after the epochs). */
+  private static long[] position(Path p) {
+    java.util.regex.Matcher m = NAME.matcher(p.getName());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a checkpoint name: " + p);
+    }
+    return new long[] {Long.parseLong(m.group(1)),
+        m.group(2) == null ? 0 : 1 + Long.parseLong(m.group(2))};
   }
 }

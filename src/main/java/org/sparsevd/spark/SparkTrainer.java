@@ -143,6 +143,11 @@ public final class SparkTrainer {
       }
 
       @Override
+      public void stepDone(TrainingState state, int stepsDone, int steps) throws IOException {
+        listener.stepDone(state, stepsDone, steps);
+      }
+
+      @Override
       public void epochDone(EpochReport report, TrainingState state) throws IOException {
         listener.epochDone(report, state);
       }

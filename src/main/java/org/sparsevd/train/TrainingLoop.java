@@ -11,7 +11,9 @@ import org.sparsevd.optim.Optimizer;
  * (N / B), adds the KL gradient once, checks it is finite and runs the optimiser.
  *
  * <p>Each epoch uses floor(N / B) full batches; the few examples past the last full batch
- * wait for the next epoch's permutation.
+ * wait for the next epoch's permutation. A state saved within an epoch (its step past the
+ * epochs done) continues that epoch at its next step, to the bits of an uninterrupted run; the
+ * epoch's reported training loss then covers the steps run since.
  */
 public final class TrainingLoop {
   /** Called after each epoch, e.g. to log metrics and write checkpoints. */
@@ -27,6 +29,15 @@ public final class TrainingLoop {
      * @param steps steps per epoch
      */
     default void stepStarting(int epoch, int step, int steps) {}
+
+    /**
+     * Called after each step but an epoch's last (then {@link #epochDone} follows), e.g. to
+     * write a checkpoint within a long epoch.
+     *
+     * @param stepsDone steps done in the current epoch, 1 to steps - 1
+     */
+    default void stepDone(TrainingState state, int stepsDone, int steps)
+        throws java.io.IOException {}
   }
 
   /** Held-out evaluation of the deterministic pruned network. */
@@ -68,13 +79,20 @@ public final class TrainingLoop {
     float[] params = state.params();
     float[] grad = new float[params.length];
     float scale = (float) ((double) n / batchSize);
-    for (int epoch = state.epochsDone(); epoch < config.epochs(); epoch++) {
+    long into = state.step() - (long) state.epochsDone() * steps;
+    if (into < 0 || into >= steps) {
+      throw new IllegalArgumentException("state at step " + state.step() + " after "
+          + state.epochsDone() + " epochs of " + steps + " steps: not within the next epoch");
+    }
+    int resumedEpoch = state.epochsDone();
+    for (int epoch = resumedEpoch; epoch < config.epochs(); epoch++) {
       long start = System.nanoTime();
       double lr = config.lr().at(epoch);
       double klWeight = config.klWeight().at(epoch);
       int[] perm = order.epoch(config.seed(), epoch, n);
       double nllSum = 0;
-      for (int s = 0; s < steps; s++) {
+      int first = epoch == resumedEpoch ? (int) into : 0;
+      for (int s = first; s < steps; s++) {
         int[] batch = Arrays.copyOfRange(perm, s * batchSize, (s + 1) * batchSize);
         Arrays.sort(batch);
         listener.stepStarting(epoch, s, steps);
@@ -92,17 +110,21 @@ public final class TrainingLoop {
         optimizer.step(state.optimizer(), params, grad, lr);
         state.advanceStep();
         nllSum += nll;
+        if (s + 1 < steps) {
+          listener.stepDone(state, s + 1, steps);
+        }
       }
       state.finishEpoch();
       double seconds = (System.nanoTime() - start) / 1e9;
-      double nll = nllSum / ((double) steps * batchSize);
+      double nll = nllSum / ((double) (steps - first) * batchSize);
       double kl = net.kl(params) / n;
       boolean evaluate = state.epochsDone() % config.evalEvery() == 0
           || state.epochsDone() == config.epochs();
       EpochReport.Evaluation eval =
           evaluate && evaluator != null ? evaluator.evaluate(params) : null;
       listener.epochDone(new EpochReport(epoch, state.step(), nll + klWeight * kl, nll, kl,
-          klWeight, lr, net.sparsity(params), seconds, steps * batchSize / seconds, eval), state);
+          klWeight, lr, net.sparsity(params), seconds, (steps - first) * batchSize / seconds,
+          eval), state);
     }
   }
 }

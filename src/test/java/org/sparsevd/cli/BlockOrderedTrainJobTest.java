@@ -118,6 +118,35 @@ class BlockOrderedTrainJobTest {
     assertTrue(e.getMessage().contains("written by a different configuration"), e.getMessage());
   }
 
+  /**
+   * Checkpoints every 7 steps within the 40-step epochs: a crash mid-epoch resumes from the
+   * newest (here 21 steps into epoch 2) to the bits of the uninterrupted run, which are those
+   * of a run without such checkpoints.
+   */
+  @Test
+  void aCheckpointWithinAnEpochResumesToTheUninterruptedModel() throws Exception {
+    Path whole = tmp.resolve("steps-whole");
+    train(whole, "--checkpoint_every_steps", "7", "--checkpoint_keep", "100");
+    Path plain = tmp.resolve("steps-plain");
+    train(plain);
+    assertArrayEquals(params(plain), params(whole));
+    String mid = "ckpt-000001-step-000000000061.bin";
+    assertTrue(Files.exists(whole.resolve("checkpoints/" + mid)), mid);
+    assertTrue(Files.exists(whole.resolve("checkpoints/ckpt-000002-step-000000000115.bin")));
+
+    // The crash: epoch 1's metrics line and the checkpoints up to 21 steps into epoch 2.
+    Path resumed = tmp.resolve("steps-resumed");
+    Files.createDirectories(resumed.resolve("checkpoints"));
+    for (String name : List.of("ckpt-000001.bin", "ckpt-000001-step-000000000054.bin", mid)) {
+      Files.copy(whole.resolve("checkpoints/" + name), resumed.resolve("checkpoints/" + name));
+    }
+    Files.writeString(resumed.resolve("metrics.jsonl"),
+        Files.readAllLines(whole.resolve("metrics.jsonl")).get(0) + "\n");
+    train(resumed, "--resume", "--checkpoint_every_steps", "7");
+    assertArrayEquals(params(whole), params(resumed));
+    assertEquals(3, Files.readAllLines(resumed.resolve("metrics.jsonl")).size());
+  }
+
   /** Two streams: each step reads two blocks side by side; learns, repeats, resumes. */
   @Test
   void twoStreamsLearnRepeatAndResumeToTheSameModel() throws Exception {

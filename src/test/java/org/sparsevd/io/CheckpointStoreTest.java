@@ -49,6 +49,25 @@ class CheckpointStoreTest {
     assertArrayEquals(new float[] {2, 2, 2}, t.optimizer().second());
   }
 
+  /** Checkpoints within an epoch come after their epochs' and before the next epoch's. */
+  @Test
+  void checkpointsWithinAnEpochAreOrderedByStep() throws Exception {
+    CheckpointStore s = store(10);
+    s.write(state(1), 5);
+    TrainingState at = new TrainingState(new float[] {7, 2, 3}, new OptimizerState(17,
+        new float[3], new float[3]), 1, 170);
+    s.writeWithinEpoch(at, 5);
+    s.writeWithinEpoch(new TrainingState(new float[] {9, 2, 3}, new OptimizerState(9,
+        new float[3], new float[3]), 1, 90), 5);
+    assertEquals(List.of("ckpt-000001.bin", "ckpt-000001-step-000000000090.bin",
+        "ckpt-000001-step-000000000170.bin"), s.list().stream().map(p -> p.getName()).toList());
+    TrainingState t = s.latest(5, w -> { }).orElseThrow();
+    assertEquals(170, t.step());
+    assertEquals(1, t.epochsDone());
+    s.write(state(2), 5);
+    assertEquals(200, s.latest(5, w -> { }).orElseThrow().step());
+  }
+
   @Test
   void aCorruptedOrTruncatedNewestFallsBackWithAWarningNamingTheFile() throws Exception {
     CheckpointStore s = store(3);
