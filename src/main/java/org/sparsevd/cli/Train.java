@@ -90,10 +90,9 @@ public final class Train {
       NetworkDef def = c.networkDef(train.cols());
       Optional<ImageShape> shape = ImageShape.of(c.get("data.image_shape"), def.inputSize(),
           "data.image_shape");
-      // A block-ordered step runs on the one or two partitions holding its batch: collect.
       SparkTrainer trainer = new SparkTrainer(train, def, tc, shuffle, Aggregation.parse(
-          c.get("aggregation"), shuffle == SparkTrainer.Shuffle.BLOCKS ? 1
-              : train.blocks().getNumPartitions()), c.getInt("block_streams"));
+          c.get("aggregation"), SparkTrainer.partitionsPerStep(train, shuffle)),
+          c.getInt("block_streams"));
       CheckpointPolicy checkpoints = new CheckpointPolicy(new CheckpointStore(out.checkpoints(),
           hconf, c.getInt("checkpoint_keep")), c.getInt("checkpoint_every"),
           c.getInt("checkpoint_every_steps"), trainer.fingerprint());

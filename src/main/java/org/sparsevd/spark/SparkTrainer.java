@@ -52,8 +52,15 @@ public final class SparkTrainer {
    * stream in a block order.
    */
   public SparkTrainer(TrainingData data, NetworkDef def, TrainConfig config, Shuffle shuffle) {
-    this(data, def, config, shuffle, Aggregation.auto(shuffle == Shuffle.BLOCKS ? 1
-        : data.blocks().getNumPartitions()), 1);
+    this(data, def, config, shuffle, Aggregation.auto(partitionsPerStep(data, shuffle)), 1);
+  }
+
+  /**
+   * The partials a step sums, for {@link Aggregation#parse}: every partition's, or in a block
+   * order one (two at a boundary), which collect sums best.
+   */
+  public static int partitionsPerStep(TrainingData data, Shuffle shuffle) {
+    return shuffle == Shuffle.BLOCKS ? 1 : data.blocks().getNumPartitions();
   }
 
   /**
