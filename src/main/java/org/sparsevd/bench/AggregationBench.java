@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.sparsevd.cli.JobCommand;
 import org.sparsevd.data.LabeledData;
+import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.NetworkSpec;
 import org.sparsevd.nn.VdSettings;
@@ -83,8 +84,8 @@ public final class AggregationBench {
         Arrays.setAll(batch, i -> (int) ((long) i * data.rows() / BATCH));
         json.put("groups_e" + e, Aggregation.Tree.groups(e));
         for (Aggregation a : new Aggregation[] {Aggregation.COLLECT, Aggregation.tree()}) {
-          try (SparkGradientSource s = SparkGradientSource.asOnACluster(sc, blocks, data.rows(),
-              DEF, 1, a)) {
+          try (SparkGradientSource s = SparkGradientSource.asOnACluster(sc, blocks,
+              Scaling.none(), data.rows(), DEF, 1, a)) {
             long[] step = {0};
             double ms = Timing.medianMillis(() -> s.gradient(params, batch, step[0]++, grad),
                 3, 11);

@@ -16,6 +16,7 @@ import org.sparsevd.cli.JobCommand;
 import org.sparsevd.cli.JobConfig;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
+import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.NetworkSpec;
@@ -83,8 +84,8 @@ public final class SparkStepBench {
     // collected) with nothing computed and nothing returned.
     Runnable emptyJob = () -> blocks.mapPartitionsWithIndex(
         (i, it) -> java.util.Collections.<Integer>emptyIterator(), true).collect();
-    try (SparkGradientSource spark2 = new SparkGradientSource(sc, blocks, train.rows(), def, 1,
-        Aggregation.COLLECT)) {
+    try (SparkGradientSource spark2 = new SparkGradientSource(sc, blocks, Scaling.none(),
+        train.rows(), def, 1, Aggregation.COLLECT)) {
       float[] params = net.initParams(1);
       float[] grad = new float[params.length];
       int[] tiny = {5, 40_000};

@@ -196,6 +196,21 @@ public final class Scaling {
       throw new IllegalArgumentException(
           "a block of " + block.length + " values is not whole rows of " + cols);
     }
+    applyToRows(block, block.length / cols, cols);
+  }
+
+  /**
+   * Scales the first {@code rows} rows of a row-major buffer in place, with the arithmetic of
+   * {@link #applyInPlace(float[], int)}: the same input gives the same bits either way.
+   *
+   * @param block at least {@code rows * cols} values; those after them are not touched
+   */
+  public void applyToRows(float[] block, int rows, int cols) {
+    if (cols <= 0 || rows < 0 || (long) rows * cols > block.length) {
+      throw new IllegalArgumentException(rows + " rows of " + cols + " features in a buffer of "
+          + block.length + " values");
+    }
+    int end = rows * cols;
     if (mode.isFitted() && cols != mean.length) {
       throw new InvalidDataException("scaling was fitted on " + mean.length
           + " features, the data has " + cols);
@@ -204,19 +219,19 @@ public final class Scaling {
       case NONE:
         break;
       case DIVIDE_255:
-        for (int k = 0; k < block.length; k++) {
+        for (int k = 0; k < end; k++) {
           block[k] /= PIXEL_MAX;
         }
         break;
       case CENTER:
-        for (int off = 0; off < block.length; off += cols) {
+        for (int off = 0; off < end; off += cols) {
           for (int j = 0; j < cols; j++) {
             block[off + j] = block[off + j] / CENTER_DIVISOR - mean[j];
           }
         }
         break;
       case STANDARDIZE:
-        for (int off = 0; off < block.length; off += cols) {
+        for (int off = 0; off < end; off += cols) {
           for (int j = 0; j < cols; j++) {
             block[off + j] = (block[off + j] - mean[j]) / std[j];
           }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
+import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.spark.data.DataBlock;
 import org.sparsevd.train.GradientSource;
@@ -32,6 +33,7 @@ import org.sparsevd.train.ShardWorker;
 public final class SparkGradientSource implements GradientSource {
   private final JavaSparkContext sc;
   private final JavaRDD<DataBlock> blocks;
+  private final String scaling;
   private final NetworkDef def;
   private final long size;
   private final long seed;
@@ -43,11 +45,13 @@ public final class SparkGradientSource implements GradientSource {
   /**
    * A source whose steps run on every partition, their partials summed by {@code aggregation}.
    *
-   * @param blocks persisted training blocks with contiguous global indices from 0
+   * @param blocks persisted training blocks with contiguous global indices from 0, as read
+   * @param scaling applied to each batch row as it is taken from its block
    */
-  public SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
-                             NetworkDef def, long seed, Aggregation aggregation) {
-    this(sc, blocks, size, def, seed, aggregation.needsBytes() ? ParamTransport.broadcast(sc)
+  public SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, Scaling scaling,
+                             long size, NetworkDef def, long seed, Aggregation aggregation) {
+    this(sc, blocks, scaling, size, def, seed, aggregation.needsBytes()
+        ? ParamTransport.broadcast(sc)
         : ParamTransport.fastest(sc), StepPartitions.every(), aggregation);
   }
 
@@ -56,9 +60,10 @@ public final class SparkGradientSource implements GradientSource {
    * cluster: for benchmarks of what a cluster's driver receives.
    */
   public static SparkGradientSource asOnACluster(JavaSparkContext sc, JavaRDD<DataBlock> blocks,
-                                                 long size, NetworkDef def, long seed,
-                                                 Aggregation aggregation) {
-    return new SparkGradientSource(sc, blocks, size, def, seed, ParamTransport.broadcast(sc),
+                                                 Scaling scaling, long size, NetworkDef def,
+                                                 long seed, Aggregation aggregation) {
+    return new SparkGradientSource(sc, blocks, scaling, size, def, seed,
+        ParamTransport.broadcast(sc),
         StepPartitions.every(), aggregation);
   }
 
@@ -70,18 +75,20 @@ public final class SparkGradientSource implements GradientSource {
    * @param streams G of the epoch's block order (partition p in stream p mod G)
    */
   public static SparkGradientSource blockwise(JavaSparkContext sc, JavaRDD<DataBlock> blocks,
-                                              long[] starts, int streams, NetworkDef def,
-                                              long seed) {
-    return new SparkGradientSource(sc, blocks, starts[starts.length - 1], def, seed,
+                                              Scaling scaling, long[] starts, int streams,
+                                              NetworkDef def, long seed) {
+    return new SparkGradientSource(sc, blocks, scaling, starts[starts.length - 1], def, seed,
         ParamTransport.fastest(sc),
         StepPartitions.holding(starts, blocks.getNumPartitions(), streams), Aggregation.COLLECT);
   }
 
-  SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, long size,
+  SparkGradientSource(JavaSparkContext sc, JavaRDD<DataBlock> blocks, Scaling scaling, long size,
                       NetworkDef def, long seed, ParamTransport transport,
                       StepPartitions partitions, Aggregation aggregation) {
     this.sc = sc;
     this.blocks = blocks;
+    // As text: it restores the statistics exactly and keeps Scaling free of Java serialisation.
+    this.scaling = scaling.serialize();
     this.size = size;
     this.def = def;
     this.seed = seed;
@@ -113,7 +120,7 @@ public final class SparkGradientSource implements GradientSource {
     boolean failed = true;
     try {
       parts = aggregation.run(blocks.mapPartitionsWithIndex(new StepTask(ticket,
-          partitions.read(), def, batch, step, seed), true), partitions, batch);
+          partitions.read(), def, scaling, batch, step, seed), true), partitions, batch);
       failed = false;
     } finally {
       transport.finish(step, failed);
@@ -149,15 +156,17 @@ public final class SparkGradientSource implements GradientSource {
     private final ParamTransport.Ticket params;
     private final StepPartitions.BlockRead read;
     private final NetworkDef def;
+    private final String scaling;
     private final int[] batch;
     private final long step;
     private final long seed;
 
     StepTask(ParamTransport.Ticket params, StepPartitions.BlockRead read, NetworkDef def,
-             int[] batch, long step, long seed) {
+             String scaling, int[] batch, long step, long seed) {
       this.params = params;
       this.read = read;
       this.def = def;
+      this.scaling = scaling;
       this.batch = batch;
       this.step = step;
       this.seed = seed;
@@ -166,7 +175,7 @@ public final class SparkGradientSource implements GradientSource {
     @Override
     public Iterator<Partial> call(Integer partition, Iterator<DataBlock> cached) {
       Iterator<DataBlock> it = read.blocks(partition, cached);
-      ShardWorker w = Workers.get(def);
+      ShardWorker w = Workers.get(def, scaling);
       float[] grad = null;
       double loss = 0;
       long rows = 0;
@@ -205,11 +214,14 @@ public final class SparkGradientSource implements GradientSource {
 
   /** Per executor thread: one {@link ShardWorker} per network, reused by every step. */
   private static final class Workers {
-    private static final ThreadLocal<Map<NetworkDef, ShardWorker>> CACHE =
+    private record Key(NetworkDef def, String scaling) {}
+
+    private static final ThreadLocal<Map<Key, ShardWorker>> CACHE =
         ThreadLocal.withInitial(ConcurrentHashMap::new);
 
-    static ShardWorker get(NetworkDef def) {
-      return CACHE.get().computeIfAbsent(def, d -> new ShardWorker(d.build()));
+    static ShardWorker get(NetworkDef def, String scaling) {
+      return CACHE.get().computeIfAbsent(new Key(def, scaling),
+          k -> new ShardWorker(k.def().build(), Scaling.parse(k.scaling())));
     }
   }
 }

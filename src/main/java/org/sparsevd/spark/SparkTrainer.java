@@ -124,10 +124,10 @@ public final class SparkTrainer {
     BatchOrder order = blocks
         ? BatchOrder.blocks(data.starts(), blockStreams, config.batchSize()) : BatchOrder.GLOBAL;
     try (SparkGradientSource source = blocks
-        ? SparkGradientSource.blockwise(sc, data.blocks(), data.starts(), blockStreams, def,
-            config.seed())
-        : new SparkGradientSource(sc, data.blocks(), data.rows(), def, config.seed(),
-            aggregation)) {
+        ? SparkGradientSource.blockwise(sc, data.blocks(), data.scaling(), data.starts(),
+            blockStreams, def, config.seed())
+        : new SparkGradientSource(sc, data.blocks(), data.scaling(), data.rows(), def,
+            config.seed(), aggregation)) {
       TrainingLoop.run(def.build(), config, state, source, order, evaluator,
           naming(source, listener));
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.Network;
 
 /**
@@ -22,7 +23,7 @@ public final class LocalGradientSource implements GradientSource {
   private final Worker[] workers;
 
   /**
-   * @param features [rows x net.inputSize()] row-major; not copied, not modified
+   * @param features [rows x net.inputSize()] row-major, already scaled; not copied, not modified
    */
   public LocalGradientSource(Network net, float[] features, int[] labels, long seed,
                              int threads) {
@@ -89,7 +90,7 @@ public final class LocalGradientSource implements GradientSource {
 
   /** One thread's buffers, reused across steps. */
   private final class Worker {
-    final ShardWorker shard = new ShardWorker(net);
+    final ShardWorker shard = new ShardWorker(net, Scaling.none());
     final float[] grad = new float[net.paramCount()];
 
     double run(float[] params, int[] batch, int from, int to, long step) {

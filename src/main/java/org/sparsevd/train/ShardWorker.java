@@ -1,5 +1,6 @@
 package org.sparsevd.train;
 
+import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.Workspace;
 
@@ -7,17 +8,25 @@ import org.sparsevd.nn.Workspace;
  * The engine and its buffers for one thread, computing the gradient of the batch rows that
  * fall in one contiguous shard of the training set (the whole set in one JVM, or one Spark
  * partition's block). Not thread-safe; one per thread, reused across steps.
+ *
+ * <p>Shards hold rows as read; the worker scales each batch row as it copies it in. A cached
+ * training set is then written in the same pass that fits its scaling, instead of a fitting pass
+ * before the scaled copy is written, and a row costs the same float operations whichever side
+ * scales it.
  */
 public final class ShardWorker {
   private final Network net;
+  private final Scaling scaling;
   private final Workspace ws;
   private final float[] x;
   private final int[] y = new int[Workspace.CHUNK_ROWS];
   private final long[] ids = new long[Workspace.CHUNK_ROWS];
   private final float[] w = new float[Workspace.CHUNK_ROWS];
 
-  public ShardWorker(Network net) {
+  /** @param scaling applied to every row copied from a shard ({@link Scaling#none()} for none) */
+  public ShardWorker(Network net, Scaling scaling) {
     this.net = net;
+    this.scaling = scaling;
     this.ws = net.newWorkspace(Workspace.CHUNK_ROWS);
     this.x = new float[Workspace.CHUNK_ROWS * net.inputSize()];
   }
@@ -30,7 +39,7 @@ public final class ShardWorker {
    * Adds into {@code grad} the summed cross-entropy gradient of {@code batch[from, to)}, global
    * example indices that all lie in the shard {@code [firstIndex, firstIndex + labels.length)}.
    *
-   * @param features the shard's rows [labels.length x inputSize]; not modified
+   * @param features the shard's rows [labels.length x inputSize], not yet scaled; not modified
    * @param weights the shard's example weights, or null for all 1
    * @return the summed (weighted) cross-entropy of those rows
    */
@@ -55,6 +64,7 @@ public final class ShardWorker {
           w[r] = weights[local];
         }
       }
+      scaling.applyToRows(x, n, cols);
       loss += net.nllGradient(params, x, y, weights == null ? null : w, ids, n, seed, step,
           grad, ws);
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
+import org.sparsevd.data.Scaling;
 import org.sparsevd.data.SharedData;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
@@ -69,7 +70,8 @@ class AggregationTest {
   }
 
   private static SparkGradientSource source(JavaRDD<DataBlock> blocks, Aggregation a) {
-    return new SparkGradientSource(sc, blocks, data.rows(), DEF, 4, ParamTransport.broadcast(sc),
+    return new SparkGradientSource(sc, blocks, Scaling.none(),
+        data.rows(), DEF, 4, ParamTransport.broadcast(sc),
         StepPartitions.every(), a);
   }
 

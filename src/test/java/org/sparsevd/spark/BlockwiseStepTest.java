@@ -1,5 +1,6 @@
 package org.sparsevd.spark;
 
+import org.sparsevd.data.Scaling;
 import org.sparsevd.spark.data.BlockReader;
 import org.sparsevd.spark.data.Blocks;
 import org.sparsevd.spark.data.DataBlock;
@@ -89,11 +90,12 @@ class BlockwiseStepTest {
   void blockwiseTrainingIsBitIdenticalToSteppingEveryPartition() throws Exception {
     // Batches of 120 cross block boundaries: those steps sum two partials.
     float[] all;
-    try (SparkGradientSource s = new SparkGradientSource(sc, cached, 900, DEF, 11,
+    try (SparkGradientSource s = new SparkGradientSource(sc, cached, Scaling.none(), 900, DEF, 11,
         ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       all = train(s, 120);
     }
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, 1, DEF, 11)) {
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, Scaling.none(),
+        STARTS, 1, DEF, 11)) {
       assertArrayEquals(all, train(s, 120));
     }
   }
@@ -106,7 +108,7 @@ class BlockwiseStepTest {
   void streamsOfBlocksTrainTheBitsOfSteppingEveryPartition() throws Exception {
     BatchOrder streams = BatchOrder.blocks(STARTS, 3, 120);
     float[] all;
-    try (SparkGradientSource s = new SparkGradientSource(sc, cached, 900, DEF, 11,
+    try (SparkGradientSource s = new SparkGradientSource(sc, cached, Scaling.none(), 900, DEF, 11,
         ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       all = train(s, 120, streams);
     }
@@ -115,13 +117,15 @@ class BlockwiseStepTest {
       READS.incrementAndGet();
       return b;
     });
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, counted, STARTS, 3, DEF,
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, counted, Scaling.none(),
+        STARTS, 3, DEF,
         11)) {
       assertArrayEquals(all, train(s, 120, streams));
     }
     // Two epochs of 3 held blocks: each block read once (held across steps and epochs).
     assertEquals(3, READS.get(), "blocks read from the cache");
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, 1, DEF, 11)) {
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, Scaling.none(),
+        STARTS, 1, DEF, 11)) {
       assertFalse(Arrays.equals(all, train(s, 120)), "one stream is another order");
     }
   }
@@ -135,7 +139,8 @@ class BlockwiseStepTest {
         data.labels(), 11, 1)) {
       local = train(s, 100);
     }
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, STARTS, 1, DEF, 11)) {
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, cached, Scaling.none(),
+        STARTS, 1, DEF, 11)) {
       assertArrayEquals(local, train(s, 100));
     }
   }
@@ -155,7 +160,8 @@ class BlockwiseStepTest {
     float[] params = DEF.build().initParams(3);
     float[] grad = new float[params.length];
     READS.set(0);
-    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, counted, STARTS, 1, DEF, 11)) {
+    try (SparkGradientSource s = SparkGradientSource.blockwise(sc, counted, Scaling.none(),
+        STARTS, 1, DEF, 11)) {
       for (int step = 0; step < 3; step++) {
         s.gradient(params, new int[] {300 + step, 420, 599}, step, grad);
       }
@@ -163,7 +169,7 @@ class BlockwiseStepTest {
       s.gradient(params, new int[] {10, 299, 300}, 3, grad);
       assertEquals(2, READS.get());
     }
-    try (SparkGradientSource s = new SparkGradientSource(sc, counted, 900, DEF, 11,
+    try (SparkGradientSource s = new SparkGradientSource(sc, counted, Scaling.none(), 900, DEF, 11,
         ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       Exception e = assertThrows(Exception.class,
           () -> s.gradient(params, new int[] {300, 420}, 0, grad));
@@ -181,7 +187,8 @@ class BlockwiseStepTest {
         () -> h.partitionsOf(new int[] {5, 900}));
     assertEquals("batch row 900 outside the 900 examples", outside.getMessage());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SparkGradientSource.blockwise(sc, cached, new long[] {0, 900}, 1, DEF, 1));
+        () -> SparkGradientSource.blockwise(sc, cached, Scaling.none(),
+            new long[] {0, 900}, 1, DEF, 1));
     assertEquals("2 block starts for 3 partitions", e.getMessage());
   }
 }

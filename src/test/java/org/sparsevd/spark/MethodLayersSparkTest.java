@@ -1,5 +1,6 @@
 package org.sparsevd.spark;
 
+import org.sparsevd.data.Scaling;
 import org.sparsevd.spark.data.BlockReader;
 import org.sparsevd.spark.data.DataBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,9 +42,11 @@ class MethodLayersSparkTest {
     Network net = DEF.build();
     float[] params = net.initParams(2);
     int[] batch = {3, 17, 150, 199, 200, 201, 440, 599};
-    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 600, DEF, 4,
+    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, Scaling.none(),
+        600, DEF, 4,
         ParamTransport.localHandoff(sc), StepPartitions.every(), Aggregation.COLLECT);
-         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 600, DEF, 4,
+         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, Scaling.none(),
+             600, DEF, 4,
              ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT);
          LocalGradientSource local = new LocalGradientSource(net, x, data.labels(), 4, 1)) {
       float[] a = new float[params.length];

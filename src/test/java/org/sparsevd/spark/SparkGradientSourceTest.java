@@ -1,12 +1,16 @@
 package org.sparsevd.spark;
 
+import org.sparsevd.data.Scaling;
 import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.BlockStats;
 import org.sparsevd.spark.data.DataBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -55,10 +59,10 @@ class SparkGradientSourceTest {
     Network net = DEF.build();
     float[] params = net.initParams(2);
     int[] batch = {3, 17, 250, 299, 300, 301, 640, 899};
-    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, 900, DEF, 4,
-        ParamTransport.localHandoff(sc), StepPartitions.every(), Aggregation.COLLECT);
-         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, 900, DEF, 4,
-             ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
+    try (SparkGradientSource byRef = new SparkGradientSource(sc, blocks, Scaling.none(), 900, DEF,
+        4, ParamTransport.localHandoff(sc), StepPartitions.every(), Aggregation.COLLECT);
+         SparkGradientSource byBytes = new SparkGradientSource(sc, blocks, Scaling.none(), 900,
+             DEF, 4, ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       float[] a = gradient(byRef, params, batch);
       float[] b = gradient(byBytes, params, batch);
       assertArrayEquals(a, b);
@@ -78,6 +82,27 @@ class SparkGradientSourceTest {
       assertTrue(max < 1e-4, "Spark vs one thread differ by " + max);
       assertEquals(lossLocal, byBytes.gradient(params, batch, 7, new float[params.length]),
           1e-9 * Math.abs(lossLocal));
+    }
+  }
+
+  @Test
+  void rowsScaledAsTheyAreTakenGiveTheBitsOfRowsScaledBeforeCaching() {
+    Scaling center = Scaling.fit(Scaling.Mode.CENTER, data);
+    JavaRDD<DataBlock> scaled = BlockStats.apply(center, blocks)
+        .persist(StorageLevel.MEMORY_ONLY());
+    float[] params = DEF.build().initParams(3);
+    int[] batch = {0, 1, 299, 300, 450, 601, 898};
+    try (SparkGradientSource onTheWay = new SparkGradientSource(sc, blocks, center, 900, DEF, 4,
+        ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT);
+         SparkGradientSource before = new SparkGradientSource(sc, scaled, Scaling.none(), 900,
+             DEF, 4, ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT);
+         SparkGradientSource unscaled = new SparkGradientSource(sc, blocks, Scaling.none(), 900,
+             DEF, 4, ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
+      float[] a = gradient(onTheWay, params, batch);
+      assertArrayEquals(gradient(before, params, batch), a);
+      assertFalse(Arrays.equals(gradient(unscaled, params, batch), a));
+    } finally {
+      scaled.unpersist(true);
     }
   }
 

@@ -32,10 +32,13 @@ import scala.Tuple2;
  * <ol>
  *   <li>each partition of Spark's file scan (whose layout depends only on the files) is parsed
  *       and validated in the executors into one compact block; no {@code Row} is kept;
- *   <li>one small job counts the valid rows of each scan partition; the driver turns the counts
- *       into global row numbers and cuts them into {@code partitions} equal ranges;
+ *   <li>one small job counts the valid rows of each scan partition (for Parquet read whole,
+ *       from the files' footers, without parsing); the driver turns the counts into global row
+ *       numbers and cuts them into {@code partitions} equal ranges;
  *   <li>each scan block is cut at the range boundaries, the pieces are shuffled to their range's
- *       partition by its index, and each partition concatenates its pieces in row order.
+ *       partition by its index, and each partition concatenates its pieces in row order. When
+ *       the scan's partitions already are those ranges (files of equal row counts, one per
+ *       partition), each scan block is its range's block and nothing is shuffled.
  * </ol>
  * A plain {@code repartition(n)} would balance the rows too, but deals them round-robin in an
  * order that can change between runs; coalescing keeps the order but not the balance.
@@ -80,7 +83,7 @@ public final class BlockReader {
       return new DataBlock(from, cols, Arrays.copyOfRange(x.value(), from * cols, to * cols),
           Arrays.copyOfRange(y.value(), from, to));
     });
-    return new Blocks(rdd, rows, cols, data.numClasses(), 0, List.of());
+    return new Blocks(rdd, rows, cols, data.numClasses(), false, 0, List.of());
   }
 
   /**
@@ -88,7 +91,9 @@ public final class BlockReader {
    *
    * @param partitions the number of blocks; may exceed the rows (some blocks are then empty)
    * @throws InvalidDataException naming the file, row and problem of the first invalid row
-   *     (unless skipping), or the path if there are no rows or no valid row
+   *     (unless skipping), or the path if there are no rows or no valid row. Parquet read whole
+   *     is counted from its footers, so an invalid row of it is found, with the same message,
+   *     when the blocks are first computed ({@link PersistedBlocks#persist} rethrows it so)
    * @throws UncheckedIOException if MNIST files cannot be read
    */
   public static Blocks read(SparkSession spark, DataSource src, int partitions) {
@@ -135,7 +140,7 @@ public final class BlockReader {
     }
     Blocks b = fromLabeledData(JavaSparkContext.fromSparkContext(spark.sparkContext()), data,
         partitions);
-    return new Blocks(b.rdd(), b.rows(), b.cols(), b.numClasses(), skipped, reasons);
+    return new Blocks(b.rdd(), b.rows(), b.cols(), b.numClasses(), false, skipped, reasons);
   }
 
   /** The rows of one scan partition: valid ones kept, invalid ones dropped. */
@@ -151,8 +156,8 @@ public final class BlockReader {
     RowParser parser = layout.parser();
     JavaRDD<Chunk> chunks = layout.rows().mapPartitionsWithIndex(
         (i, it) -> List.of(parser.parse(i, it)).iterator(), true);
-    List<Count> counts = unwrapping(() -> chunks
-        .map(c -> new Count(c.block().rows(), c.skipped(), c.reasons())).collect());
+    List<Count> counts = unwrapping(() -> layout.bare() != null ? countBare(layout)
+        : chunks.map(c -> new Count(c.block().rows(), c.skipped(), c.reasons())).collect());
 
     long[] scanStart = new long[counts.size() + 1];
     long skipped = 0;
@@ -185,14 +190,43 @@ public final class BlockReader {
     }
     String path = src.path();
     boolean weighted = parser.weighted();
-    JavaRDD<DataBlock> blocks = JavaPairRDD.fromJavaRDD(chunks.mapPartitionsWithIndex(
-            (i, it) -> cut(it.next().block(), scanStart[i], bounds).iterator(), true))
-        .partitionBy(new ByIndex(partitions))
-        .values()
-        .mapPartitionsWithIndex(
-            (p, it) -> List.of(join(it, p, bounds, cols, weighted, path)).iterator(),
-            true);
-    return new Blocks(blocks, rows, cols, src.numClasses(), skipped, reasons);
+    JavaRDD<DataBlock> blocks = Arrays.equals(scanStart, bounds)
+        // The scan's partitions already are the ranges: each becomes its block where it is read.
+        ? chunks.mapPartitionsWithIndex(
+            (p, it) -> List.of(asRange(it.next().block(), p, bounds, path)).iterator(), true)
+        : JavaPairRDD.fromJavaRDD(chunks.mapPartitionsWithIndex(
+                (i, it) -> cut(it.next().block(), scanStart[i], bounds).iterator(), true))
+            .partitionBy(new ByIndex(partitions))
+            .values()
+            .mapPartitionsWithIndex(
+                (p, it) -> List.of(join(it, p, bounds, cols, weighted, path)).iterator(),
+                true);
+    return new Blocks(blocks, rows, cols, src.numClasses(), weighted, skipped, reasons);
+  }
+
+  /** Counts the rows of each scan partition without reading a column. */
+  private static List<Count> countBare(FrameLayout layout) {
+    if (layout.bare().getNumPartitions() != layout.rows().getNumPartitions()) {
+      throw new IllegalStateException("a scan of no column has "
+          + layout.bare().getNumPartitions() + " partitions, the scan it counts "
+          + layout.rows().getNumPartitions());
+    }
+    return layout.bare().mapPartitions(it -> {
+      long n = 0;
+      for (; it.hasNext(); it.next()) {
+        n++;
+      }
+      return List.of(new Count(n, 0, List.<String>of())).iterator();
+    }).collect();
+  }
+
+  /** A scan partition's block as range {@code p}, which it must fill exactly. */
+  private static DataBlock asRange(DataBlock block, int p, long[] bounds, String path) {
+    if (block.rows() != bounds[p + 1] - bounds[p]) {
+      throw new IllegalStateException(path + " changed while it was read: block " + p
+          + " has " + block.rows() + " rows, counted " + (bounds[p + 1] - bounds[p]));
+    }
+    return block.withFirstIndex(bounds[p]);
   }
 
   /** Cuts a block of rows {@code [first, first + rows)} into pieces keyed by target range. */

@@ -1,14 +1,21 @@
 package org.sparsevd.spark.data;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.util.AccumulatorV2;
 import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.data.Scaling;
+import scala.Tuple2;
 
 /**
- * {@link Scaling} for data spread over a cluster: {@link #fit} computes the per-feature
- * statistics of distributed blocks, {@link #apply} scales every block into a new one.
+ * {@link Scaling} for data spread over a cluster: {@link #fitting} computes the per-feature
+ * statistics of distributed blocks while they are cached, {@link #apply} scales every block into
+ * a new one.
  *
  * <p>Each block's mean and sum of squared deviations are computed in double, two passes over the
  * block, and merged on the driver in partition order with the pairwise formula of Chan, Golub and
@@ -26,36 +33,144 @@ public final class BlockStats {
   }
 
   /**
-   * Fits a scaling on the blocks; modes without statistics start no job.
-   *
-   * @param blocks not modified
-   * @return what {@link Scaling#fit} returns for the same rows as one {@code LabeledData}, up to
-   *     rounding in the order of summation
-   * @throws InvalidDataException if a fitted mode finds no rows
+   * A scaling fitted on blocks while they are computed for another purpose, typically while
+   * they are cached: {@link #blocks()} records each block's moments as it passes, and {@link
+   * #scaling()} merges them once every block has been computed. A block computed twice (a task
+   * retried, a lost cached block recomputed) records the same moments again, which replace the
+   * first ones: the fit counts every block once.
    */
-  public static Scaling fit(Scaling.Mode mode, JavaRDD<DataBlock> blocks) {
+  public static final class Fitting {
+    private final Scaling.Mode mode;
+    private final Scaling given;
+    private final JavaRDD<DataBlock> blocks;
+    private final MomentsByBlock recorded;
+
+    private Fitting(Scaling.Mode mode, Scaling given, JavaRDD<DataBlock> blocks,
+                    MomentsByBlock recorded) {
+      this.mode = mode;
+      this.given = given;
+      this.blocks = blocks;
+      this.recorded = recorded;
+    }
+
+    /** The blocks as they came in; computing a partition records its moments. */
+    public JavaRDD<DataBlock> blocks() {
+      return blocks;
+    }
+
+    /**
+     * The fitted scaling: what {@link Scaling#fit} returns for the same rows as one {@code
+     * LabeledData}, up to rounding in the order of summation.
+     *
+     * @throws IllegalStateException if some block of {@link #blocks()} has not been computed
+     * @throws InvalidDataException if a fitted mode finds no rows
+     */
+    public Scaling scaling() {
+      if (given != null) {
+        return given;
+      }
+      if (!mode.isFitted()) {
+        return Scaling.fromStatistics(mode, null, null);
+      }
+      SortedMap<Integer, Moments> parts = recorded.value();
+      int expected = blocks.getNumPartitions();
+      if (parts.size() != expected) {
+        throw new IllegalStateException("moments of " + parts.size() + " of " + expected
+            + " blocks recorded; compute every block before asking for the scaling");
+      }
+      return fromMoments(mode, parts.values());
+    }
+  }
+
+  /**
+   * Fits a scaling of {@code mode} on the blocks as they are next computed; modes without
+   * statistics record nothing.
+   */
+  public static Fitting fitting(Scaling.Mode mode, JavaRDD<DataBlock> blocks) {
     if (!mode.isFitted()) {
-      return Scaling.fromStatistics(mode, null, null);
+      return new Fitting(mode, null, blocks, null);
     }
     boolean spread = mode == Scaling.Mode.STANDARDIZE;
-    List<Moments> parts = blocks.map(b -> moments(b, spread)).collect();
+    MomentsByBlock recorded = new MomentsByBlock();
+    blocks.context().register(recorded);
+    JavaRDD<DataBlock> recording = blocks.mapPartitionsWithIndex((p, it) -> {
+      List<DataBlock> out = new ArrayList<>(1);
+      it.forEachRemaining(out::add);
+      Moments m = null;
+      for (DataBlock b : out) {
+        m = combine(m, moments(b, spread));
+      }
+      recorded.add(new Tuple2<>(p, m));
+      return out.iterator();
+    }, true);
+    return new Fitting(mode, null, recording, recorded);
+  }
+
+  /** A scaling given in advance (a warm start's): the blocks pass unchanged. */
+  public static Fitting given(Scaling scaling, JavaRDD<DataBlock> blocks) {
+    return new Fitting(scaling.mode(), scaling, blocks, null);
+  }
+
+  /** Merges per-block moments in block order. */
+  private static Scaling fromMoments(Scaling.Mode mode, Iterable<Moments> parts) {
     Moments total = null;
     for (Moments m : parts) {
-      if (m.n() > 0) {
-        total = total == null ? m : merge(total, m);
-      }
+      total = combine(total, m);
     }
-    if (total == null) {
+    if (total == null || total.n() == 0) {
       throw new InvalidDataException("no rows to fit " + mode + " scaling on");
     }
     double[] std = null;
-    if (spread) {
+    if (mode == Scaling.Mode.STANDARDIZE) {
       std = new double[total.m2().length];
       for (int j = 0; j < std.length; j++) {
         std[j] = Math.sqrt(total.m2()[j] / total.n());
       }
     }
     return Scaling.fromStatistics(mode, total.mean(), std);
+  }
+
+  /**
+   * Block index to that block's moments. Merging keeps one entry per block, so a block whose
+   * task ran twice is counted once, and the driver merges the moments in block order, not in
+   * the order tasks finished.
+   */
+  private static final class MomentsByBlock
+      extends AccumulatorV2<Tuple2<Integer, Moments>, SortedMap<Integer, Moments>> {
+    private static final long serialVersionUID = 1L;
+    private final TreeMap<Integer, Moments> byBlock = new TreeMap<>();
+
+    @Override
+    public boolean isZero() {
+      return byBlock.isEmpty();
+    }
+
+    @Override
+    public MomentsByBlock copy() {
+      MomentsByBlock c = new MomentsByBlock();
+      c.byBlock.putAll(byBlock);
+      return c;
+    }
+
+    @Override
+    public void reset() {
+      byBlock.clear();
+    }
+
+    @Override
+    public void add(Tuple2<Integer, Moments> v) {
+      byBlock.put(v._1(), v._2());
+    }
+
+    @Override
+    public void merge(AccumulatorV2<Tuple2<Integer, Moments>, SortedMap<Integer, Moments>> o) {
+      byBlock.putAll(o.value());
+    }
+
+    @Override
+    public SortedMap<Integer, Moments> value() {
+      return Collections.unmodifiableSortedMap(byBlock);
+    }
   }
 
   /**
@@ -137,6 +252,14 @@ public final class BlockStats {
       }
     }
     return new Moments(rows, mean, m2);
+  }
+
+  /** The moments of both sets of rows; either may be null or empty (no rows). */
+  private static Moments combine(Moments a, Moments b) {
+    if (a == null || a.n() == 0) {
+      return b;
+    }
+    return b == null || b.n() == 0 ? a : merge(a, b);
   }
 
   private static Moments merge(Moments a, Moments b) {

@@ -13,11 +13,12 @@ import org.apache.spark.api.java.JavaRDD;
  * @param rows examples in all blocks
  * @param cols features per example
  * @param numClasses labels lie in {@code [0, numClasses)}
+ * @param weighted the blocks carry example weights
  * @param skipped rows dropped as invalid (only with {@link DataSource#skipInvalid()})
  * @param skipReasons why the first few dropped rows were dropped, in input order
  */
-public record Blocks(JavaRDD<DataBlock> rdd, long rows, int cols, int numClasses, long skipped,
-    List<String> skipReasons) {
+public record Blocks(JavaRDD<DataBlock> rdd, long rows, int cols, int numClasses,
+    boolean weighted, long skipped, List<String> skipReasons) {
 
   public Blocks {
     Objects.requireNonNull(rdd, "rdd");

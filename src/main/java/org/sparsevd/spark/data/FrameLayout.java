@@ -29,8 +29,11 @@ import org.sparsevd.data.InvalidDataException;
  * @param rows the selected rows, in the partitions and order of Spark's file scan, which depend
  *     only on the files (sorted by size, each split in file order)
  * @param parser the executor-side reader for those rows
+ * @param bare the same scan with no column read, whose partitions count {@code rows}' rows from
+ *     file metadata alone; null where counting the rows that will be kept needs parsing them
+ *     (text formats, a caller's DataFrame, or skipping invalid rows)
  */
-record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
+record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
 
   /** Holds the raw text of a CSV record that does not have the header's number of values. */
   private static final String MALFORMED_COL = "_sparsevd_malformed_record";
@@ -46,7 +49,13 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
       case CSV -> csv(spark, src);
       default -> throw new IllegalArgumentException(src.format() + " is not read from files");
     };
-    return of(frame, src);
+    FrameLayout layout = of(frame, src);
+    if (src.format() != DataSource.Format.PARQUET || src.skipInvalid()) {
+      return layout;
+    }
+    // Parquet keeps each row group's row count in the file footer: a scan reading no column
+    // counts the rows without decoding a value. Every row must then parse, or the read fails.
+    return new FrameLayout(layout.rows(), layout.parser(), frame.select().javaRDD());
   }
 
   /**
@@ -118,7 +127,7 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser) {
     }
     RowParser parser = new RowParser(path, label, features.toArray(new String[0]), vector, cols,
         origin, src.numClasses(), src.skipInvalid(), recordShape, weight);
-    return new FrameLayout(layout.javaRDD(), parser);
+    return new FrameLayout(layout.javaRDD(), parser, null);
   }
 
   /** A column by its exact name, even one with a dot that {@code col} would read as a path. */

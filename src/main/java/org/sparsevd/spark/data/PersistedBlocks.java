@@ -22,6 +22,8 @@ public final class PersistedBlocks implements AutoCloseable {
    * Persists {@code blocks} and stores every one of them now, so that training or evaluation
    * starts on a full cache.
    *
+   * @throws org.sparsevd.data.InvalidDataException as {@link BlockReader#read} describes, for
+   *     rows first parsed here
    * @param name what the blocks hold, for the Spark UI
    */
   public static PersistedBlocks persist(JavaRDD<DataBlock> blocks, long rows, StorageLevel level,
@@ -30,8 +32,11 @@ public final class PersistedBlocks implements AutoCloseable {
     JavaSparkContext.fromSparkContext(cached.context()).setJobDescription("sparsevd: cache "
         + name);
     // Stores every block without reading it back: with DISK_ONLY a count would deserialise
-    // the whole set once more.
-    cached.foreachPartition(it -> { });
+    // the whole set once more. Rows the reader had not parsed yet are validated here.
+    BlockReader.unwrapping(() -> {
+      cached.foreachPartition(it -> { });
+      return null;
+    });
     return new PersistedBlocks(cached, rows);
   }
 

@@ -7,8 +7,11 @@ import org.sparsevd.data.Scaling;
 
 /**
  * Training blocks as every trainer trains on them: cut to a row limit if one is set, example
- * weights rescaled to mean 1, features scaled with a scaling fitted on these rows (or given, a
- * warm start's), persisted and stored in full before training. Closing unpersists them.
+ * weights rescaled to mean 1, persisted and stored in full before training, with the scaling
+ * of their features: fitted on these rows while they are stored (or given, a warm start's).
+ * The stored rows are as read; trainers scale each batch row as they take it (see {@code
+ * ShardWorker}), so that storing the set is its one pass before training. Closing unpersists
+ * them.
  */
 public final class TrainingData implements AutoCloseable {
   private final PersistedBlocks blocks;
@@ -27,7 +30,7 @@ public final class TrainingData implements AutoCloseable {
   }
 
   /**
-   * Fits a scaling of {@code mode} on the training rows and applies it.
+   * Fits a scaling of {@code mode} on the training rows while it stores them.
    *
    * @param raw the blocks as read, not persisted
    * @param name names the data in messages and in the Spark UI, e.g. its path
@@ -35,17 +38,17 @@ public final class TrainingData implements AutoCloseable {
    */
   public static TrainingData fitScaling(Blocks raw, String name, long limit, Scaling.Mode mode,
                                         StorageLevel level) {
-    return prepare(raw, name, limit, rdd -> BlockStats.fit(mode, rdd), level);
+    return prepare(raw, name, limit, rdd -> BlockStats.fitting(mode, rdd), level);
   }
 
-  /** As {@link #fitScaling}, but applies {@code scaling} (a warm start's) instead. */
+  /** As {@link #fitScaling}, but with {@code scaling} (a warm start's) instead. */
   public static TrainingData withScaling(Blocks raw, String name, long limit, Scaling scaling,
                                          StorageLevel level) {
-    return prepare(raw, name, limit, rdd -> scaling, level);
+    return prepare(raw, name, limit, rdd -> BlockStats.given(scaling, rdd), level);
   }
 
   private static TrainingData prepare(Blocks raw, String name, long limit,
-                                      Function<JavaRDD<DataBlock>, Scaling> scaling,
+                                      Function<JavaRDD<DataBlock>, BlockStats.Fitting> scaling,
                                       StorageLevel level) {
     if (limit < 0) {
       throw new IllegalArgumentException(name + ": row limit " + limit + " must be >= 0");
@@ -60,13 +63,18 @@ public final class TrainingData implements AutoCloseable {
         starts[p] = Math.min(starts[p], limit);
       }
     }
-    rdd = BlockStats.normalizeWeights(rdd, rows, name);
-    Scaling s = scaling.apply(rdd);
-    return new TrainingData(PersistedBlocks.persist(BlockStats.apply(s, rdd), rows, level, name),
-        starts, raw.cols(), raw.numClasses(), s);
+    if (raw.weighted()) {
+      rdd = BlockStats.normalizeWeights(rdd, rows, name);
+    }
+    BlockStats.Fitting fit = scaling.apply(rdd);
+    PersistedBlocks stored = PersistedBlocks.persist(fit.blocks(), rows, level, name);
+    return new TrainingData(stored, starts, raw.cols(), raw.numClasses(), fit.scaling());
   }
 
-  /** Persisted; partition p holds the rows [starts()[p], starts()[p + 1]). */
+  /**
+   * Persisted, as read (not scaled: apply {@link #scaling()} to the rows taken from them);
+   * partition p holds the rows [starts()[p], starts()[p + 1]).
+   */
   public JavaRDD<DataBlock> blocks() { return blocks.rdd(); }
   public long rows() { return blocks.rows(); }
   /** Training block p holds rows [starts()[p], starts()[p + 1]); the last entry is rows(). */

@@ -3,6 +3,7 @@ package org.sparsevd.spark.data;
 import org.sparsevd.spark.TestSpark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,9 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.Dependency;
+import org.apache.spark.ShuffleDependency;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -29,6 +33,7 @@ import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.data.SharedData;
+import scala.jdk.javaapi.CollectionConverters;
 
 class BlockReaderTest {
 
@@ -154,6 +159,53 @@ class BlockReaderTest {
   }
 
   @Test
+  void parquetFilesThatAreAlreadyTheRangesAreNotShuffledAndCountingFromFootersChangesNoRow() {
+    LabeledData data = mnist1000.slice(0, 300);
+    String path = tmp.resolve("even.parquet").toString();
+    for (int k = 0; k < 4; k++) {
+      writeParquet(data.slice(75 * k, 75 * (k + 1)), path, 1);
+    }
+    DataSource src = DataSource.parquet(path, 10);
+    // Four files of 75 rows, one scan partition each: Spark packs small files into one scan
+    // task only while they stay below the total size over this number.
+    String key = "spark.sql.files.minPartitionNum";
+    spark.conf().set(key, "64");
+    try {
+      Blocks even = BlockReader.read(spark, src, 4);
+      assertEquals(List.of(75, 75, 75, 75), byPartition(even).stream().map(DataBlock::rows)
+          .toList());
+      assertFalse(shuffles(even.rdd().rdd()), even.rdd().toDebugString());
+      Blocks cut = BlockReader.read(spark, src, 3);
+      assertTrue(shuffles(cut.rdd().rdd()), cut.rdd().toDebugString());
+      assertArrayEquals(rowsInOrder(cut), rowsInOrder(even));
+
+      // Skipping invalid rows counts by parsing: the same rows in the same blocks.
+      assertSameBlocks(even, BlockReader.read(spark, src.withSkipInvalid(true), 4));
+      assertSameBlocks(cut, BlockReader.read(spark, src.withSkipInvalid(true), 3));
+    } finally {
+      spark.conf().unset(key);
+    }
+  }
+
+  private static boolean shuffles(RDD<?> rdd) {
+    for (Dependency<?> d : CollectionConverters.asJava(rdd.dependencies())) {
+      if (d instanceof ShuffleDependency<?, ?, ?> || shuffles(d.rdd())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static float[] rowsInOrder(Blocks b) {
+    List<DataBlock> blocks = byPartition(b);
+    float[] x = new float[(int) b.rows() * b.cols()];
+    for (DataBlock k : blocks) {
+      System.arraycopy(k.features(), 0, x, (int) k.firstIndex() * b.cols(), k.features().length);
+    }
+    return x;
+  }
+
+  @Test
   void parquetScalarColumnsAreSelectedByName() {
     StructType schema = new StructType().add("y", DataTypes.IntegerType)
         .add("a", DataTypes.DoubleType).add("skip", DataTypes.StringType)
@@ -199,7 +251,8 @@ class BlockReaderTest {
     }
     Dataset<Row> frame = spark.createDataFrame(rows, schema);
     // A local relation coalesced to one partition keeps the list order in the one file written.
-    (files == 1 ? frame.coalesce(1) : frame.repartition(files)).write().parquet(path);
+    (files == 1 ? frame.coalesce(1) : frame.repartition(files)).write().mode("append")
+        .parquet(path);
   }
 
   static List<DataBlock> byPartition(Blocks b) {
