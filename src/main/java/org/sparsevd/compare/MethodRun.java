@@ -79,29 +79,32 @@ final class MethodRun {
     Predictor predictor = new Predictor(net);
     int rows = sets.rows();
     int classes = net.numClasses();
-    Metrics deterministic = metrics(predictor.probabilities(params, sets.test(), 0, rows, 0,
-        tc.seed()), sets.labels(), classes);
-    float[] testProbs = predictor.probabilities(params, sets.test(), 0, rows, samples, tc.seed());
-    Metrics predictive = metrics(testProbs, sets.labels(), classes);
-    double[] inDist = Predictor.entropy(testProbs, rows, classes);
-    double[] rotated = Predictor.entropy(predictor.probabilities(params, sets.rotated(), 0, rows,
+    int[] labels = sets.labels();
+    Metrics deterministic = metrics(predictor, params, sets.test(), labels, 0, tc.seed());
+    Metrics predictive = metrics(predictor, params, sets.test(), labels, samples, tc.seed());
+    // Each set's rows are numbered after the previous set's, so that the Monte-Carlo samples
+    // of the out-of-distribution sets draw noise of their own.
+    double[] inDist = Predictor.entropy(predictor.probabilities(params, sets.test(), 0, rows,
         samples, tc.seed()), rows, classes);
-    double[] noise = Predictor.entropy(predictor.probabilities(params, sets.noise(), 0, rows,
-        samples, tc.seed()), rows, classes);
+    double[] rotated = Predictor.entropy(predictor.probabilities(params, sets.rotated(), rows,
+        rows, samples, tc.seed()), rows, classes);
+    double[] noise = Predictor.entropy(predictor.probabilities(params, sets.noise(), 2L * rows,
+        rows, samples, tc.seed()), rows, classes);
 
     PrunedNetwork pruned = PrunedNetwork.of(net, params);
     Quantization.Result q = Quantization.quantize(net, params, cc.quantBits(), tc.seed());
-    Metrics quantized = metrics(predictor.probabilities(q.params(), sets.test(), 0, rows, 0,
-        tc.seed()), sets.labels(), classes);
+    Metrics quantized = metrics(predictor, q.params(), sets.test(), labels, 0, tc.seed());
     return new Result(method.name(), def.layers(), stochastic, seconds, deterministic,
         predictive, Auroc.of(rotated, inDist), Auroc.of(noise, inDist), pruned.weights(),
         pruned.keptWeights(), pruned.keptNeuronCounts(), pruned.shrink().flops(),
         pruned.denseFlops(), q, quantized.error(), net.learnedDropRates(params), model);
   }
 
-  private static Metrics metrics(float[] probs, int[] labels, int classes) {
-    Metrics m = new Metrics(classes);
-    m.add(probs, labels, labels.length);
+  /** Metrics of the rows {@code x} numbered from 0; {@code samples} 0 is deterministic. */
+  private static Metrics metrics(Predictor predictor, float[] params, float[] x, int[] labels,
+                                 int samples, long seed) {
+    Metrics m = new Metrics(predictor.network().numClasses());
+    predictor.evaluate(params, x, labels, 0, labels.length, samples, seed, m);
     return m;
   }
 }

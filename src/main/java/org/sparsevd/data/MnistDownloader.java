@@ -1,6 +1,5 @@
 package org.sparsevd.data;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,20 +78,20 @@ public final class MnistDownloader {
   }
 
   /**
-   * @param configuredDir a Hadoop path to use if it holds the four files; may be null or empty
+   * @param configuredDir a Hadoop path holding the four files (gzipped or not), used as it is;
+   *     null or empty: the shared copy, else a download
    * @param cacheDir the local directory downloads go to (created if missing)
    * @param mirror the base URL the file names are resolved against
    * @return the directory to read the files from, as a Hadoop path string
+   * @throws InvalidDataException if {@code configuredDir} lacks one of the files
    * @throws IOException if the files have to be downloaded and a download fails or its
    *     checksum does not match
    */
   public String locate(String configuredDir, Path cacheDir, URI mirror) throws IOException {
     if (configuredDir != null && !configuredDir.isBlank()) {
-      String missing = firstMissing(configuredDir);
-      if (missing == null) {
-        return configuredDir;
-      }
-      LOG.warn("{} has no {}; looking for MNIST elsewhere", configuredDir, missing);
+      // A folder the user named is the data or an error, never replaced by another copy.
+      MnistIdx.requireAll(configuredDir, conf);
+      return configuredDir;
     }
     if (standardFilesIn(sharedDir)) {
       return sharedDir.toAbsolutePath().normalize().toString();
@@ -156,21 +154,6 @@ public final class MnistDownloader {
         Files.deleteIfExists(temp);
       }
     }
-  }
-
-  private String firstMissing(String dir) throws IOException {
-    org.apache.hadoop.fs.Path base = new org.apache.hadoop.fs.Path(dir);
-    FileSystem fs = base.getFileSystem(conf);
-    for (MnistIdx.StandardFile file : MnistIdx.standardFiles()) {
-      try {
-        if (!fs.getFileStatus(new org.apache.hadoop.fs.Path(base, file.name())).isFile()) {
-          return file.name();
-        }
-      } catch (FileNotFoundException e) {
-        return file.name();
-      }
-    }
-    return null;
   }
 
   private static boolean standardFilesIn(Path dir) {

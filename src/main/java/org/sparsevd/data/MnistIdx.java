@@ -62,14 +62,60 @@ public final class MnistIdx {
     return List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
   }
 
-  /** Reads the 60,000 training examples from a directory holding the standard files. */
+  /**
+   * Reads the 60,000 training examples from a directory holding the standard files.
+   *
+   * @throws InvalidDataException if the directory lacks one of the files ({@link #find})
+   */
   public static LabeledData readTrain(String dir, Configuration conf) throws IOException {
-    return read(child(dir, TRAIN_IMAGES), child(dir, TRAIN_LABELS), conf);
+    return read(require(dir, TRAIN_IMAGES, conf), require(dir, TRAIN_LABELS, conf), conf);
   }
 
-  /** Reads the 10,000 test examples from a directory holding the standard files. */
+  /** Reads the 10,000 test examples, as {@link #readTrain} reads the training examples. */
   public static LabeledData readTest(String dir, Configuration conf) throws IOException {
-    return read(child(dir, TEST_IMAGES), child(dir, TEST_LABELS), conf);
+    return read(require(dir, TEST_IMAGES, conf), require(dir, TEST_LABELS, conf), conf);
+  }
+
+  /**
+   * Where a standard file is in {@code dir}: under its published name ({@code .gz}), else
+   * under that name without {@code .gz} (the files as many copies unpack them).
+   *
+   * @return the file's path, or null if {@code dir} holds it under neither name
+   */
+  public static String find(String dir, StandardFile file, Configuration conf)
+      throws IOException {
+    Path base = new Path(dir);
+    FileSystem fs = base.getFileSystem(conf);
+    for (String name : List.of(file.name(), file.name().substring(0, file.name().length() - 3))) {
+      Path p = new Path(base, name);
+      if (fs.isFile(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Checks that {@code dir} holds all four standard files, gzipped or not.
+   *
+   * @throws InvalidDataException naming the directory, the first missing file and all four
+   */
+  public static void requireAll(String dir, Configuration conf) throws IOException {
+    for (StandardFile f : standardFiles()) {
+      require(dir, f, conf);
+    }
+  }
+
+  private static String require(String dir, StandardFile file, Configuration conf)
+      throws IOException {
+    String found = find(dir, file, conf);
+    if (found == null) {
+      String plain = file.name().substring(0, file.name().length() - 3);
+      throw new InvalidDataException(dir + " holds neither " + file.name() + " nor " + plain
+          + ": an MNIST folder holds the four files " + String.join(", ", standardFiles()
+              .stream().map(StandardFile::name).toList()) + ", each gzipped or not");
+    }
+    return found;
   }
 
   /**
@@ -140,10 +186,6 @@ public final class MnistIdx {
       }
     }
     return out;
-  }
-
-  private static String child(String dir, StandardFile file) {
-    return new Path(dir, file.name()).toString();
   }
 
   /** A big-endian stream over one IDX file that knows its name and, if raw, its length. */

@@ -7,7 +7,8 @@ import java.io.Serializable;
  * partitions {@link #merge} into the total.
  *
  * <ul>
- *   <li>NLL: mean -log p(true class), with p floored at 1e-12;</li>
+ *   <li>NLL: mean -log p(true class), from log-likelihoods the caller computes in double
+ *       (from the log-softmax for the engine's networks);</li>
  *   <li>Brier: mean over examples of sum_c (p_c - [c = y])^2;</li>
  *   <li>ECE (Guo et al. 2017): predictions binned by confidence max_c p_c into
  *       {@value #BINS} equal-width bins, sum over bins of (bin size / n) |accuracy -
@@ -17,7 +18,6 @@ import java.io.Serializable;
 public final class Metrics implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final int BINS = 15;
-  private static final double P_FLOOR = 1e-12;
 
   private final int classes;
   private long count;
@@ -41,8 +41,9 @@ public final class Metrics implements Serializable {
    * Adds {@code rows} predictions.
    *
    * @param probs [rows x classes], each row summing to 1; not modified
+   * @param logTrue log p(labels[r]) of each row, for the NLL; not modified
    */
-  public void add(float[] probs, int[] labels, int rows) {
+  public void add(float[] probs, double[] logTrue, int[] labels, int rows) {
     for (int r = 0; r < rows; r++) {
       int o = r * classes;
       int y = labels[r];
@@ -59,7 +60,7 @@ public final class Metrics implements Serializable {
       int bin = Math.min(BINS - 1, (int) (conf * BINS));
       count++;
       brier += sq;
-      nll -= Math.log(Math.max(P_FLOOR, probs[o + y]));
+      nll -= logTrue[r];
       binCount[bin]++;
       binConfidence[bin] += conf;
       confusion[y * classes + best]++;

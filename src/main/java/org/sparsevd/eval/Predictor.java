@@ -9,7 +9,10 @@ import org.sparsevd.nn.Workspace;
 /**
  * Predictive probabilities of a network on a block of examples: deterministic (posterior
  * means, pruned weights masked) or Monte-Carlo, the mean of softmax over T samples of the
- * pruned posterior, each example's noise keyed by (seed, sample, example index).
+ * pruned posterior, each example's noise keyed by (seed, sample, example index) as {@link
+ * Noise#forSample} draws it. The log-likelihood of the true class is taken from the log-softmax
+ * in double (for T samples, the log of the mean of the samples' likelihoods by log-sum-exp),
+ * not from the float probabilities, which round to 0 or 1 where the model is sure.
  */
 public final class Predictor {
   private final Network net;
@@ -17,6 +20,8 @@ public final class Predictor {
   private final float[] x;
   private final float[] probs;
   private final float[] sample;
+  private final double[] logTrue = new double[Workspace.CHUNK_ROWS];
+  private final double[] sampleLogTrue = new double[Workspace.CHUNK_ROWS];
   private final long[] ids = new long[Workspace.CHUNK_ROWS];
 
   public Predictor(Network net) {
@@ -25,6 +30,10 @@ public final class Predictor {
     this.x = new float[Workspace.CHUNK_ROWS * net.inputSize()];
     this.probs = new float[Workspace.CHUNK_ROWS * net.numClasses()];
     this.sample = new float[Workspace.CHUNK_ROWS * net.numClasses()];
+  }
+
+  public Network network() {
+    return net;
   }
 
   /**
@@ -46,8 +55,8 @@ public final class Predictor {
       for (int r = 0; r < n; r++) {
         ids[r] = firstIndex + start + r;
       }
-      probabilities(params, n, samples, seed);
-      metrics.add(probs, y, n);
+      probabilities(params, n, samples, seed, y);
+      metrics.add(probs, logTrue, y, n);
     }
   }
 
@@ -68,7 +77,7 @@ public final class Predictor {
       for (int r = 0; r < n; r++) {
         ids[r] = firstIndex + start + r;
       }
-      probabilities(params, n, samples, seed);
+      probabilities(params, n, samples, seed, null);
       System.arraycopy(probs, 0, out, start * classes, n * classes);
     }
     return out;
@@ -86,21 +95,54 @@ public final class Predictor {
     return h;
   }
 
-  /** Fills {@code probs} for the {@code n} rows already in {@code x}. */
-  private void probabilities(float[] params, int n, int samples, long seed) {
+  /**
+   * Fills {@code probs} for the {@code n} rows already in {@code x}, and {@code logTrue} with
+   * each row's log-likelihood of {@code labels} unless they are null.
+   */
+  private void probabilities(float[] params, int n, int samples, long seed, int[] labels) {
     int classes = net.numClasses();
     if (samples == 0) {
       float[] logits = net.forward(params, x, n, Mode.EVAL, null, ws);
+      if (labels != null) {
+        logLikelihoods(logits, labels, n, classes, logTrue);
+      }
       SoftmaxCrossEntropy.softmax(logits, probs, n, classes);
       return;
     }
     java.util.Arrays.fill(probs, 0, n * classes, 0f);
+    java.util.Arrays.fill(logTrue, 0, n, Double.NEGATIVE_INFINITY);
     for (int t = 0; t < samples; t++) {
-      float[] logits = net.forward(params, x, n, Mode.SAMPLE, new Noise(seed, t, ids), ws);
+      float[] logits = net.forward(params, x, n, Mode.SAMPLE, Noise.forSample(seed, t, ids),
+          ws);
+      if (labels != null) {
+        logLikelihoods(logits, labels, n, classes, sampleLogTrue);
+        for (int r = 0; r < n; r++) {
+          logTrue[r] = logAddExp(logTrue[r], sampleLogTrue[r]);
+        }
+      }
       SoftmaxCrossEntropy.softmax(logits, sample, n, classes);
       for (int k = 0; k < n * classes; k++) {
         probs[k] += sample[k] / samples;
       }
     }
+    double logT = Math.log(samples);
+    for (int r = 0; r < n; r++) {
+      logTrue[r] -= logT;
+    }
+  }
+
+  /** out[r] = log softmax(logits row r)[labels[r]], in double. */
+  private static void logLikelihoods(float[] logits, int[] labels, int rows, int classes,
+                                     double[] out) {
+    for (int r = 0; r < rows; r++) {
+      int o = r * classes;
+      out[r] = logits[o + labels[r]] - SoftmaxCrossEntropy.logSumExp(logits, o, classes);
+    }
+  }
+
+  /** log(e^a + e^b) without overflow; either may be minus infinity. */
+  private static double logAddExp(double a, double b) {
+    double hi = Math.max(a, b);
+    return hi == Double.NEGATIVE_INFINITY ? hi : hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
   }
 }

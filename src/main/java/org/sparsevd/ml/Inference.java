@@ -83,7 +83,7 @@ final class Inference {
     int classes = b.mean.length;
     for (int t = 0; t < samples; t++) {
       float[] logits = net.forward(model.params(), b.x, 1, Mode.SAMPLE,
-          new Noise(seed, t, b.id), b.ws);
+          Noise.forSample(seed, t, b.id), b.ws);
       SoftmaxCrossEntropy.softmax(logits, b.probs, 1, classes);
       for (int c = 0; c < classes; c++) {
         b.mean[c] += b.probs[c] / (double) samples;

@@ -21,6 +21,7 @@ public final class PredictionMetrics {
         .mapPartitions(rows -> {
           Metrics m = new Metrics(numClasses);
           float[] p = new float[numClasses];
+          double[] logTrue = new double[1];
           int[] y = new int[1];
           while (rows.hasNext()) {
             Row r = rows.next();
@@ -29,7 +30,9 @@ public final class PredictionMetrics {
               p[k] = (float) v[k];
             }
             y[0] = (int) ((Number) r.get(0)).doubleValue();
-            m.add(p, y, 1);
+            // The column holds probabilities only; in double they reach 0 only below e^-745.
+            logTrue[0] = Math.log(Math.max(Double.MIN_VALUE, v[y[0]]));
+            m.add(p, logTrue, y, 1);
           }
           return List.of(m).iterator();
         }).collect();

@@ -20,6 +20,10 @@ import org.sparsevd.math.FastMath;
  * rewards a drop rate near 0.5 and the data term pulls it down. EVAL is y = x W + b (the mask's
  * expectation); SAMPLE draws the relaxed mask, as training does.
  *
+ * <p>The logit is used clamped to [-{@link #MAX_LOGIT}, {@link #MAX_LOGIT}] (p within about
+ * [1e-4, 1 - 1e-4]), with no gradient beyond: in float, sigmoid rounds to 1 from a logit of
+ * about 17, where 1 / (1 - p) becomes infinite and a step would fill the parameters with NaN.
+ *
  * <p>Layout from the offset: W[in x out] row-major, bias[out], logit[1].
  */
 public final class ConcreteDense implements Layer {
@@ -28,6 +32,8 @@ public final class ConcreteDense implements Layer {
   static final double TAU = 1;
   /** Initial drop rate, the paper's. */
   static final double INIT_RATE = 0.1;
+  /** The largest logit used: p = sigmoid(9.2) = 0.99990, 1 / (1 - p) about 1e4. */
+  static final float MAX_LOGIT = 9.2f;
 
   private final int in;
   private final int out;
@@ -55,7 +61,17 @@ public final class ConcreteDense implements Layer {
    * every executor computes it bit for bit alike.
    */
   double dropRate(float[] params, int off) {
-    return FastMath.sigmoid(params[off + in * out + out]);
+    return FastMath.sigmoid(logit(params, off));
+  }
+
+  /** The logit as used: the parameter clamped to [-MAX_LOGIT, MAX_LOGIT]. */
+  private float logit(float[] params, int off) {
+    return Math.max(-MAX_LOGIT, Math.min(MAX_LOGIT, params[off + in * out + out]));
+  }
+
+  /** Whether the logit parameter lies inside the clamp, where it has a gradient. */
+  private boolean logitFree(float[] params, int off) {
+    return logit(params, off) == params[off + in * out + out];
   }
 
   @Override
@@ -91,7 +107,7 @@ public final class ConcreteDense implements Layer {
     float[] input = x;
     if (mode != Mode.EVAL) {
       MaskScratch s = (MaskScratch) scratch;
-      float logit = params[off + in * out + out];
+      float logit = logit(params, off);
       float inv = 1f / (1f - FastMath.sigmoid(logit));
       int n = rows * in;
       noise.fillUniform(stream, rows, in, s.z);
@@ -127,7 +143,9 @@ public final class ConcreteDense implements Layer {
       float dKeep = -z * (1f - z) * invT * inv + (1f - z) * pOver;
       dLogit += s.dDropped[k] * x[k] * dKeep;
     }
-    grad[b + out] += (float) dLogit;
+    if (logitFree(params, off)) {
+      grad[b + out] += (float) dLogit;
+    }
     if (dx != null) {
       for (int k = 0, n = rows * in; k < n; k++) {
         dx[k] = s.dDropped[k] * s.keep[k];
@@ -147,7 +165,7 @@ public final class ConcreteDense implements Layer {
   @Override
   public double kl(float[] params, int off) {
     double p = dropRate(params, off);
-    double logit = params[off + in * out + out];
+    double logit = logit(params, off);
     double logP = -SparseVdKl.softplus(-logit);
     double log1mP = -SparseVdKl.softplus(logit);
     return weightCoefficient() * squaredNorm(params, off) / (1 - p)
@@ -157,7 +175,7 @@ public final class ConcreteDense implements Layer {
   @Override
   public void addKlGradient(float[] params, int off, float weight, float[] grad) {
     double p = dropRate(params, off);
-    double logit = params[off + in * out + out];
+    double logit = logit(params, off);
     float w = (float) (weight * weightCoefficient() * 2 / (1 - p));
     for (int k = 0; k < in * out; k++) {
       grad[off + k] += w * params[off + k];
@@ -165,7 +183,9 @@ public final class ConcreteDense implements Layer {
     // d/dlogit of 1/(1 - p) is p/(1 - p); of p log p + (1 - p) log(1 - p) it is logit p (1 - p).
     double d = weightCoefficient() * squaredNorm(params, off) * p / (1 - p)
         + dropoutCoefficient() * in * logit * p * (1 - p);
-    grad[off + in * out + out] += (float) (weight * d);
+    if (logitFree(params, off)) {
+      grad[off + in * out + out] += (float) (weight * d);
+    }
   }
 
   private double squaredNorm(float[] params, int off) {

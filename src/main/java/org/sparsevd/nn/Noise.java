@@ -7,17 +7,34 @@ import org.sparsevd.rand.CounterRng;
  * that an example sees the same noise whichever partition or thread computes it.
  */
 public final class Noise {
+  /** Steps from here up to 2^32 draw the noise of prediction samples ({@link #forSample}). */
+  static final long FIRST_SAMPLE_STEP = 1L << 31;
   private final long seed;
   private final long step;
   private final long[] exampleIds;
 
   /**
+   * The noise of training step {@code step}.
+   *
+   * @param step below 2^31 (training steps count from 0; {@link #forSample} uses the rest)
    * @param exampleIds global example index of each batch row; not copied, not modified
    */
   public Noise(long seed, long step, long[] exampleIds) {
     this.seed = seed;
     this.step = step;
     this.exampleIds = exampleIds;
+  }
+
+  /**
+   * The noise of Monte-Carlo prediction sample {@code t} (from 0): that of step 2^31 + t, which
+   * no training step reaches, so a prediction's samples are independent of the noise its
+   * network was trained with.
+   */
+  public static Noise forSample(long seed, int t, long[] exampleIds) {
+    if (t < 0) {
+      throw new IllegalArgumentException("sample " + t + " must be >= 0");
+    }
+    return new Noise(seed, FIRST_SAMPLE_STEP + t, exampleIds);
   }
 
   /**

@@ -47,7 +47,7 @@ public final class SoftmaxCrossEntropy {
   }
 
   /** log sum_c e^z[o + c], taken around the row maximum in double so it cannot overflow. */
-  private static double logSumExp(float[] z, int o, int classes) {
+  public static double logSumExp(float[] z, int o, int classes) {
     float max = z[o];
     for (int c = 1; c < classes; c++) {
       max = Math.max(max, z[o + c]);

@@ -1,5 +1,6 @@
 package org.sparsevd.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,7 +90,7 @@ class MnistDownloaderTest {
   void downloadsVerifiesAndThenReusesTheCache() throws IOException {
     URI mirror = startServer();
     Path cache = tmp.resolve("cache");
-    String dir = withoutSharedData().locate(tmp.resolve("nowhere").toString(), cache, mirror);
+    String dir = withoutSharedData().locate(null, cache, mirror);
     assertEquals(cache.toString(), dir);
     assertEquals(4, requests.get());
     assertEquals(List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
@@ -154,13 +157,42 @@ class MnistDownloaderTest {
   }
 
   @Test
-  void theSharedFolderIsUsedWhenTheConfiguredOneLacksFiles() throws IOException {
+  void aConfiguredFolderWithoutTheFilesFailsNamingItAndTheFilesAndNothingReplacesIt()
+      throws IOException {
     URI mirror = startServer();
     Path incomplete = Files.createDirectories(tmp.resolve("incomplete"));
     Files.copy(mnist.resolve(MnistIdx.TEST_LABELS.name()),
         incomplete.resolve(MnistIdx.TEST_LABELS.name()));
+    // Other names than the standard ones are not MNIST files either.
+    Files.copy(mnist.resolve(MnistIdx.TRAIN_IMAGES.name()), incomplete.resolve("train.gz"));
     MnistDownloader d = new MnistDownloader(new Configuration(), mnist);
-    assertEquals(mnist.toString(), d.locate(incomplete.toString(), tmp.resolve("c"), mirror));
+    InvalidDataException e = assertThrows(InvalidDataException.class,
+        () -> d.locate(incomplete.toString(), tmp.resolve("c"), mirror));
+    assertEquals(incomplete + " holds neither train-images-idx3-ubyte.gz nor "
+        + "train-images-idx3-ubyte: an MNIST folder holds the four files "
+        + "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+        + "t10k-labels-idx1-ubyte.gz, each gzipped or not", e.getMessage());
     assertEquals(0, requests.get());
+    assertThrows(InvalidDataException.class,
+        () -> d.locate(tmp.resolve("nowhere").toString(), tmp.resolve("c"), mirror));
+    assertFalse(Files.exists(tmp.resolve("c")));
+  }
+
+  @Test
+  void uncompressedFilesUnderTheStandardNamesAreRead() throws IOException {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    for (MnistIdx.StandardFile f : MnistIdx.standardFiles()) {
+      String name = f.name().substring(0, f.name().length() - 3);
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(mnist.resolve(f.name())))) {
+        Files.copy(in, plain.resolve(name));
+      }
+    }
+    MnistDownloader d = new MnistDownloader(new Configuration(), tmp.resolve("no-shared"));
+    String dir = d.locate(plain.toString(), tmp.resolve("c"), URI.create("http://127.0.0.1:9/"));
+    assertEquals(plain.toString(), dir);
+    LabeledData unpacked = MnistIdx.readTest(dir, new Configuration());
+    LabeledData packed = MnistIdx.readTest(mnist.toString(), new Configuration());
+    assertArrayEquals(packed.features(), unpacked.features());
+    assertArrayEquals(packed.labels(), unpacked.labels());
   }
 }

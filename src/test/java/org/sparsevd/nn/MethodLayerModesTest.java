@@ -10,6 +10,7 @@ import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.sparsevd.math.FastMath;
 
 /**
  * Evaluation and Monte-Carlo sampling of the dropout layers of the method comparison: the
@@ -85,6 +86,29 @@ class MethodLayerModesTest {
     float[] b = net.forward(params, x, 2, Mode.SAMPLE, new Noise(2, 3, ids), ws).clone();
     assertFalse(Arrays.equals(a, b));
     assertTrue(Math.abs(((ConcreteDense) net.layers().get(0)).dropRate(params, 0) - 0.1) < 1e-6);
+  }
+
+  @Test
+  void aConcreteLogitBeyondWhereTheSigmoidRoundsToOneStaysFinite() {
+    Network net = NetworkSpec.parse("cdense(3)", WIDTH, VdSettings.DEFAULTS);
+    int logit = WIDTH * 3 + 3;
+    float[] x = new float[2 * WIDTH];
+    Arrays.fill(x, 0.5f);
+    for (float raw : new float[] {40f, -40f, ConcreteDense.MAX_LOGIT - 1}) {
+      float[] params = net.initParams(4);
+      params[logit] = raw;
+      assertEquals(1f, FastMath.sigmoid(40f), "the sigmoid in float rounds to 1 at 40");
+      float[] grad = new float[params.length];
+      double nll = net.nllGradient(params, x, new int[] {0, 2}, null, new long[] {0, 1}, 2, 1,
+          0, grad, net.newWorkspace(2));
+      net.addKlGradient(params, 1f, grad);
+      assertTrue(Double.isFinite(nll) && Double.isFinite(net.kl(params)), "logit " + raw);
+      for (float g : grad) {
+        assertTrue(Float.isFinite(g), "logit " + raw + ": gradient " + g);
+      }
+      // Beyond the clamp the logit has no gradient; inside it has one.
+      assertEquals(Math.abs(raw) > ConcreteDense.MAX_LOGIT, grad[logit] == 0f, "logit " + raw);
+    }
   }
 
   @Test
