@@ -75,7 +75,8 @@ public final class JobConfig {
       new Key("batch_size", String.valueOf(T.batchSize()), "global minibatch size"),
       new Key("epochs", String.valueOf(T.epochs()), "passes over the training set"),
       new Key("lr", String.valueOf(T.learningRate()), "base learning rate"),
-      new Key("lr_schedule", T.lr().spec(), "constant, linear(START) or step(EVERY, FACTOR)"),
+      new Key("lr_schedule", T.lr().spec(), "constant, linear(START), linear(PERCENT%) (from that "
+          + "share of the epochs) or step(EVERY, FACTOR)"),
       new Key("kl_schedule", T.klWeight().spec(),
           "constant(W), linear(DELAY, EPOCHS) or increment(START, DELTA)"),
       new Key("optimizer", T.optimizer().text(), "adam, adam(B1, B2, EPS) or sgd(MOMENTUM)"),

@@ -45,21 +45,29 @@ public final class Schedules {
    *   <li>{@code constant};</li>
    *   <li>{@code linear(S)}: 1 until epoch S, then linearly to 0 at epoch {@code epochs}
    *       (the authors' LeNet-300-100 recipe is {@code linear(100)} of 200 epochs;
-   *       {@code linear(0)} decays from the start);</li>
+   *       {@code linear(0)} decays from the start); {@code linear(P%)} starts at P percent of
+   *       {@code epochs}, so it fits any number of epochs ({@code linear(50%)} of 200 is
+   *       {@code linear(100)});</li>
    *   <li>{@code step(K, G)}: multiplied by G every K epochs.</li>
    * </ul>
    */
   public static Schedule learningRate(String spec, double base, int epochs) {
     String t = spec.trim().toLowerCase(Locale.ROOT).replace(" ", "");
-    double[] a = args(t, spec);
+    boolean percent = t.startsWith("linear(") && t.endsWith("%)");
+    double[] a = args(percent ? t.replace("%", "") : t, spec);
     if (t.equals("constant")) {
       return new Schedule(spec, e -> base);
     }
+    if (percent && a.length == 1 && !(a[0] >= 0 && a[0] < 100)) {
+      throw new IllegalArgumentException("learning rate schedule '" + spec
+          + "': decay start must be in [0%, 100%)");
+    }
     if (t.startsWith("linear(") && a.length == 1) {
-      double start = a[0];
+      double start = percent ? a[0] / 100 * epochs : a[0];
       if (start < 0 || start >= epochs) {
         throw new IllegalArgumentException("learning rate schedule '" + spec
-            + "': decay start must be in [0, " + epochs + ")");
+            + "': decay start must be in [0, " + epochs + ") for " + epochs + " epochs (or a "
+            + "percentage of the epochs, e.g. linear(50%))");
       }
       return new Schedule(spec,
           e -> base * Math.min(1.0, Math.max(0.0, (epochs - e) / (epochs - start))));
@@ -72,7 +80,7 @@ public final class Schedules {
       return new Schedule(spec, e -> base * Math.pow(a[1], Math.floor(e / a[0])));
     }
     throw new IllegalArgumentException("learning rate schedule '" + spec
-        + "': expected constant, linear(START) or step(EVERY, FACTOR)");
+        + "': expected constant, linear(START), linear(PERCENT%) or step(EVERY, FACTOR)");
   }
 
   /**

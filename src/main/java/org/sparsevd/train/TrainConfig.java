@@ -51,7 +51,7 @@ public record TrainConfig(String layers, VdSettings vd, int batchSize, int epoch
     double lr = 1e-3;
     int epochs = 200;
     return new TrainConfig(NetworkSpec.LENET_300_100, VdSettings.DEFAULTS, 100, epochs, lr,
-        Schedules.learningRate("linear(100)", lr, epochs), Schedules.klWeight("linear(5, 15)"),
+        Schedules.learningRate("linear(50%)", lr, epochs), Schedules.klWeight("linear(5, 15)"),
         OptimizerSpec.parse("adam"), 1, 1);
   }
 

@@ -20,6 +20,19 @@ class SchedulesTest {
     assertEquals(1e-5, lin.at(199), 1e-15);
     // LeNet-5: 1e-3 (200 - epoch) / 200.
     assertEquals(1e-3 * 150 / 200, Schedules.learningRate("linear(0)", 1e-3, 200).at(50), 1e-15);
+    // A share of the epochs: the same schedule at 200 epochs, and valid for one epoch.
+    Schedules.Schedule half = Schedules.learningRate("linear(50%)", 1e-3, 200);
+    for (int e = 0; e < 200; e += 7) {
+      assertEquals(lin.at(e), half.at(e), "epoch " + e);
+    }
+    assertEquals(1e-3, Schedules.learningRate("linear(50%)", 1e-3, 1).at(0));
+    assertEquals(1e-3 * 3 / 8, Schedules.learningRate("linear(20 %)", 1e-3, 10).at(7), 1e-15);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Schedules.learningRate("linear(100)", 1e-3, 1));
+    assertEquals("learning rate schedule 'linear(100)': decay start must be in [0, 1) for 1 "
+        + "epochs (or a percentage of the epochs, e.g. linear(50%))", e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Schedules.learningRate("linear(100%)", 1e-3, 10));
     Schedules.Schedule step = Schedules.learningRate("step(30, 0.5)", 1.0, 100);
     assertEquals(1.0, step.at(29));
     assertEquals(0.5, step.at(30));

@@ -20,7 +20,7 @@ class TrainConfigTest {
     assertEquals("TrainConfig[layers=vd(300) | relu | vd(100) | relu | vd(10), "
         + "vd=VdSettings[parameterization=LOG_SIGMA2, logAlphaMin=-8.0, logAlphaMax=8.0, "
         + "threshold=3.0, trainClip=true, thetaInitStd=0.01, logSigma2Init=-10.0], "
-        + "batchSize=100, epochs=200, learningRate=0.001, lrSchedule=linear(100), "
+        + "batchSize=100, epochs=200, learningRate=0.001, lrSchedule=linear(50%), "
         + "klSchedule=linear(5, 15), optimizer=adam, seed=1, evalEvery=1]",
         TrainConfig.DEFAULTS.toString());
     VdSettings vd = VdSettings.DEFAULTS.withParameterization(Parameterization.LOG_ALPHA)
