@@ -115,12 +115,23 @@ public final class JobCommand {
    * bad argument prints why and the usage line and exits with 2; else the parsed arguments.
    */
   public JobConfig parseMain(String[] args) throws IOException {
+    return parseMain(args, c -> { });
+  }
+
+  /**
+   * As {@link #parseMain(String[])}, with the job's own check of the whole config (before it
+   * starts Spark): a value it rejects exits with 2 and its message, as a bad argument does.
+   */
+  public JobConfig parseMain(String[] args, java.util.function.Consumer<JobConfig> check)
+      throws IOException {
     if (List.of(args).contains("--help")) {
       System.out.print(help());
       System.exit(0);
     }
     try {
-      return parse(args);
+      JobConfig c = parse(args);
+      check.accept(c);
+      return c;
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);

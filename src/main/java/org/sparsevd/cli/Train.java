@@ -51,20 +51,13 @@ public final class Train {
   private Train() {}
 
   public static void main(String[] args) throws Exception {
-    JobConfig c = COMMAND.parseMain(args);
+    JobConfig c = COMMAND.parseMain(args, k -> ConfigCheck.train(k, new Configuration()));
     SparkSession spark = Sessions.create(c, "sparsevd-train");
     try {
-      if (c.get("pipeline").equals("tabular") && !c.get("shuffle").equals("global")) {
-        throw new IllegalArgumentException("shuffle = " + c.get("shuffle")
-            + ": the tabular pipeline trains with shuffle = global");
-      }
-      if (c.get("pipeline").equals("tabular")) {
+      if (c.get("pipeline").trim().equalsIgnoreCase("tabular")) {
         TabularJob.run(spark, c);
-      } else if (c.get("pipeline").equals("none")) {
-        run(spark, c);
       } else {
-        throw new IllegalArgumentException("pipeline = " + c.get("pipeline")
-            + ": expected none or tabular");
+        run(spark, c);
       }
     } finally {
       spark.stop();

@@ -31,6 +31,8 @@ public final class MnistIdx {
   public static final int LABELS_MAGIC = 2049;
   /** MNIST has the ten digits. */
   public static final int NUM_CLASSES = 10;
+  /** Pixels of a published MNIST image, 28 x 28. */
+  public static final int PIXELS = 28 * 28;
   /** The largest {@code float[]} a JVM can allocate; a header asking for more is rejected. */
   static final long MAX_VALUES = Integer.MAX_VALUE - 8;
   /**

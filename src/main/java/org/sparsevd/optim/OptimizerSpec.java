@@ -21,14 +21,16 @@ public record OptimizerSpec(String text, Optimizer optimizer) {
   public static OptimizerSpec parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
     double[] args = Schedules.args(t, text);
-    if (t.startsWith("adam")) {
+    // The whole name, so that "adamw" is not taken for Adam.
+    String name = t.indexOf('(') < 0 ? t : t.substring(0, t.indexOf('('));
+    if (name.equals("adam")) {
       if (args.length == 0) {
         return new OptimizerSpec(text, Adam.DEFAULT);
       }
       if (args.length == 3) {
         return new OptimizerSpec(text, new Adam(args[0], args[1], args[2]));
       }
-    } else if (t.startsWith("sgd") && args.length <= 1) {
+    } else if (name.equals("sgd") && args.length <= 1) {
       return new OptimizerSpec(text, new SgdMomentum(args.length == 0 ? 0.0 : args[0]));
     }
     throw new IllegalArgumentException(

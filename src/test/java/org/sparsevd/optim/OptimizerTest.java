@@ -75,6 +75,8 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("adam(0.9)"));
     assertTrue(e.getMessage().contains("adam(0.9)"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("sgd(1.5)"));
+    assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("adamw"));
+    assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("sgdm(0.9)"));
     assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("rmsprop"));
   }
 
