@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.data.MnistDownloader;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.spark.data.BlockReader;
@@ -44,17 +45,21 @@ final class JobData implements AutoCloseable {
     DataSource src = source(spark, c, DataSource.Split.TRAIN);
     Blocks raw = BlockReader.read(spark, src, partitions);
     report("training", raw);
+    // Both sets are opened, and their shapes compared, before either is cached.
+    Blocks t = null;
+    if (hasTest(c)) {
+      DataSource testSrc = source(spark, c, DataSource.Split.TEST);
+      t = BlockReader.read(spark, testSrc, partitions);
+      requireSameShape(testSrc.path(), t, src.path(), raw);
+      report("held-out", t);
+    }
     int limit = c.getInt("data.train_limit");
     TrainingData train = scaling == null
         ? TrainingData.fitScaling(raw, src.path(), limit,
             Scaling.Mode.parse(c.get("data.scaling")), storageLevel(c))
         : TrainingData.withScaling(raw, src.path(), limit, scaling, storageLevel(c));
-    PersistedBlocks test = null;
-    if (hasTest(c)) {
-      Blocks t = BlockReader.read(spark, source(spark, c, DataSource.Split.TEST), partitions);
-      report("held-out", t);
-      test = train.heldOut(t, storageLevel(c), "held-out data");
-    }
+    PersistedBlocks test = t == null ? null
+        : train.heldOut(t, storageLevel(c), "held-out data");
     System.out.printf(Locale.ROOT, "data: %d training examples x %d features in %d partitions, "
         + "%d cached bytes per example%s%n", train.rows(), train.cols(), partitions,
         train.cachedBytesPerExample(),
@@ -68,14 +73,22 @@ final class JobData implements AutoCloseable {
     if (!hasTest(c)) {
       throw new IllegalArgumentException("no held-out data: set data.test (or use mnist)");
     }
-    Blocks t = BlockReader.read(spark, source(spark, c, DataSource.Split.TEST),
-        partitions(spark, c));
+    DataSource src = source(spark, c, DataSource.Split.TEST);
+    Blocks t = BlockReader.read(spark, src, partitions(spark, c));
     if (t.cols() != cols || t.numClasses() != numClasses) {
-      throw new IllegalArgumentException("held-out data has " + t.cols() + " features and "
+      throw new InvalidDataException(src.path() + ": " + t.cols() + " features and "
           + t.numClasses() + " classes, the model " + cols + " and " + numClasses);
     }
     report("held-out", t);
     return PersistedBlocks.scaled(t, scaling, storageLevel(c), "held-out data");
+  }
+
+  /** @throws InvalidDataException naming both paths when their feature counts differ */
+  private static void requireSameShape(String path, Blocks b, String otherPath, Blocks other) {
+    if (b.cols() != other.cols()) {
+      throw new InvalidDataException(path + ": " + b.cols() + " features, but the training data "
+          + otherPath + " has " + other.cols());
+    }
   }
 
   private static StorageLevel storageLevel(JobConfig c) {

@@ -169,6 +169,22 @@ class TrainJobTest {
   }
 
   @Test
+  void aHeldOutSetOfAnotherWidthFailsNamingBothFilesBeforeAnythingIsCached() throws Exception {
+    Path train = tmp.resolve("wide.csv");
+    Path test = tmp.resolve("narrow.csv");
+    Files.writeString(train, "label,a,b,c\n0,1,2,3\n1,4,5,6\n");
+    Files.writeString(test, "label,a,b\n0,1,2\n");
+    int cachedBefore = spark.sparkContext().getPersistentRDDs().size();
+    org.sparsevd.data.InvalidDataException e = assertThrows(
+        org.sparsevd.data.InvalidDataException.class, () -> train(tmp.resolve("shapes"),
+            "--data.format", "csv", "--data.train", train.toString(), "--data.test",
+            test.toString(), "--layers", "vd(4) | relu | vd(2)", "--data.num_classes", "2"));
+    assertTrue(e.getMessage().matches(".*narrow\\.csv: 2 features, but the training data "
+        + ".*wide\\.csv has 3"), e.getMessage());
+    assertEquals(cachedBefore, spark.sparkContext().getPersistentRDDs().size());
+  }
+
+  @Test
   void configErrorsAreNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Train.COMMAND.parse(new String[] {config.toString(), "--batchsize", "5"}));
