@@ -61,8 +61,11 @@ final class Fixtures {
          "test_accuracy": 0.9, "test_error": 0.1, "test_nll": 0.3,
          "sparsity": 0.5, "compression": 2.0, "kept_weights": 29, "weights": 42,
          "layers": [{"layer": 0, "spec": "vd(6)", "weights": 24, "kept": 11, "sparsity": 0.54},
-                    {"layer": 2, "spec": "vd(3)", "weights": 18, "kept": 18, "sparsity": 0.0}],
-         "config": {"layers": "vd(6) | relu | vd(3)", "note": "<b>&'quoted'</b>"}}
+                    {"layer": 2, "spec": "vd(3)<script>console.error('spec ran')</script>",
+                     "weights": 18, "kept": 18, "sparsity": 0.0}],
+         "config": {"layers": "vd(6) | relu | vd(3)", "note": "<b>&'quoted'</b>",
+                    "data.train": "<script>console.error('config ran')</script>",
+                    "<img src=x onerror=console.error('key ran')>": "1"}}
         """;
   }
 }

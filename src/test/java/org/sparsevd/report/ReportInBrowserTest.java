@@ -55,6 +55,13 @@ class ReportInBrowserTest {
     assertTrue(html.contains("&lt;b&gt;&amp;&#39;quoted&#39;&lt;/b&gt;"), "config is escaped");
     assertTrue(html.contains("<td class=\"n\">90.00%</td>"), "test accuracy shown");
     assertTrue(!html.contains("src=\"http") && !html.contains("<script"), "self-contained");
+    // Strings from the user (config keys and values, layer specs) render as text: a script
+    // or an image handler in them would log an error in the page below.
+    assertTrue(html.contains("&lt;script&gt;console.error(&#39;config ran&#39;)&lt;/script&gt;"),
+        "config value escaped");
+    assertTrue(html.contains("vd(3)&lt;script&gt;"), "layer spec escaped");
+    assertTrue(html.contains("&lt;img src=x onerror=console.error(&#39;key ran&#39;)&gt;"),
+        "config key escaped");
 
     HeadlessChromium.PageCheck page = browser.check(run.resolve("report.html"));
     assertEquals(java.util.List.of(), page.errors());
