@@ -127,8 +127,11 @@ public final class MnistIdx {
    * @param labelsPath the matching idx1 file, gzipped or not
    * @param conf the Hadoop configuration used to resolve the paths' file systems
    * @return raw pixel values 0..255 as floats, one row per image, and {@value #NUM_CLASSES}
-   *     classes; the source is the image path
-   * @throws InvalidDataException if either file is malformed or they do not match
+   *     classes; the source names both files. Labels are as stored, 0..255: one outside the
+   *     classes is a fault of its row, found by {@link LabeledData#validate} (or dropped by
+   *     {@link LabeledData#validateSkipping}), not of the file
+   * @throws InvalidDataException if either file is malformed (magic, header, length) or they
+   *     do not match
    * @throws IOException if a file cannot be read
    */
   public static LabeledData read(String imagesPath, String labelsPath, Configuration conf)
@@ -156,7 +159,8 @@ public final class MnistIdx {
       int[] classes = readLabels(labels, count);
       images.expectEnd(count, "image");
       labels.expectEnd(count, "label");
-      return new LabeledData(imagesPath, features, classes, pixels, NUM_CLASSES);
+      return new LabeledData(imagesPath + " (labels " + labelsPath + ")", features, classes,
+          pixels, NUM_CLASSES);
     }
   }
 
@@ -182,10 +186,6 @@ public final class MnistIdx {
     int[] out = new int[count];
     for (int i = 0; i < count; i++) {
       out[i] = buf[i] & 0xFF;
-      if (out[i] >= NUM_CLASSES) {
-        throw new InvalidDataException(in.path + " row " + i + ": label " + out[i]
-            + " outside [0, " + NUM_CLASSES + ")");
-      }
     }
     return out;
   }

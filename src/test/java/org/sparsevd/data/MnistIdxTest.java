@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -178,11 +179,21 @@ class MnistIdxTest {
   }
 
   @Test
-  void labelOutOfRangeNamesFileAndRow() throws IOException {
-    Path images = write("images", idx3(MnistIdx.IMAGES_MAGIC, 5, 1, 1, new byte[5]));
+  void aLabelOutOfRangeIsARowFaultNamingBothFilesAndTheRowAndCanBeSkipped()
+      throws IOException {
+    Path images = write("images", idx3(MnistIdx.IMAGES_MAGIC, 5, 1, 1, new byte[] {0, 1, 2, 3,
+        4}));
     Path labels = write("labels.idx1", idx1(5, new byte[] {0, 1, 2, 12, 4}));
-    String msg = readError(images, labels);
-    assertTrue(msg.contains("labels.idx1 row 3: label 12 outside [0, 10)"), msg);
+    LabeledData read = MnistIdx.read(images.toString(), labels.toString(), new Configuration());
+    InvalidDataException e = assertThrows(InvalidDataException.class,
+        () -> read.validate(1, 10));
+    assertTrue(e.getMessage().matches(".*images \\(labels .*labels\\.idx1\\) row 3: label 12 "
+        + "outside \\[0, 10\\)"), e.getMessage());
+    LabeledData.Filtered kept = read.validateSkipping(1, 10);
+    assertEquals(1, kept.skipped());
+    assertArrayEquals(new int[] {0, 1, 2, 4}, kept.data().labels());
+    assertArrayEquals(new float[] {0, 1, 2, 4}, kept.data().features());
+    assertEquals(List.of(e.getMessage()), kept.reasons());
   }
 
   @Test
