@@ -1,13 +1,16 @@
 package org.sparsevd.cli;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.data.InvalidDataException;
+import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistDownloader;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.spark.data.BlockReader;
@@ -26,15 +29,25 @@ final class JobData implements AutoCloseable {
 
   private final TrainingData train;
   private final PersistedBlocks test;
+  private final Skipped skipped;
 
-  private JobData(TrainingData train, PersistedBlocks test) {
+  /**
+   * Rows dropped as invalid under {@code --skip-invalid}.
+   *
+   * @param reasons why the first few were dropped, training rows first, each naming its file
+   */
+  record Skipped(long train, long test, List<String> reasons) {}
+
+  private JobData(TrainingData train, PersistedBlocks test, Skipped skipped) {
     this.train = train;
     this.test = test;
+    this.skipped = skipped;
   }
 
   TrainingData train() { return train; }
   /** The held-out blocks, or null without a held-out set. */
   PersistedBlocks test() { return test; }
+  Skipped skipped() { return skipped; }
 
   /**
    * @param scaling the scaling to apply (a warm start's), or null to fit one on the training
@@ -64,7 +77,13 @@ final class JobData implements AutoCloseable {
         + "%d cached bytes per example%s%n", train.rows(), train.cols(), partitions,
         train.cachedBytesPerExample(),
         test == null ? ", no held-out set" : ", " + test.rows() + " held-out examples");
-    return new JobData(train, test);
+    List<String> reasons = new ArrayList<>(raw.skipReasons());
+    if (t != null) {
+      t.skipReasons().stream().limit(Math.max(0, LabeledData.MAX_REPORTED_REASONS
+          - reasons.size())).forEach(reasons::add);
+    }
+    return new JobData(train, test, new Skipped(raw.skipped(), t == null ? 0 : t.skipped(),
+        reasons));
   }
 
   /** The held-out set alone, scaled with a model's statistics (the evaluate job). */

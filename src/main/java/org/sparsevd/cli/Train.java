@@ -121,7 +121,7 @@ public final class Train {
           ProgressBar.around(job, tc.epochs(), firstEpoch, start), c.asMap());
       double seconds = (System.nanoTime() - start) / 1e9;
       ModelFormat.write(model, out.model(), hconf);
-      String summary = summary(c, train, def.build(), state, last[0], seconds, firstEpoch);
+      String summary = summary(c, data, def.build(), state, last[0], seconds, firstEpoch);
       HadoopFiles.writeString(out.summary(), hconf, summary);
       RunReport.write(out.report(), out.plots(), hconf,
           RunHistory.parse(String.join("\n", metrics), out.metrics().toString()), summary, model,
@@ -148,9 +148,10 @@ public final class Train {
     return kept;
   }
 
-  private static String summary(JobConfig c, TrainingData data, Network net, TrainingState state,
+  private static String summary(JobConfig c, JobData jobData, Network net, TrainingState state,
                                 EpochReport last, double seconds, int firstEpoch)
       throws IOException {
+    TrainingData data = jobData.train();
     ObjectNode o = JSON.createObjectNode();
     o.put("epochs", state.epochsDone());
     o.put("steps", state.step());
@@ -159,6 +160,12 @@ public final class Train {
     o.put("train_examples", data.rows());
     o.put("cached_bytes_per_example", data.cachedBytesPerExample());
     o.put("partitions", data.blocks().getNumPartitions());
+    JobData.Skipped skipped = jobData.skipped();
+    o.put("skipped_rows", skipped.train() + skipped.test());
+    o.put("skipped_train_rows", skipped.train());
+    o.put("skipped_test_rows", skipped.test());
+    var reasons = o.putArray("skip_reasons");
+    skipped.reasons().forEach(reasons::add);
     if (last != null && last.evaluation() != null) {
       o.put("test_accuracy", last.evaluation().accuracy());
       o.put("test_error", 1 - last.evaluation().accuracy());

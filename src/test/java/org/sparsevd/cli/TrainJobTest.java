@@ -185,6 +185,33 @@ class TrainJobTest {
   }
 
   @Test
+  void skippedRowsAreCountedInTheSummaryWithTheirFileAndRow() throws Exception {
+    StringBuilder b = new StringBuilder("label,a,b,c\n");
+    for (int i = 0; i < 40; i++) {
+      b.append(i % 2).append(',').append(i).append(",1,").append(i % 3).append('\n');
+    }
+    b.append("1,x,2,3\n");
+    Path csv = tmp.resolve("one-bad.csv");
+    Files.writeString(csv, b);
+    String[] args = {"--data.format", "csv", "--data.train", csv.toString(), "--data.test",
+        csv.toString(), "--layers", "vd(4) | relu | vd(2)", "--data.num_classes", "2",
+        "--epochs", "1", "--batch_size", "10", "--data.train_limit", "0"};
+    assertThrows(org.sparsevd.data.InvalidDataException.class,
+        () -> train(tmp.resolve("strict"), args));
+    Path out = tmp.resolve("skipping");
+    List<String> skipping = new ArrayList<>(List.of(args));
+    skipping.add("--skip-invalid");
+    train(out, skipping.toArray(new String[0]));
+    JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals(40, summary.get("train_examples").asInt());
+    assertEquals(2, summary.get("skipped_rows").asInt(), summary.toString());
+    assertEquals(1, summary.get("skipped_train_rows").asInt());
+    assertEquals(1, summary.get("skipped_test_rows").asInt());
+    String reason = summary.get("skip_reasons").get(0).asText();
+    assertTrue(reason.endsWith("one-bad.csv row 40: column 'a': 'x' is not a number"), reason);
+  }
+
+  @Test
   void configErrorsAreNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Train.COMMAND.parse(new String[] {config.toString(), "--batchsize", "5"}));

@@ -149,6 +149,11 @@ public final class BlockReader {
   }
 
   private static Blocks readFrame(SparkSession spark, DataSource src, int partitions) {
+    if (src.format() == DataSource.Format.LIBSVM) {
+      LibSvmText.Scan scan = unwrapping(() -> LibSvmText.scan(spark, src));
+      return layOut(scan.chunks(), scan.rows(), scan.skipped(), scan.reasons(), scan.cols(),
+          false, src, partitions);
+    }
     return readLayout(unwrapping(() -> FrameLayout.open(spark, src)), src, partitions);
   }
 
@@ -158,18 +163,33 @@ public final class BlockReader {
         (i, it) -> List.of(parser.parse(i, it)).iterator(), true);
     List<Count> counts = unwrapping(() -> layout.bare() != null ? countBare(layout)
         : chunks.map(c -> new Count(c.block().rows(), c.skipped(), c.reasons())).collect());
-
-    long[] scanStart = new long[counts.size() + 1];
+    long[] scanRows = new long[counts.size()];
     long skipped = 0;
     List<String> reasons = new ArrayList<>();
     for (int i = 0; i < counts.size(); i++) {
       Count c = counts.get(i);
-      scanStart[i + 1] = scanStart[i] + c.rows();
+      scanRows[i] = c.rows();
       skipped += c.skipped();
       c.reasons().stream().limit(LabeledData.MAX_REPORTED_REASONS - reasons.size())
           .forEach(reasons::add);
     }
-    long rows = scanStart[counts.size()];
+    return layOut(chunks, scanRows, skipped, reasons, parser.cols(), parser.weighted(), src,
+        partitions);
+  }
+
+  /**
+   * Cuts the scan's chunks into {@code partitions} equal ranges of rows.
+   *
+   * @param scanRows the valid rows of each scan partition's chunk
+   */
+  private static Blocks layOut(JavaRDD<Chunk> chunks, long[] scanRows, long skipped,
+                               List<String> reasons, int cols, boolean weighted, DataSource src,
+                               int partitions) {
+    long[] scanStart = new long[scanRows.length + 1];
+    for (int i = 0; i < scanRows.length; i++) {
+      scanStart[i + 1] = scanStart[i] + scanRows[i];
+    }
+    long rows = scanStart[scanRows.length];
     if (rows == 0 && skipped == 0) {
       throw new InvalidDataException(src.path() + ": no rows");
     }
@@ -177,7 +197,6 @@ public final class BlockReader {
       throw new InvalidDataException(src.path() + ": all " + skipped
           + " rows are invalid, first: " + reasons.get(0));
     }
-    int cols = parser.cols();
     long largest = (rows + partitions - 1) / partitions * cols;
     if (largest > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(src.path() + ": " + rows + " rows of " + cols
@@ -189,7 +208,6 @@ public final class BlockReader {
       bounds[p] = rangeStart(rows, partitions, p);
     }
     String path = src.path();
-    boolean weighted = parser.weighted();
     JavaRDD<DataBlock> blocks = Arrays.equals(scanStart, bounds)
         // The scan's partitions already are the ranges: each becomes its block where it is read.
         ? chunks.mapPartitionsWithIndex(

@@ -114,10 +114,10 @@ public record DataSource(Format format, String path, Split split, String labelCo
   }
 
   /**
-   * LibSVM text through Spark's {@code libsvm} source; labels must already be class indices.
+   * LibSVM text, parsed line by line ({@code LibSvmText}); labels must be class indices.
    *
    * @param numFeatures the vector size (LibSVM indices are 1-based, so the largest index); 0 to
-   *     let Spark find it with an extra pass
+   *     take the largest index found
    */
   public static DataSource libsvm(String path, int numFeatures, int numClasses) {
     return of(Format.LIBSVM, path, numClasses).withNumFeatures(numFeatures);

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparsevd.data.InvalidDataException;
 
 /**
- * Driver side of reading a LibSVM, CSV or Parquet source: opens it as a DataFrame, resolves and
+ * Driver side of reading a CSV or Parquet source: opens it as a DataFrame, resolves and
  * type-checks the label and feature columns against its schema, and selects them in the row
  * layout {@link RowParser} reads.
  *
@@ -44,7 +43,6 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
    */
   static FrameLayout open(SparkSession spark, DataSource src) {
     Dataset<Row> frame = switch (src.format()) {
-      case LIBSVM -> libsvm(spark, src);
       case PARQUET -> spark.read().parquet(src.path());
       case CSV -> csv(spark, src);
       default -> throw new IllegalArgumentException(src.format() + " is not read from files");
@@ -133,21 +131,6 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
   /** A column by its exact name, even one with a dot that {@code col} would read as a path. */
   private static Column column(String name) {
     return col("`" + name.replace("`", "``") + "`");
-  }
-
-  private static Dataset<Row> libsvm(SparkSession spark, DataSource src) {
-    DataFrameReader reader = spark.read().format("libsvm");
-    if (src.numFeatures() > 0) {
-      reader = reader.option("numFeatures", src.numFeatures());
-    }
-    try {
-      return reader.load(src.path());
-    } catch (UnsupportedOperationException e) {
-      // Spark finds numFeatures as the largest index over all lines: a reduce over no lines.
-      InvalidDataException empty = new InvalidDataException(src.path() + ": no rows");
-      empty.initCause(e);
-      throw empty;
-    }
   }
 
   /**

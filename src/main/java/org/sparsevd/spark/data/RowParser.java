@@ -94,8 +94,7 @@ final class RowParser implements Serializable {
   /**
    * Reads every row of a partition.
    *
-   * @throws InvalidDataException at the first bad row unless skipping, or when Spark's own
-   *     reader rejects a line (a LibSVM index beyond numFeatures, a malformed LibSVM label)
+   * @throws InvalidDataException at the first bad row unless skipping
    */
   Chunk parse(int partition, Iterator<Row> rows) {
     int weightCol = vector ? 2 : 1 + cols;
@@ -107,20 +106,8 @@ final class RowParser implements Serializable {
     int n = 0;
     long skipped = 0;
     List<String> reasons = new ArrayList<>();
-    while (true) {
-      Row row;
-      try {
-        if (!rows.hasNext()) {
-          break;
-        }
-        row = rows.next();
-      } catch (IllegalArgumentException e) {
-        // Spark's LibSVM parser fails inside the iterator, before we see the row.
-        InvalidDataException failure =
-            new InvalidDataException(pos.next() + ": unreadable: " + e.getMessage());
-        failure.initCause(e);
-        throw failure;
-      }
+    while (rows.hasNext()) {
+      Row row = rows.next();
       pos.advance(row.getString(fileCol), row.getLong(fileCol + 1));
       if (n == y.length) {
         y = Arrays.copyOf(y, 2 * n);
@@ -253,12 +240,6 @@ final class RowParser implements Serializable {
         splitStart = rowSplitStart;
         row = 0;
       }
-    }
-
-    /** Names the row after the current one, for failures before a row is delivered. */
-    String next() {
-      return row < 0 ? source + " partition " + partition + ", its first row"
-          : name(row + 1) + " (the row after the last one read)";
     }
 
     @Override
