@@ -51,7 +51,7 @@ public final class JobConfig {
           + "encode; the other non-label columns must be numbers"),
       new Key("data.test_fraction", "0", "tabular, when data.test is empty: hold out this "
           + "fraction of the rows (random split seeded by seed)"),
-      new Key("data.features_col", DataSource.DEFAULT_FEATURES_COL, "vector column (parquet, libsvm)"),
+      new Key("data.features_col", DataSource.DEFAULT_FEATURES_COL, "vector column (parquet)"),
       new Key("data.feature_cols", "", "comma-separated numeric columns (csv, parquet); "
           + "empty: all but the label"),
       new Key("data.num_features", "0", "expected feature count; 0: from the data"),
