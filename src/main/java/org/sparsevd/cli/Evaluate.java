@@ -39,12 +39,14 @@ public final class Evaluate {
 
   public static void main(String[] args) throws Exception {
     JobConfig c = COMMAND.parseMain(args);
-    SparkSession spark = Sessions.create(c, "sparsevd-evaluate");
-    try {
-      System.out.print(run(spark, c));
-    } finally {
-      spark.stop();
-    }
+    JobCommand.runMain(() -> {
+      SparkSession spark = Sessions.create(c, "sparsevd-evaluate");
+      try {
+        System.out.print(run(spark, c));
+      } finally {
+        spark.stop();
+      }
+    });
   }
 
   /** Evaluates and returns the JSON report (also written to RUN_DIR/evaluation.json). */

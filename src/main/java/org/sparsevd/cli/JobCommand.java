@@ -110,6 +110,28 @@ public final class JobCommand {
     return b.toString();
   }
 
+  /** Exit status of a job stopped by invalid input data (2 is a bad argument or config). */
+  static final int EXIT_INVALID_DATA = 3;
+
+  /** A job's {@code main} body. */
+  interface MainBody {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs a job's {@code main} body. Invalid data ends the job with its message (which names the
+   * file and the row) on stderr and {@link #EXIT_INVALID_DATA}, not with a stack trace; the
+   * body's own clean-up (stopping Spark) has run by then.
+   */
+  static void runMain(MainBody body) throws Exception {
+    try {
+      body.run();
+    } catch (org.sparsevd.data.InvalidDataException e) {
+      System.err.println("invalid data: " + e.getMessage());
+      System.exit(EXIT_INVALID_DATA);
+    }
+  }
+
   /**
    * For a job's {@code main}: with {@code --help} prints {@link #help} and exits with 0; on a
    * bad argument prints why and the usage line and exits with 2; else the parsed arguments.

@@ -52,16 +52,18 @@ public final class Train {
 
   public static void main(String[] args) throws Exception {
     JobConfig c = COMMAND.parseMain(args, k -> ConfigCheck.train(k, new Configuration()));
-    SparkSession spark = Sessions.create(c, "sparsevd-train");
-    try {
-      if (c.get("pipeline").trim().equalsIgnoreCase("tabular")) {
-        TabularJob.run(spark, c);
-      } else {
-        run(spark, c);
+    JobCommand.runMain(() -> {
+      SparkSession spark = Sessions.create(c, "sparsevd-train");
+      try {
+        if (c.get("pipeline").trim().equalsIgnoreCase("tabular")) {
+          TabularJob.run(spark, c);
+        } else {
+          run(spark, c);
+        }
+      } finally {
+        spark.stop();
       }
-    } finally {
-      spark.stop();
-    }
+    });
   }
 
   /** Runs the job in an existing session; returns the path of the output directory. */
