@@ -43,7 +43,7 @@ final class LibSvmText {
   private LibSvmText() {}
 
   /** What the first pass learned of one split. */
-  private record SplitCount(String file, long start, long lines, long rows, long skipped,
+  private record SplitCount(String file, long lines, long rows, long skipped,
       List<Fault> faults, int maxIndex) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
@@ -152,7 +152,6 @@ final class LibSvmText {
                                   int numFeatures, int classes) {
     FileSplit fs = (FileSplit) split;
     int width = numFeatures > 0 ? numFeatures : Integer.MAX_VALUE;
-    float[] unused = new float[0];
     long line = 0;
     long rows = 0;
     long skipped = 0;
@@ -165,7 +164,7 @@ final class LibSvmText {
       }
       try {
         label(s, classes);
-        maxIndex = Math.max(maxIndex, features(s, width, unused, 0, false));
+        maxIndex = Math.max(maxIndex, features(s, width, null, 0));
         rows++;
       } catch (BadLine bad) {
         skipped++;
@@ -174,8 +173,7 @@ final class LibSvmText {
         }
       }
     }
-    return new SplitCount(fs.getPath().toString(), fs.getStart(), line, rows, skipped, faults,
-        maxIndex);
+    return new SplitCount(fs.getPath().toString(), line, rows, skipped, faults, maxIndex);
   }
 
   /**
@@ -213,7 +211,7 @@ final class LibSvmText {
       }
       try {
         y[n] = label(s, classes);
-        features(s, cols, x, n * cols, true);
+        features(s, cols, x, n * cols);
         n++;
       } catch (BadLine bad) {
         skipped++;
@@ -224,15 +222,14 @@ final class LibSvmText {
   }
 
   /**
-   * Checks the features of one non-blank line and, if {@code write}, writes them to {@code
-   * x[off, off + width)}.
+   * Checks the features of one non-blank line and, unless {@code x} is null, writes them to
+   * {@code x[off, off + width)}.
    *
    * @return the largest index of the line (0 without features)
    */
-  private static int features(String s, int width, float[] x, int off, boolean write)
-      throws BadLine {
+  private static int features(String s, int width, float[] x, int off) throws BadLine {
     String[] tokens = s.split("\\s+");
-    if (write) {
+    if (x != null) {
       Arrays.fill(x, off, off + width, 0f);
     }
     int last = 0;
@@ -270,7 +267,7 @@ final class LibSvmText {
       if (!Double.isFinite(value) || !Float.isFinite((float) value)) {
         throw new BadLine("index " + index + ": value " + v + " is not a finite float");
       }
-      if (write) {
+      if (x != null) {
         x[off + index - 1] = (float) value;
       }
       last = index;
