@@ -46,12 +46,14 @@ public final class Compare {
   public static void main(String[] args) throws Exception {
     CompareConfig cc = of(COMMAND.parseMain(args));
     JobConfig base = trainConfig(cc);
-    SparkSession spark = Sessions.create(base, "sparsevd-compare");
-    try {
-      run(spark, cc, base);
-    } finally {
-      spark.stop();
-    }
+    JobCommand.runMain(() -> {
+      SparkSession spark = Sessions.create(base, "sparsevd-compare");
+      try {
+        run(spark, cc, base);
+      } finally {
+        spark.stop();
+      }
+    });
   }
 
   /**

@@ -35,7 +35,7 @@ public final class Export {
 
   public static void main(String[] args) throws Exception {
     JobConfig c = COMMAND.parseMain(args);
-    System.out.println(run(c, new Configuration()));
+    JobCommand.runMain(() -> System.out.println(run(c, new Configuration())));
   }
 
   /** Runs the export; returns the line that {@link #main} prints. */

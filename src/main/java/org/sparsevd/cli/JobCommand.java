@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.sparsevd.io.HadoopFiles;
+import org.sparsevd.spark.data.InputFaults;
 
 /**
  * The command line of every job: {@code [CONFIG] [ARG ...] [--key value ...] [--flag ...]}.
@@ -111,24 +112,43 @@ public final class JobCommand {
   }
 
   /** Exit status of a job stopped by invalid input data (2 is a bad argument or config). */
-  static final int EXIT_INVALID_DATA = 3;
+  public static final int EXIT_INVALID_DATA = 3;
 
   /** A job's {@code main} body. */
-  interface MainBody {
+  public interface MainBody {
     void run() throws Exception;
   }
 
   /**
-   * Runs a job's {@code main} body. Invalid data ends the job with its message (which names the
-   * file and the row) on stderr and {@link #EXIT_INVALID_DATA}, not with a stack trace; the
-   * body's own clean-up (stopping Spark) has run by then.
+   * Runs a job's {@code main} body and exits with {@link #status}'s status if it is not 0.
    */
   static void runMain(MainBody body) throws Exception {
+    int status = status(body, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * Runs a job's {@code main} body in this JVM. Invalid input data ({@link InputFaults}, also a
+   * file Spark's reader cannot decode) ends it with its message, which names the file and the
+   * row, on {@code err} (the job's stderr) as the last line and {@link #EXIT_INVALID_DATA}, not
+   * with a stack trace; the body's own clean-up (stopping Spark) has run by then. Any other
+   * failure is thrown.
+   *
+   * @return 0, or {@link #EXIT_INVALID_DATA}
+   */
+  public static int status(MainBody body, java.io.PrintStream err) throws Exception {
     try {
       body.run();
-    } catch (org.sparsevd.data.InvalidDataException e) {
-      System.err.println("invalid data: " + e.getMessage());
-      System.exit(EXIT_INVALID_DATA);
+      return 0;
+    } catch (Exception e) {
+      java.util.Optional<org.sparsevd.data.InvalidDataException> invalid = InputFaults.of(e);
+      if (invalid.isEmpty()) {
+        throw e;
+      }
+      err.println("invalid data: " + invalid.get().getMessage());
+      return EXIT_INVALID_DATA;
     }
   }
 

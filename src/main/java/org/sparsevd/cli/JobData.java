@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistDownloader;
+import org.sparsevd.data.MnistIdx;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.spark.data.BlockReader;
 import org.sparsevd.spark.data.Blocks;
@@ -63,7 +65,8 @@ final class JobData implements AutoCloseable {
     if (hasTest(c)) {
       DataSource testSrc = source(spark, c, DataSource.Split.TEST);
       t = BlockReader.read(spark, testSrc, partitions);
-      requireSameShape(testSrc.path(), t, src.path(), raw);
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
+      requireSameShape(named(testSrc, conf), t, named(src, conf), raw);
       report("held-out", t);
     }
     int limit = c.getInt("data.train_limit");
@@ -100,6 +103,15 @@ final class JobData implements AutoCloseable {
     }
     report("held-out", t);
     return PersistedBlocks.scaled(t, scaling, storageLevel(c), "held-out data");
+  }
+
+  /** The path a source's rows come from: for MNIST, its images file, not the folder. */
+  private static String named(DataSource s, Configuration conf) throws IOException {
+    if (s.format() != DataSource.Format.MNIST) {
+      return s.path();
+    }
+    return MnistIdx.find(s.path(), s.split() == DataSource.Split.TRAIN ? MnistIdx.TRAIN_IMAGES
+        : MnistIdx.TEST_IMAGES, conf);
   }
 
   /** @throws InvalidDataException naming both paths when their feature counts differ */

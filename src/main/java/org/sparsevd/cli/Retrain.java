@@ -15,12 +15,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.eval.Metrics;
 import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.model.ModelFormat;
 import org.sparsevd.model.ModelStore;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.spark.SparkEvaluation;
+import org.sparsevd.spark.data.InputFaults;
 import org.sparsevd.spark.data.PersistedBlocks;
 
 /**
@@ -30,7 +32,9 @@ import org.sparsevd.spark.data.PersistedBlocks;
  * candidate only if its error is at most the published one's plus the margin. Every run
  * writes {@code STORE/reports/RUN_ID.json} with its status: {@code published}, {@code
  * rejected_worse} or {@code failed} (with the reason); only {@code published} changes the
- * current model. The process exits with 1 when the run failed.
+ * current model. The process exits with 1 when the run failed, with 3 when it failed on
+ * invalid data (the report's {@code invalid_data} is then true and its reason names the file
+ * and row).
  */
 public final class Retrain {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +53,9 @@ public final class Retrain {
       spark.stop();
     }
     System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-    System.exit(report.get("status").asText().equals("failed") ? 1 : 0);
+    if (report.get("status").asText().equals("failed")) {
+      System.exit(report.path("invalid_data").asBoolean() ? JobCommand.EXIT_INVALID_DATA : 1);
+    }
   }
 
   /** Runs one retraining and returns its report (also written to the store). */
@@ -65,7 +71,9 @@ public final class Retrain {
       decide(spark, r, store, report);
     } catch (Exception e) {
       report.put("status", "failed");
-      report.put("reason", reason(e));
+      Optional<InvalidDataException> invalid = InputFaults.of(e);
+      report.put("reason", invalid.map(i -> "invalid data: " + i.getMessage()).orElse(reason(e)));
+      invalid.ifPresent(i -> report.put("invalid_data", true));
     }
     report.put("seconds", (System.nanoTime() - start) / 1e9);
     HadoopFiles.writeString(store.report(r.runId()), conf,

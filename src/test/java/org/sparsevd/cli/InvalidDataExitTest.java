@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The train job, run as a user runs it, on broken input of each format: it ends with exit status
  * 3 and its last line naming the file and the row or line (no uncaught exception), and writes
- * no model.
+ * no model. The whole corpus goes through the same path in one JVM ({@link
+ * BrokenInputCorpusTest}); this test is the separate process and its exit status.
  */
 class InvalidDataExitTest {
   @TempDir Path tmp;
@@ -37,7 +38,7 @@ class InvalidDataExitTest {
   }
 
   @Test
-  void brokenLibSvmCsvAndMnistFolderEndWithTheirMessageAndStatus3() throws Exception {
+  void brokenLibSvmCsvParquetAndMnistFolderEndWithTheirMessageAndStatus3() throws Exception {
     Path libsvm = tmp.resolve("bad.libsvm");
     Files.writeString(libsvm, "# comment\n1 1:2 2:3\n2 3:1 1:1\n");
     expectExit("libsvm", "file:" + libsvm + " line 3: index 1 after 3: indices must ascend",
@@ -47,6 +48,12 @@ class InvalidDataExitTest {
     Files.writeString(csv, "label,a,b\n0,1,2\n1,x,3\n");
     expectExit("csv", csv.toUri() + " row 1: column 'a': 'x' is not a number",
         "--data.format", "csv", "--data.train", csv.toString());
+
+    // Spark's own reader fails on it: a file fault, named as ours are.
+    Path parquet = Files.createDirectories(tmp.resolve("parquet"));
+    Path cut = Files.writeString(parquet.resolve("part-0.parquet"), "PAR1 and no footer");
+    expectExit("parquet", "file:" + cut + ": cannot be read: file:" + cut + " is not a Parquet "
+        + "file", "--data.format", "parquet", "--data.train", parquet.toString());
 
     Path empty = Files.createDirectories(tmp.resolve("no-mnist"));
     expectExit("mnist", empty + " holds neither train-images-idx3-ubyte.gz",

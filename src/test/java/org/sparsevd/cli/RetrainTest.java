@@ -142,7 +142,9 @@ class RetrainTest {
     JsonNode r = retrain(root, weak, "r2", 2);
     assertEquals("failed", r.get("status").asText(), r.toString());
     String reason = r.get("reason").asText();
-    assertTrue(reason.contains("date=2026-11-02") && reason.contains("12"), reason);
+    assertTrue(reason.startsWith("invalid data: ") && reason.contains("date=2026-11-02")
+        && reason.contains("label 12 outside [0, 10)"), reason);
+    assertTrue(r.get("invalid_data").asBoolean(), r.toString());
     assertEquals("r1", store(root).current().orElseThrow().run());
     assertFalse(Files.exists(root.resolveSibling("failed-store/runs/r2/_SUCCESS")));
   }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MnistIdxTest {
+public class MnistIdxTest {
 
   private static final Configuration CONF = new Configuration();
   private static Path mnist;
@@ -220,17 +220,17 @@ class MnistIdxTest {
     return h;
   }
 
-  static byte[] idx3(int magic, int count, int rows, int cols, byte[] pixels) {
+  public static byte[] idx3(int magic, int count, int rows, int cols, byte[] pixels) {
     return ByteBuffer.allocate(16 + pixels.length)
         .putInt(magic).putInt(count).putInt(rows).putInt(cols).put(pixels).array();
   }
 
-  static byte[] idx1(int count, byte[] labels) {
+  public static byte[] idx1(int count, byte[] labels) {
     return ByteBuffer.allocate(8 + labels.length)
         .putInt(MnistIdx.LABELS_MAGIC).putInt(count).put(labels).array();
   }
 
-  static byte[] gzip(byte[] content) throws IOException {
+  public static byte[] gzip(byte[] content) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream gz = new GZIPOutputStream(out)) {
       gz.write(content);

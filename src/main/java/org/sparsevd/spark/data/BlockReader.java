@@ -341,20 +341,19 @@ public final class BlockReader {
   }
 
   /**
-   * Runs driver code that may start Spark jobs. An {@link InvalidDataException} thrown in an
-   * executor reaches the driver wrapped in a {@code SparkException} whose message starts with
-   * task details; it is rethrown with its own message, the Spark failure as its cause.
+   * Runs driver code that may start Spark jobs. Invalid input found there ({@link InputFaults})
+   * reaches the driver wrapped in a {@code SparkException} whose message starts with task
+   * details; it is rethrown as an {@link InvalidDataException} with its own message, the Spark
+   * failure as its cause.
    */
   static <T> T unwrapping(Supplier<T> job) {
     try {
       return job.get();
     } catch (Exception e) {
-      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-        if (c instanceof InvalidDataException invalid) {
-          InvalidDataException out = new InvalidDataException(invalid.getMessage());
-          out.initCause(e);
-          throw out;
-        }
+      // Spark's Scala code throws its checked SparkException undeclared: catch every kind.
+      java.util.Optional<InvalidDataException> invalid = InputFaults.of(e);
+      if (invalid.isPresent()) {
+        throw invalid.get();
       }
       throw e;
     }

@@ -148,4 +148,23 @@ class BlockReaderValidationTest {
     String m = error(DataSource.csv(bad.toString(), 10).withSkipInvalid(true));
     assertTrue(m.startsWith(bad + ": all 2 rows are invalid, first: file:"), m);
   }
+
+  @Test
+  void csvVariantsThatAreValid() throws IOException {
+    // CRLF line ends, quoted numbers, trailing blank lines.
+    Path file = tmp.resolve("variants.csv");
+    Files.writeString(file, "label,a,b\r\n0,\"1.5\",2\r\n\"1\",3,\"-4\"\r\n\r\n\r\n");
+    Blocks b = BlockReader.read(spark, DataSource.csv(file.toString(), 10), 1);
+    assertEquals(2, b.rows());
+    DataBlock block = b.rdd().first();
+    assertEquals(List.of(0, 1), List.of(block.labels()[0], block.labels()[1]));
+    assertEquals(List.of(1.5f, 2f, 3f, -4f), List.of(block.features()[0], block.features()[1],
+        block.features()[2], block.features()[3]));
+    // A header and no row is no data.
+    Path header = tmp.resolve("header-only.csv");
+    Files.writeString(header, "label,a,b\r\n");
+    InvalidDataException e = assertThrows(InvalidDataException.class,
+        () -> BlockReader.read(spark, DataSource.csv(header.toString(), 10), 1));
+    assertEquals(header + ": no rows", e.getMessage());
+  }
 }

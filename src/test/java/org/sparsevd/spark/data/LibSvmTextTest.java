@@ -26,7 +26,7 @@ import org.sparsevd.spark.TestSpark;
  * LibSVM faults, one per file, each on a known physical line after a comment and a blank line:
  * the message names the file and the line, and {@code --skip-invalid} drops exactly that row.
  */
-class LibSvmTextTest {
+public class LibSvmTextTest {
   private static SparkSession spark;
 
   @TempDir Path tmp;
@@ -37,14 +37,14 @@ class LibSvmTextTest {
   }
 
   /** A faulty line and the problem its message must end with. */
-  record Fault(String name, String line, String problem) {
+  public record Fault(String name, String line, String problem) {
     @Override
     public String toString() {
       return name;
     }
   }
 
-  static List<Fault> faults() {
+  public static List<Fault> faults() {
     return List.of(
         new Fault("no colon", "0 1:2 3", "token '3' is not INDEX:VALUE"),
         new Fault("index 0", "0 0:1", "index 0: LibSVM indices start at 1"),
