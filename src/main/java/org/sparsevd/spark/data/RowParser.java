@@ -41,6 +41,9 @@ final class RowParser implements Serializable {
   private final boolean skipInvalid;
   private final String csvRecordShape;
   private final String weightName;
+  /** "column 'NAME'" of each scalar feature column and of the weight column, for messages. */
+  private final String[] columnWhat;
+  private final String weightWhat;
 
   /**
    * @param source the path the user gave, for rows whose file Spark cannot tell
@@ -65,6 +68,9 @@ final class RowParser implements Serializable {
     this.skipInvalid = skipInvalid;
     this.csvRecordShape = csvRecordShape;
     this.weightName = weightName;
+    this.columnWhat = Arrays.stream(featureNames).map(n -> "column '" + n + "'")
+        .toArray(String[]::new);
+    this.weightWhat = "weight column '" + weightName + "'";
   }
 
   /** @return whether the blocks carry example weights */
@@ -154,7 +160,7 @@ final class RowParser implements Serializable {
   }
 
   private float weight(Object value) throws BadRow {
-    float v = finite(number(value, weightName), "weight column '" + weightName + "'");
+    float v = finite(number(value, weightName), weightWhat, -1);
     if (v < 0) {
       throw new BadRow("weight column '" + weightName + "': " + value + " is negative");
     }
@@ -165,8 +171,7 @@ final class RowParser implements Serializable {
   private void features(Row row, float[] x, int off) throws BadRow {
     if (!vector) {
       for (int j = 0; j < cols; j++) {
-        x[off + j] = finite(number(row.get(1 + j), featureNames[j]), "column '"
-            + featureNames[j] + "'");
+        x[off + j] = finite(number(row.get(1 + j), featureNames[j]), columnWhat[j], -1);
       }
       return;
     }
@@ -184,12 +189,12 @@ final class RowParser implements Serializable {
       int[] idx = s.indices();
       double[] val = s.values();
       for (int k = 0; k < idx.length; k++) {
-        x[off + idx[k]] = finite(val[k], "feature " + idx[k]);
+        x[off + idx[k]] = finite(val[k], null, idx[k]);
       }
     } else {
       double[] val = ((DenseVector) v).values();
       for (int j = 0; j < cols; j++) {
-        x[off + j] = finite(val[j], "feature " + j);
+        x[off + j] = finite(val[j], null, j);
       }
     }
   }
@@ -209,9 +214,14 @@ final class RowParser implements Serializable {
     }
   }
 
-  private static float finite(double v, String what) throws BadRow {
+  /**
+   * @param what where the value is, for the message; null: feature {@code index} of the vector
+   *     (the message is built only for a bad value: this runs for every feature of every row)
+   */
+  private static float finite(double v, String what, int index) throws BadRow {
     float f = (float) v;
     if (!Float.isFinite(f)) {
+      what = what != null ? what : "feature " + index;
       throw new BadRow(what + ": " + v + (Double.isFinite(v) ? " does not fit in a float" : ""));
     }
     return f;
