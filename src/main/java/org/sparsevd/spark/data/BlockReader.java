@@ -159,10 +159,13 @@ public final class BlockReader {
 
   private static Blocks readLayout(FrameLayout layout, DataSource src, int partitions) {
     RowParser parser = layout.parser();
-    JavaRDD<Chunk> chunks = layout.rows().mapPartitionsWithIndex(
-        (i, it) -> List.of(parser.parse(i, it)).iterator(), true);
-    List<Count> counts = unwrapping(() -> layout.bare() != null ? countBare(layout)
-        : chunks.map(c -> new Count(c.block().rows(), c.skipped(), c.reasons())).collect());
+    // Counted from footers, each scan task's rows are known before it is parsed.
+    List<Count> bare = layout.bare() == null ? null : unwrapping(() -> countBare(layout));
+    long[] known = bare == null ? null : bare.stream().mapToLong(Count::rows).toArray();
+    JavaRDD<Chunk> chunks = layout.rows().mapPartitionsWithIndex((i, it) -> List.of(
+        parser.parse(i, it, known == null ? -1 : known[i])).iterator(), true);
+    List<Count> counts = bare != null ? bare : unwrapping(() -> chunks.map(
+        c -> new Count(c.block().rows(), c.skipped(), c.reasons())).collect());
     long[] scanRows = new long[counts.size()];
     long skipped = 0;
     List<String> reasons = new ArrayList<>();
@@ -247,10 +250,14 @@ public final class BlockReader {
     return block.withFirstIndex(bounds[p]);
   }
 
-  /** Cuts a block of rows {@code [first, first + rows)} into pieces keyed by target range. */
-  private static List<Tuple2<Integer, DataBlock>> cut(DataBlock block, long first,
+  /**
+   * Cuts a block of rows {@code [first, first + rows)} into pieces keyed by target range. A piece
+   * is serialised from the block's arrays ({@link DataBlock#shippedSlice}) and arrives as a
+   * {@code DataBlock}.
+   */
+  private static List<Tuple2<Integer, Serializable>> cut(DataBlock block, long first,
       long[] bounds) {
-    List<Tuple2<Integer, DataBlock>> pieces = new ArrayList<>();
+    List<Tuple2<Integer, Serializable>> pieces = new ArrayList<>();
     long end = first + block.rows();
     int cols = block.cols();
     for (int p = 0; p + 1 < bounds.length; p++) {
@@ -261,18 +268,16 @@ public final class BlockReader {
       }
       int a = (int) (from - first);
       int b = (int) (to - first);
-      DataBlock piece = a == 0 && b == block.rows() ? block.withFirstIndex(from)
-          : block.slice(a, b, from);
-      pieces.add(new Tuple2<>(p, piece));
+      pieces.add(new Tuple2<>(p, block.shippedSlice(a, b, from)));
     }
     return pieces;
   }
 
   /** Concatenates the pieces of range {@code p}, checking that they cover it exactly. */
-  private static DataBlock join(Iterator<DataBlock> it, int p, long[] bounds, int cols,
+  private static DataBlock join(Iterator<Serializable> it, int p, long[] bounds, int cols,
       boolean weighted, String path) {
     List<DataBlock> pieces = new ArrayList<>();
-    it.forEachRemaining(pieces::add);
+    it.forEachRemaining(piece -> pieces.add((DataBlock) piece));
     pieces.sort(Comparator.comparingLong(DataBlock::firstIndex));
     int rows = (int) (bounds[p + 1] - bounds[p]);
     float[] x = new float[rows * cols];

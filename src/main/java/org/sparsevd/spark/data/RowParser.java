@@ -100,15 +100,19 @@ final class RowParser implements Serializable {
   /**
    * Reads every row of a partition.
    *
+   * @param expected the partition's row count where it is known (counted from file footers),
+   *     so that the arrays are allocated once at their size; -1: unknown, they grow
    * @throws InvalidDataException at the first bad row unless skipping
    */
-  Chunk parse(int partition, Iterator<Row> rows) {
+  Chunk parse(int partition, Iterator<Row> rows, long expected) {
     int weightCol = vector ? 2 : 1 + cols;
     int fileCol = weightName == null ? weightCol : weightCol + 1;
     Position pos = new Position(partition);
-    float[] x = new float[cols * 256];
-    int[] y = new int[256];
-    float[] w = weightName == null ? null : new float[256];
+    int capacity = expected >= 0 && expected * cols <= Integer.MAX_VALUE - 8
+        ? (int) Math.max(expected, 1) : 256;
+    float[] x = new float[cols * capacity];
+    int[] y = new int[capacity];
+    float[] w = weightName == null ? null : new float[capacity];
     int n = 0;
     long skipped = 0;
     List<String> reasons = new ArrayList<>();
@@ -142,8 +146,9 @@ final class RowParser implements Serializable {
         }
       }
     }
-    DataBlock block = new DataBlock(0, cols, Arrays.copyOf(x, n * cols), Arrays.copyOf(y, n),
-        w == null ? null : Arrays.copyOf(w, n));
+    DataBlock block = n == y.length ? new DataBlock(0, cols, x, y, w)
+        : new DataBlock(0, cols, Arrays.copyOf(x, n * cols), Arrays.copyOf(y, n),
+            w == null ? null : Arrays.copyOf(w, n));
     return new Chunk(block, skipped, List.copyOf(reasons));
   }
 

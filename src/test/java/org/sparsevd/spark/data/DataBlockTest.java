@@ -86,6 +86,16 @@ class DataBlockTest {
   }
 
   @Test
+  void aShippedSliceArrivesAsTheSliceWouldWithoutCopyingFirst() throws Exception {
+    DataBlock b = block(30_001, 7, true, 5);
+    for (int[] r : new int[][] {{0, 30_001}, {0, 1}, {12_345, 29_999}, {30_001, 30_001}}) {
+      DataBlock arrived = (DataBlock) read(write(b.shippedSlice(r[0], r[1], 77L + r[0])));
+      assertSameBits(b.slice(r[0], r[1], 77L + r[0]), arrived);
+    }
+    assertThrows(IndexOutOfBoundsException.class, () -> b.shippedSlice(5, 30_002, 0));
+  }
+
+  @Test
   void sparksJavaSerializerRoundTripsItToo() {
     SerializerInstance s = new JavaSerializer(new SparkConf()).newInstance();
     DataBlock b = block(1000, 5, true, 3);
