@@ -153,7 +153,7 @@ public final class ConvBench {
    */
   private static void inference(Map<String, Object> json, List<String> table, String key,
                                 Network net, float[] params, float[] x) {
-    double[] ms = TrainStepBench.inferenceMillis(net, params, x);
+    double[] ms = TrainStepBench.inferenceMillis(net, params, x, BATCH);
     double sparsity = net.sparsity(params).sparsity();
     json.put(key + "_sparsity", sparsity);
     json.put(key + "_dense_inference_ms_median", ms[0]);

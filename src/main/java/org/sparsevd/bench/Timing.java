@@ -19,12 +19,20 @@ final class Timing {
 
   /** A benchmark's command line: {@code jobs/bench.sh KIND [OUT.json] [MORE ...]}. */
   static JobCommand command(String kind, String defaultOut, JobConfig.Key... more) {
+    return command(kind, defaultOut, List.of(), more);
+  }
+
+  /** As {@link #command(String, String, JobConfig.Key...)}, with {@code --key value} options. */
+  static JobCommand command(String kind, String defaultOut, List<JobConfig.Key> options,
+                            JobConfig.Key... more) {
     List<JobConfig.Key> args = new java.util.ArrayList<>(List.of(new JobConfig.Key("OUT",
         defaultOut, "where the results go as JSON")));
     args.addAll(List.of(more));
     StringBuilder usage = new StringBuilder("jobs/bench.sh " + kind);
     args.forEach(k -> usage.append(" [").append(k.name()).append(']'));
-    return JobCommand.positional(usage.toString(), 0, args, List.of());
+    options.forEach(k -> usage.append(" [--").append(k.name()).append(' ')
+        .append(k.name().toUpperCase(java.util.Locale.ROOT)).append(']'));
+    return JobCommand.positional(usage.toString(), 0, args, options);
   }
 
   /** Runs {@code warmup} times untimed, then returns the median of {@code runs} timed runs. */

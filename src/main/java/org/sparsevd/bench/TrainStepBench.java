@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
@@ -27,21 +28,21 @@ import org.sparsevd.optim.OptimizerState;
 import org.sparsevd.sparse.SparseNetwork;
 
 /**
- * Single-threaded speed of the engine on LeNet-300-100 at batch 100: a full training step
+ * Single-threaded speed of the engine on LeNet-300-100 (batch 100 unless {@code --batch}): a full
+ * training step
  * (LRT forward, backward, KL gradient, Adam) and deterministic inference, dense versus CSR at
  * the paper's per-layer sparsity (98.9 / 97.2 / 62%). Inputs are MNIST images / 255 when the
  * data folder exists, else random images with MNIST's share of zero pixels.
  *
- * <p>Usage: {@code TrainStepBench [OUT.json] [MNIST_DIR] [MODEL_DIR]}; with a trained
+ * <p>Usage: {@code TrainStepBench [OUT.json] [MNIST_DIR] [MODEL_DIR] [--batch B]}; with a trained
  * LeNet-300-100 model, inference is also measured on its pruned weights and input scaling.
  * Effective GFLOP/s counts the dense matrix products of the step (2 per layer forward, 2 or
  * 4 backward) whether or not the kernels skip zeros.
  */
 public final class TrainStepBench {
-  private static final int BATCH = 100;
-
   static final JobCommand COMMAND = Timing.command("engine", "target/bench/train-step.json",
-      Timing.MNIST_DIR, Timing.MODEL_DIR);
+      List.of(new JobConfig.Key("batch", "100", "examples per step and per inference batch; "
+          + "at most 10,000 (the MNIST test images)")), Timing.MNIST_DIR, Timing.MODEL_DIR);
 
   private TrainStepBench() {}
 
@@ -50,8 +51,13 @@ public final class TrainStepBench {
     Path out = Path.of(a.get("OUT"));
     String mnist = a.get(Timing.MNIST_DIR.name());
     String modelDir = a.get(Timing.MODEL_DIR.name());
+    int batch = a.getInt("batch");
+    if (batch < 1 || batch > 10_000) {
+      throw new IllegalArgumentException("--batch " + batch + ": expected 1 to 10000");
+    }
     Network net = NetworkSpec.parse(NetworkSpec.LENET_300_100, 784, VdSettings.DEFAULTS);
-    int pool = 20 * BATCH;
+    // Up to 20 batches of distinct rows, within the 10,000 test images.
+    int pool = Math.min(20 * batch, 10_000) / batch * batch;
     Inputs in = inputs(mnist, pool);
     float[] x = in.values();
     int[] labels = new int[pool];
@@ -62,69 +68,69 @@ public final class TrainStepBench {
     }
     float[] params = net.initParams(1);
     float[] grad = new float[net.paramCount()];
-    Workspace ws = net.newWorkspace(BATCH);
+    Workspace ws = net.newWorkspace(batch);
     Adam adam = Adam.DEFAULT;
     OptimizerState state = adam.newState(params.length);
-    float[] batch = new float[BATCH * 784];
-    int[] batchLabels = new int[BATCH];
-    long[] batchIds = new long[BATCH];
+    float[] batchX = new float[batch * 784];
+    int[] batchLabels = new int[batch];
+    long[] batchIds = new long[batch];
     long[] step = {0};
 
     Runnable trainStep = () -> {
-      int b = (int) (step[0] % (pool / BATCH));
-      System.arraycopy(x, b * BATCH * 784, batch, 0, BATCH * 784);
-      System.arraycopy(labels, b * BATCH, batchLabels, 0, BATCH);
-      System.arraycopy(ids, b * BATCH, batchIds, 0, BATCH);
+      int b = (int) (step[0] % (pool / batch));
+      System.arraycopy(x, b * batch * 784, batchX, 0, batch * 784);
+      System.arraycopy(labels, b * batch, batchLabels, 0, batch);
+      System.arraycopy(ids, b * batch, batchIds, 0, batch);
       Arrays.fill(grad, 0f);
-      net.nllGradient(params, batch, batchLabels, null, batchIds, BATCH, 1, step[0], grad, ws);
+      net.nllGradient(params, batchX, batchLabels, null, batchIds, batch, 1, step[0], grad, ws);
       net.addKlGradient(params, 1f, grad);
       adam.step(state, params, grad, 1e-4);
       step[0]++;
     };
     Runnable klOnly = () -> net.addKlGradient(params, 1f, grad);
-    Runnable nllOnly = () -> net.nllGradient(params, batch, batchLabels, null, batchIds, BATCH,
+    Runnable nllOnly = () -> net.nllGradient(params, batchX, batchLabels, null, batchIds, batch,
         1, 0, grad, ws);
     Runnable adamOnly = () -> adam.step(state, params, grad, 0);
     double stepMs = Timing.medianMillis(trainStep, 200, 100);
     double klMs = Timing.medianMillis(klOnly, 30, 30);
     double nllMs = Timing.medianMillis(nllOnly, 30, 30);
     double adamMs = Timing.medianMillis(adamOnly, 30, 30);
-    double flops = trainingFlops(net, params, BATCH);
+    double flops = trainingFlops(net, params, batch);
 
     prune(net, params, new double[] {0.989, 0.972, 0.62});
     double sparsity = net.sparsity(params).sparsity();
-    double[] inference = inferenceMillis(net, params, x);
+    double[] inference = inferenceMillis(net, params, x, batch);
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("kernels", MatMul.implementationName());
     json.put("inputs", in.name());
-    json.put("batch", BATCH);
+    json.put("batch", batch);
     json.put("train_step_ms_median", stepMs);
-    json.put("train_examples_per_s", BATCH / (stepMs / 1e3));
+    json.put("train_examples_per_s", batch / (stepMs / 1e3));
     json.put("train_effective_gflops", flops / (stepMs / 1e3) / 1e9);
     json.put("nll_forward_backward_ms_median", nllMs);
     json.put("kl_gradient_ms_median", klMs);
     json.put("adam_ms_median", adamMs);
     json.put("inference_sparsity", sparsity);
-    json.put("dense_inference_examples_per_s", BATCH / (inference[0] / 1e3));
-    json.put("csr_inference_examples_per_s", BATCH / (inference[1] / 1e3));
+    json.put("dense_inference_examples_per_s", batch / (inference[0] / 1e3));
+    json.put("csr_inference_examples_per_s", batch / (inference[1] / 1e3));
     json.put("csr_speedup", inference[0] / inference[1]);
     if (!modelDir.isEmpty()) {
       // A trained model: its own sparsity pattern and its own input scaling.
       SparseVdModel model = ModelFormat.read(new org.apache.hadoop.fs.Path(modelDir),
           new Configuration());
-      float[] raw = MnistIdx.readTest(mnist, new Configuration()).slice(0, BATCH).features();
+      float[] raw = MnistIdx.readTest(mnist, new Configuration()).slice(0, batch).features();
       float[] scaled = raw.clone();
       model.scaling().applyInPlace(scaled, 784);
       Network m = model.network();
-      double[] t = inferenceMillis(m, model.params(), scaled);
+      double[] t = inferenceMillis(m, model.params(), scaled, batch);
       json.put("model", modelDir);
       json.put("model_sparsity", m.sparsity(model.params()).sparsity());
-      json.put("model_dense_inference_examples_per_s", BATCH / (t[0] / 1e3));
-      json.put("model_csr_inference_examples_per_s", BATCH / (t[1] / 1e3));
+      json.put("model_dense_inference_examples_per_s", batch / (t[0] / 1e3));
+      json.put("model_csr_inference_examples_per_s", batch / (t[1] / 1e3));
       json.put("model_csr_speedup", t[0] / t[1]);
     }
-    Timing.report(out, json, java.util.List.of());
+    Timing.report(out, json, List.of());
   }
 
   private record Inputs(String name, float[] values) {}
@@ -148,17 +154,17 @@ public final class TrainStepBench {
   }
 
   /**
-   * Median ms of deterministic inference on the first BATCH rows, the two run alternately:
-   * {dense masked, CSR}.
+   * Median ms of deterministic inference on the first {@code batch} rows, the two run
+   * alternately: {dense masked, CSR}.
    */
-  static double[] inferenceMillis(Network net, float[] params, float[] x) {
-    Workspace ws = net.newWorkspace(BATCH);
-    float[] batch = java.util.Arrays.copyOf(x, BATCH * net.inputSize());
+  static double[] inferenceMillis(Network net, float[] params, float[] x, int batch) {
+    Workspace ws = net.newWorkspace(batch);
+    float[] rows = java.util.Arrays.copyOf(x, batch * net.inputSize());
     SparseNetwork csr = SparseNetwork.export(net, params);
-    float[] logits = new float[BATCH * net.numClasses()];
+    float[] logits = new float[batch * net.numClasses()];
     return Timing.interleavedMedianMillis(
-        () -> net.forward(params, batch, BATCH, Mode.EVAL, null, ws),
-        () -> csr.predict(batch, BATCH, logits), 100, 200);
+        () -> net.forward(params, rows, batch, Mode.EVAL, null, ws),
+        () -> csr.predict(rows, batch, logits), 100, 200);
   }
 
   /**

@@ -28,6 +28,11 @@ class BenchCommandTest {
     assertEquals("x.json", a.get("OUT"));
     assertEquals(MnistDownloader.DEFAULT_SHARED_DIR.toString(), a.get("MNIST_DIR"));
     assertEquals("", a.get("MODEL_DIR"));
+    assertEquals(100, a.getInt("batch"));
+    assertEquals(1000, TrainStepBench.COMMAND.parse(new String[] {"x.json", "--batch", "1000"})
+        .getInt("batch"));
+    assertTrue(TrainStepBench.COMMAND.help().startsWith(
+        "usage: jobs/bench.sh engine [OUT] [MNIST_DIR] [MODEL_DIR] [--batch BATCH]\n"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> MatMulBench.COMMAND.parse(new String[] {"--overwrite"})).getMessage()
         .startsWith("command line: unknown key 'overwrite'"));
