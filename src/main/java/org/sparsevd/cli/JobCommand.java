@@ -8,12 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.spark.data.InputFaults;
 
@@ -143,7 +145,7 @@ public final class JobCommand {
       body.run();
       return 0;
     } catch (Exception e) {
-      java.util.Optional<org.sparsevd.data.InvalidDataException> invalid = InputFaults.of(e);
+      Optional<InvalidDataException> invalid = InputFaults.of(e);
       if (invalid.isEmpty()) {
         throw e;
       }

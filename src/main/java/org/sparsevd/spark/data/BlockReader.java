@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.Partitioner;
@@ -356,7 +357,7 @@ public final class BlockReader {
       return job.get();
     } catch (Exception e) {
       // Spark's Scala code throws its checked SparkException undeclared: catch every kind.
-      java.util.Optional<InvalidDataException> invalid = InputFaults.of(e);
+      Optional<InvalidDataException> invalid = InputFaults.of(e);
       if (invalid.isPresent()) {
         throw invalid.get();
       }
