@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: jobs/bench.sh engine|conv|spark|matmul|aggregation [OUT.json]
+# Benchmarks: jobs/bench.sh engine|conv|spark|matmul|aggregation|score [OUT.json]
 source "$(dirname "$0")/common.sh"
 case "${1:-}" in
   engine) shift; run_main org.sparsevd.bench.TrainStepBench "$@" ;;
@@ -7,5 +7,6 @@ case "${1:-}" in
   spark) shift; run_main org.sparsevd.bench.SparkStepBench "$@" ;;
   matmul) shift; run_main org.sparsevd.bench.MatMulBench "$@" ;;
   aggregation) shift; run_main org.sparsevd.bench.AggregationBench "$@" ;;
-  *) echo "usage: jobs/bench.sh engine|conv|spark|matmul|aggregation [OUT.json]" >&2; exit 2 ;;
+  score) shift; run_main org.sparsevd.bench.ScoreBench "$@" ;;
+  *) echo "usage: jobs/bench.sh engine|conv|spark|matmul|aggregation|score [OUT.json]" >&2; exit 2 ;;
 esac

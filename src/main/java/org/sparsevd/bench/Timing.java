@@ -68,7 +68,7 @@ final class Timing {
     return new double[] {median(ta), median(tb)};
   }
 
-  private static double median(double[] ms) {
+  static double median(double[] ms) {
     double[] s = ms.clone();
     Arrays.sort(s);
     int n = s.length;

@@ -11,7 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparsevd.eval.Metrics;
 import org.sparsevd.io.HadoopFiles;
-import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.spark.SparkEvaluation;
 import org.sparsevd.spark.data.PersistedBlocks;
@@ -54,7 +54,7 @@ public final class Evaluate {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     Path runDir = new Path(c.require("output"));
     Path modelDir = c.get("model").isEmpty() ? new Path(runDir, "model") : new Path(c.get("model"));
-    SparseVdModel model = ModelFormat.read(modelDir, hconf);
+    SparseVdModel model = ModelLocator.readUnwrapped(modelDir, hconf, "evaluate");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     try (PersistedBlocks test = JobData.loadTest(spark, c, model.scaling(), model.def().inputSize(),
         model.numClasses())) {

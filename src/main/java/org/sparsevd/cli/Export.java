@@ -4,19 +4,19 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparsevd.export.CsrExport;
 import org.sparsevd.export.CsrModel;
 import org.sparsevd.export.OnnxExport;
 import org.sparsevd.io.HadoopFiles;
-import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.Sparsity;
 
 /**
  * The export job: {@code Export MODEL_DIR --format onnx|csr [--weights dense|sparse] OUT}.
- * Reads a model directory (OUTPUT/model of a train run, any Hadoop path) and writes it to OUT
+ * Reads a model wherever {@link ModelLocator} finds one (a run folder, its model folder, a
+ * saved Spark ML model or pipeline; any Hadoop path) and writes it to OUT
  * (any Hadoop path, atomically) as ONNX ({@link OnnxExport}; {@code --weights sparse} stores
  * the kept weights as sparse initializers, default dense with zeros) or as a CSR file
  * ({@link CsrExport}). Prints one line saying what it wrote. Needs no Spark session.
@@ -24,8 +24,8 @@ import org.sparsevd.nn.Sparsity;
 public final class Export {
   static final JobCommand COMMAND = JobCommand.positional(
       "jobs/export.sh MODEL_DIR --format onnx|csr [--weights dense|sparse] OUT", 2, List.of(
-          new JobConfig.Key("MODEL_DIR", "", "the model folder (OUTPUT/model of a train run), "
-              + "a saved SparseVDClassificationModel or a PipelineModel holding one"),
+          new JobConfig.Key("MODEL_DIR", "", "a run folder, its model/ folder, a saved "
+              + "SparseVDClassificationModel or a PipelineModel holding one"),
           new JobConfig.Key("OUT", "", "the file to write (any Hadoop path)")), List.of(
           new JobConfig.Key("format", "", "onnx or csr; required"),
           new JobConfig.Key("weights", "dense", "onnx: dense (zeros stored) or sparse (kept "
@@ -54,7 +54,7 @@ public final class Export {
     }
     OnnxExport.Weights w = OnnxExport.Weights.valueOf(
         choice("--weights", c.get("weights"), "dense", "sparse"));
-    SparseVdModel model = readModel(new Path(c.get("MODEL_DIR")), conf);
+    SparseVdModel model = ModelLocator.read(new Path(c.get("MODEL_DIR")), conf);
     byte[] bytes;
     String what;
     if (format.equals("onnx")) {
@@ -79,40 +79,5 @@ public final class Export {
           + String.join(", ", allowed));
     }
     return value.toUpperCase(Locale.ROOT);
-  }
-
-  /**
-   * Reads the model from the train job's model folder, or from a Spark ML model saved by
-   * {@code SparseVDClassificationModel.write()} (its {@code data/} folder), or from a saved
-   * PipelineModel holding one such stage. Given a run directory by mistake, it names the
-   * model folder inside.
-   */
-  private static SparseVdModel readModel(Path dir, Configuration conf) throws IOException {
-    FileSystem fs = dir.getFileSystem(conf);
-    if (fs.exists(new Path(dir, "model.json"))) {
-      return ModelFormat.read(dir, conf);
-    }
-    if (fs.exists(new Path(dir, "data/model.json"))) {
-      return ModelFormat.read(new Path(dir, "data"), conf);
-    }
-    Path stages = new Path(dir, "stages");
-    if (fs.exists(stages)) {
-      List<Path> found = new java.util.ArrayList<>();
-      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(stages)) {
-        if (fs.exists(new Path(st.getPath(), "data/model.json"))) {
-          found.add(new Path(st.getPath(), "data"));
-        }
-      }
-      if (found.size() == 1) {
-        return ModelFormat.read(found.get(0), conf);
-      }
-      throw new IOException(dir + ": a PipelineModel with " + found.size()
-          + " SparseVD stages, expected 1");
-    }
-    if (fs.exists(new Path(dir, "model/model.json"))) {
-      throw new IOException(dir + " has no model.json: it looks like a run directory, whose "
-          + "model is " + new Path(dir, "model"));
-    }
-    return ModelFormat.read(dir, conf);
   }
 }

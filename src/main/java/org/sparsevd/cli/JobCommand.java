@@ -79,12 +79,13 @@ public final class JobCommand {
    * have their key's default) and {@code --key value} options, without a config file.
    */
   public static JobCommand positional(String usage, int required,
-                                      List<JobConfig.Key> positionals, List<JobConfig.Key> keys) {
+                                      List<JobConfig.Key> positionals, List<JobConfig.Key> keys,
+                                      Flag... flags) {
     if (required > positionals.size()) {
       throw new IllegalArgumentException(required + " of " + positionals.size()
           + " positional arguments required");
     }
-    return new JobCommand(usage, null, positionals, required, keys, List.of());
+    return new JobCommand(usage, null, positionals, required, keys, List.of(flags));
   }
 
   public String usage() {

@@ -53,7 +53,7 @@ public final class JobConfig {
           + "fraction of the rows (random split seeded by seed)"),
       new Key("data.features_col", DataSource.DEFAULT_FEATURES_COL, "vector column (parquet)"),
       new Key("data.feature_cols", "", "comma-separated numeric columns (csv, parquet); "
-          + "empty: all but the label"),
+          + "empty: all but the label (score: and the kept columns)"),
       new Key("data.num_features", "0", "expected feature count; 0: from the data"),
       new Key("data.num_classes", String.valueOf(MnistIdx.NUM_CLASSES), "number of classes; labels are 0 .. n-1"),
       new Key("data.scaling", "center", "none, divide_255, center (x/256 minus the training "
@@ -107,7 +107,7 @@ public final class JobConfig {
       new Key("compare_mlp", "false", "tabular: also train Spark's "
           + "MultilayerPerceptronClassifier with the same hidden layers and report both"),
       new Key("mlp.max_iter", "100", "tabular: L-BFGS iterations of the comparison MLP"),
-      new Key("mc_samples", "0", "Evaluate: Monte-Carlo samples in addition to the "
+      new Key("mc_samples", "0", "evaluate, score: Monte-Carlo samples in addition to the "
           + "deterministic prediction; 0: none"),
       new Key("model", "", "Evaluate: model directory (default: OUTPUT/model)"));
 

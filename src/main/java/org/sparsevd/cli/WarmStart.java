@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.sparsevd.data.Scaling;
-import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.train.TrainConfig;
@@ -33,7 +33,7 @@ final class WarmStart {
       return null;
     }
     Path p = new Path(dir);
-    SparseVdModel m = ModelFormat.read(p, conf);
+    SparseVdModel m = ModelLocator.readUnwrapped(p, conf, "init_model");
     String mode = m.scaling().mode().name().toLowerCase(Locale.ROOT);
     if (!mode.equalsIgnoreCase(c.get("data.scaling"))) {
       throw new IllegalArgumentException("init_model " + p + " was trained with scaling "

@@ -3,55 +3,32 @@ package org.sparsevd.ml;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.sparsevd.data.Scaling;
+import org.sparsevd.eval.BatchScorer;
 import org.sparsevd.model.SparseVdModel;
-import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
-import org.sparsevd.nn.Noise;
-import org.sparsevd.nn.SoftmaxCrossEntropy;
-import org.sparsevd.nn.Workspace;
-import org.sparsevd.sparse.SparseNetwork;
 
 /**
- * One row at a time, as Spark's classification model API asks: the deterministic logits
- * through the pruned network in CSR form, and the Monte-Carlo uncertainty through the full
- * variational network. Safe for concurrent use; each thread keeps its own buffers.
+ * One row at a time, as Spark's classification model API asks, through the engine's {@link
+ * BatchScorer}: the deterministic logits of the pruned network in CSR form, and the Monte-Carlo
+ * uncertainty of the full variational network (noise keyed by the row's raw features, so that
+ * it does not depend on partitioning, and equal to what the score job writes). Safe for
+ * concurrent use; each thread keeps its own scorer.
  */
 final class Inference {
   private final SparseVdModel model;
   private final double threshold;
   private final Network net;
-  private final SparseNetwork sparse;
-  private final Scaling scaling;
-  private final ThreadLocal<Buffers> buffers;
+  private final ThreadLocal<Row> rows;
 
-  /** Per-thread working memory. */
-  private static final class Buffers {
-    final float[] x;
-    final float[] logits;
-    final float[] probs;
-    final double[] mean;
-    final double[] meanSq;
-    final long[] id = new long[1];
-    final Workspace ws;
-
-    Buffers(Network net) {
-      x = new float[net.inputSize()];
-      logits = new float[net.numClasses()];
-      probs = new float[net.numClasses()];
-      mean = new double[net.numClasses()];
-      meanSq = new double[net.numClasses()];
-      ws = net.newWorkspace(1);
-    }
-  }
+  /** Per-thread scorer and the raw features of the row it scores. */
+  private record Row(BatchScorer scorer, float[] x) {}
 
   Inference(SparseVdModel trained, double threshold) {
     this.model = trained.withThreshold((float) threshold);
     this.threshold = threshold;
     this.net = model.network();
-    this.sparse = SparseNetwork.export(net, model.params());
-    this.scaling = model.scaling();
-    this.buffers = ThreadLocal.withInitial(() -> new Buffers(net));
+    this.rows = ThreadLocal.withInitial(() -> new Row(new BatchScorer(model),
+        new float[net.inputSize()]));
   }
 
   double threshold() { return threshold; }
@@ -60,12 +37,10 @@ final class Inference {
 
   /** Deterministic logits of one example given in raw (unscaled) features. */
   double[] logits(Vector features) {
-    Buffers b = buffers.get();
-    load(features, b.x);
-    sparse.predict(b.x, 1, b.logits);
-    double[] out = new double[b.logits.length];
+    BatchScorer s = score(features, 0, 0);
+    double[] out = new double[s.numClasses()];
     for (int c = 0; c < out.length; c++) {
-      out[c] = b.logits[c];
+      out[c] = s.logits()[c];
     }
     return out;
   }
@@ -75,37 +50,13 @@ final class Inference {
    * the class that distribution predicts}, from {@code samples} draws of the posterior.
    */
   double[] uncertainty(Vector features, int samples, long seed) {
-    Buffers b = buffers.get();
-    load(features, b.x);
-    b.id[0] = features.hashCode() & 0xffffffffL;
-    java.util.Arrays.fill(b.mean, 0);
-    java.util.Arrays.fill(b.meanSq, 0);
-    int classes = b.mean.length;
-    for (int t = 0; t < samples; t++) {
-      float[] logits = net.forward(model.params(), b.x, 1, Mode.SAMPLE,
-          Noise.forSample(seed, t, b.id), b.ws);
-      SoftmaxCrossEntropy.softmax(logits, b.probs, 1, classes);
-      for (int c = 0; c < classes; c++) {
-        b.mean[c] += b.probs[c] / (double) samples;
-        b.meanSq[c] += (double) b.probs[c] * b.probs[c] / samples;
-      }
-    }
-    int best = 0;
-    double entropy = 0;
-    for (int c = 0; c < classes; c++) {
-      if (b.mean[c] > b.mean[best]) {
-        best = c;
-      }
-      if (b.mean[c] > 0) {
-        entropy -= b.mean[c] * Math.log(b.mean[c]);
-      }
-    }
-    double variance = Math.max(0, b.meanSq[best] - b.mean[best] * b.mean[best]);
-    return new double[] {entropy, variance};
+    BatchScorer s = score(features, samples, seed);
+    return new double[] {s.entropy()[0], s.variance()[0]};
   }
 
-  /** Copies the features into {@code x} and scales them as in training. */
-  private void load(Vector features, float[] x) {
+  private BatchScorer score(Vector features, int samples, long seed) {
+    Row row = rows.get();
+    float[] x = row.x();
     if (features.size() != x.length) {
       throw new IllegalArgumentException("features of size " + features.size()
           + ", the model reads " + x.length);
@@ -123,7 +74,8 @@ final class Inference {
         x[j] = (float) val[j];
       }
     }
-    scaling.applyInPlace(x, x.length);
+    row.scorer().score(x, 0, 1, samples, seed);
+    return row.scorer();
   }
 
   /** Softmax of logits in place, shifted by their maximum so that exp cannot overflow. */

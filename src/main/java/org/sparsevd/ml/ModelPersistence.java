@@ -6,9 +6,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
 
 /**
@@ -22,7 +24,9 @@ import org.sparsevd.model.SparseVdModel;
  *             params.bin) and params.bin (the flat parameters in a checksummed container)
  * </pre>
  *
- * Loading checks the metadata's class, then reads {@code data/} with {@link ModelFormat}'s
+ * A folder without {@code metadata/} is read as the train job wrote it (a run folder or its
+ * {@code model/}; {@link ModelLocator}), with default parameters. Otherwise loading checks the
+ * metadata's class, then reads {@code data/} with {@link ModelFormat}'s
  * checks (format, version, checksum, sizes before allocation), and only then sets the
  * parameters. Nothing is read with Java deserialisation.
  *
@@ -54,6 +58,11 @@ final class ModelPersistence {
   static final class Reader extends MLReader<SparseVDClassificationModel> {
     @Override
     public SparseVDClassificationModel load(String path) {
+      org.apache.hadoop.conf.Configuration conf = sparkSession().sparkContext()
+          .hadoopConfiguration();
+      if (!exists(new Path(path, "metadata"), conf)) {
+        return loadEngineModel(new Path(path), conf);
+      }
       String expected = SparseVDClassificationModel.class.getName();
       DefaultParamsReader.Metadata meta;
       try {
@@ -73,6 +82,33 @@ final class ModelPersistence {
           new SparseVDClassificationModel(meta.uid(), trained, new double[0]);
       meta.getAndSetParams(model, meta.getAndSetParams$default$2());
       return model;
+    }
+
+    /**
+     * A model the train job wrote (its run folder or OUTPUT/model), with default parameters:
+     * the threshold it was trained with, no Monte-Carlo columns.
+     */
+    private static SparseVDClassificationModel loadEngineModel(Path path,
+        org.apache.hadoop.conf.Configuration conf) {
+      try {
+        ModelLocator.Found found = ModelLocator.find(path, conf);
+        if (found.inPipeline()) {
+          throw new IllegalArgumentException(path + " is a saved PipelineModel: load it with "
+              + "PipelineModel.load");
+        }
+        return new SparseVDClassificationModel(Identifiable$.MODULE$.randomUID("sparseVD"),
+            ModelFormat.read(found.modelDir(), conf), new double[0]);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
+    }
+
+    private static boolean exists(Path p, org.apache.hadoop.conf.Configuration conf) {
+      try {
+        return p.getFileSystem(conf).exists(p);
+      } catch (IOException e) {
+        throw new UncheckedIOException(p + ": " + e.getMessage(), e);
+      }
     }
   }
 }

@@ -17,7 +17,7 @@ class BenchCommandTest {
         conv);
     assertTrue(conv.contains("(default target/bench/conv.json)"), conv);
     for (JobCommand c : new JobCommand[] {AggregationBench.COMMAND, MatMulBench.COMMAND,
-        SparkStepBench.COMMAND, TrainStepBench.COMMAND}) {
+        SparkStepBench.COMMAND, TrainStepBench.COMMAND, ScoreBench.COMMAND}) {
       assertTrue(c.help().contains("\n  OUT "), c.help());
     }
   }
@@ -33,6 +33,8 @@ class BenchCommandTest {
         .getInt("batch"));
     assertTrue(TrainStepBench.COMMAND.help().startsWith(
         "usage: jobs/bench.sh engine [OUT] [MNIST_DIR] [MODEL_DIR] [--batch BATCH]\n"));
+    assertTrue(ScoreBench.COMMAND.help().startsWith(
+        "usage: jobs/bench.sh score [OUT] [MODEL_DIR] [INPUT] [--rounds ROUNDS]\n"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> MatMulBench.COMMAND.parse(new String[] {"--overwrite"})).getMessage()
         .startsWith("command line: unknown key 'overwrite'"));

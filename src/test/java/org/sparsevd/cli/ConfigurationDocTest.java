@@ -28,6 +28,7 @@ class ConfigurationDocTest {
     s.put("JobConfig.KEYS", JobConfig.markdownTable());
     s.put("Compare.KEYS", JobConfig.markdownTable(Compare.KEYS));
     s.put("RetrainConfig.KEYS", JobConfig.markdownTable(RetrainConfig.KEYS));
+    s.put("Score.KEYS", JobConfig.markdownTable(Score.KEYS));
     return s;
   }
 

@@ -106,10 +106,19 @@ class ExportTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> export(dir, "--fromat", "onnx", out)).getMessage()
         .startsWith("command line: unknown key 'fromat'; did you mean '--format'?"));
-    String runDir = tmp.resolve("run").toString();
+    String empty = tmp.resolve("empty").toString();
+    new java.io.File(empty).mkdirs();
     assertTrue(assertThrows(java.io.IOException.class,
-        () -> export(runDir, "--format", "onnx", out)).getMessage()
-        .contains("it looks like a run directory, whose model is"));
+        () -> export(empty, "--format", "onnx", out)).getMessage()
+        .contains("empty: no model here: expected model.json (the train job's model folder), "
+            + "model/ (a run folder)"));
     assertTrue(Files.notExists(Path.of(out)));
+  }
+
+  @Test
+  void aRunFolderExportsItsModel() throws Exception {
+    Path out = tmp.resolve("out/run.onnx");
+    export(tmp.resolve("run").toString(), "--format", "onnx", out.toString());
+    assertArrayEquals(OnnxExport.encode(model, OnnxExport.Weights.DENSE), Files.readAllBytes(out));
   }
 }

@@ -3,6 +3,7 @@ package org.sparsevd.spark.data;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_block_start;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,9 +31,12 @@ import org.sparsevd.data.InvalidDataException;
  * @param parser the executor-side reader for those rows
  * @param bare the same scan with no column read, whose partitions count {@code rows}' rows from
  *     file metadata alone; null where counting the rows that will be kept needs parsing them
- *     (text formats, a caller's DataFrame, or skipping invalid rows)
+ *     (text formats, a caller's DataFrame, skipping invalid rows, or scoring)
+ * @param keep the columns passed through to scores, which follow the parser's columns in
+ *     {@code rows} from index {@code keepStart}; empty when training
  */
-record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
+record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare, StructType keep,
+    int keepStart) {
 
   /** Holds the raw text of a CSV record that does not have the header's number of values. */
   private static final String MALFORMED_COL = "_sparsevd_malformed_record";
@@ -42,18 +46,31 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
    *     match the settings
    */
   static FrameLayout open(SparkSession spark, DataSource src) {
-    Dataset<Row> frame = switch (src.format()) {
-      case PARQUET -> spark.read().parquet(src.path());
-      case CSV -> csv(spark, src);
-      default -> throw new IllegalArgumentException(src.format() + " is not read from files");
-    };
+    Dataset<Row> frame = frame(spark, src);
     FrameLayout layout = of(frame, src);
     if (src.format() != DataSource.Format.PARQUET || src.skipInvalid()) {
       return layout;
     }
     // Parquet keeps each row group's row count in the file footer: a scan reading no column
     // counts the rows without decoding a value. Every row must then parse, or the read fails.
-    return new FrameLayout(layout.rows(), layout.parser(), frame.select().javaRDD());
+    return new FrameLayout(layout.rows(), layout.parser(), frame.select().javaRDD(),
+        layout.keep(), layout.keepStart());
+  }
+
+  /**
+   * The layout of a CSV or Parquet source to score: the label column is neither needed nor read
+   * (nor taken for a feature), and the {@code keep} columns are passed through.
+   */
+  static FrameLayout forScoring(SparkSession spark, DataSource src, List<String> keep) {
+    return of(frame(spark, src), src, keep, false);
+  }
+
+  private static Dataset<Row> frame(SparkSession spark, DataSource src) {
+    return switch (src.format()) {
+      case PARQUET -> spark.read().parquet(src.path());
+      case CSV -> csv(spark, src);
+      default -> throw new IllegalArgumentException(src.format() + " is not read from files");
+    };
   }
 
   /**
@@ -61,6 +78,11 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
    * the caller has ({@link DataSource.Format#DATAFRAME}).
    */
   static FrameLayout of(Dataset<Row> frame, DataSource src) {
+    return of(frame, src, List.of(), true);
+  }
+
+  private static FrameLayout of(Dataset<Row> frame, DataSource src, List<String> keep,
+      boolean labelled) {
     String path = src.path();
     boolean csv = src.format() == DataSource.Format.CSV;
     StructType schema = frame.schema();
@@ -72,11 +94,19 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
       throw new InvalidDataException(path + ": no rows");
     }
     String label = src.labelCol();
-    requireColumn(src, schema, names, label, false);
+    if (labelled) {
+      requireColumn(src, schema, names, label, false);
+    }
+    for (String k : keep) {
+      if (!names.contains(k)) {
+        throw new InvalidDataException(path + ": no column '" + k + "' to keep among " + names);
+      }
+    }
     boolean vector = src.featureCols().isEmpty() && !csv && names.contains(src.featuresCol());
     List<String> features = vector ? List.of(src.featuresCol()) : src.featureCols().isEmpty()
         ? names.stream()
-            .filter(c -> !c.equals(label) && !c.equals(src.weightCol())).toList()
+            .filter(c -> !c.equals(label) && !c.equals(src.weightCol()) && !keep.contains(c))
+            .toList()
         : src.featureCols();
     if (features.isEmpty()) {
       throw new InvalidDataException(path + ": no feature columns besides the label '" + label
@@ -86,9 +116,9 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
       requireColumn(src, schema, names, f, vector);
     }
     List<Column> selected = new ArrayList<>();
-    selected.add(column(label));
+    selected.add(labelled ? column(label) : lit(null).cast(DataTypes.DoubleType));
     features.forEach(f -> selected.add(column(f)));
-    String weight = src.weightCol().isEmpty() ? null : src.weightCol();
+    String weight = src.weightCol().isEmpty() || !labelled ? null : src.weightCol();
     if (weight != null) {
       requireColumn(src, schema, names, weight, false);
       selected.add(column(weight));
@@ -105,6 +135,10 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
               && !c.equals(weight))
           .forEach(c -> selected.add(column(c)));
     }
+    int keepStart = selected.size();
+    keep.forEach(k -> selected.add(column(k)));
+    StructType kept = new StructType(keep.stream().map(schema::apply)
+        .toArray(StructField[]::new));
     Dataset<Row> layout = frame.select(selected.toArray(new Column[0]));
 
     int cols;
@@ -125,7 +159,7 @@ record FrameLayout(JavaRDD<Row> rows, RowParser parser, JavaRDD<Row> bare) {
     }
     RowParser parser = new RowParser(path, label, features.toArray(new String[0]), vector, cols,
         origin, src.numClasses(), src.skipInvalid(), recordShape, weight);
-    return new FrameLayout(layout.javaRDD(), parser, null);
+    return new FrameLayout(layout.javaRDD(), parser, null, kept, keepStart);
   }
 
   /** A column by its exact name, even one with a dot that {@code col} would read as a path. */

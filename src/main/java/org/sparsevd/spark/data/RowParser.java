@@ -105,36 +105,66 @@ final class RowParser implements Serializable {
    * @throws InvalidDataException at the first bad row unless skipping
    */
   Chunk parse(int partition, Iterator<Row> rows, long expected) {
-    int weightCol = vector ? 2 : 1 + cols;
-    int fileCol = weightName == null ? weightCol : weightCol + 1;
-    Position pos = new Position(partition);
+    Stream in = new Stream(partition);
     int capacity = expected >= 0 && expected * cols <= Integer.MAX_VALUE - 8
         ? (int) Math.max(expected, 1) : 256;
     float[] x = new float[cols * capacity];
     int[] y = new int[capacity];
     float[] w = weightName == null ? null : new float[capacity];
     int n = 0;
-    long skipped = 0;
-    List<String> reasons = new ArrayList<>();
     while (rows.hasNext()) {
-      Row row = rows.next();
-      pos.advance(row.getString(fileCol), row.getLong(fileCol + 1));
       if (n == y.length) {
         y = Arrays.copyOf(y, 2 * n);
         w = w == null ? null : Arrays.copyOf(w, 2 * n);
         x = Arrays.copyOf(x, 2 * n * cols);
       }
+      if (in.read(rows.next(), x, n * cols, y, w, n)) {
+        n++;
+      }
+    }
+    DataBlock block = n == y.length ? new DataBlock(0, cols, x, y, w)
+        : new DataBlock(0, cols, Arrays.copyOf(x, n * cols), Arrays.copyOf(y, n),
+            w == null ? null : Arrays.copyOf(w, n));
+    return new Chunk(block, in.skipped(), in.reasons());
+  }
+
+  /**
+   * The rows of one partition, one at a time: {@link #parse} reads them into a block, the score
+   * job into its batches. Rows are named and skipped alike in both.
+   */
+  final class Stream {
+    private final Position pos;
+    private final int weightCol = vector ? 2 : 1 + cols;
+    private final int fileCol = weightName == null ? weightCol : weightCol + 1;
+    private long skipped;
+    private final List<String> reasons = new ArrayList<>();
+
+    Stream(int partition) {
+      pos = new Position(partition);
+    }
+
+    /**
+     * Reads one row: its features to {@code x[off, off + cols)} and, when {@code y} is not
+     * null, its label to {@code y[n]} (and weight to {@code w[n]}).
+     *
+     * @return whether the row was read; false when it was invalid and skipped
+     * @throws InvalidDataException for an invalid row unless skipping
+     */
+    boolean read(Row row, float[] x, int off, int[] y, float[] w, int n) {
+      pos.advance(row.getString(fileCol), row.getLong(fileCol + 1));
       try {
         if (csvRecordShape != null && !row.isNullAt(fileCol + 2)) {
           throw new BadRow("malformed CSV record, expected " + csvRecordShape + ": '"
               + quote(row.getString(fileCol + 2)) + "'");
         }
-        y[n] = label(row.get(0));
-        features(row, x, n * cols);
+        if (y != null) {
+          y[n] = label(row.get(0));
+        }
+        features(row, x, off);
         if (w != null) {
           w[n] = weight(row.get(weightCol));
         }
-        n++;
+        return true;
       } catch (BadRow bad) {
         String reason = pos + ": " + bad.getMessage();
         if (!skipInvalid) {
@@ -144,12 +174,19 @@ final class RowParser implements Serializable {
         if (reasons.size() < LabeledData.MAX_REPORTED_REASONS) {
           reasons.add(reason);
         }
+        return false;
       }
     }
-    DataBlock block = n == y.length ? new DataBlock(0, cols, x, y, w)
-        : new DataBlock(0, cols, Arrays.copyOf(x, n * cols), Arrays.copyOf(y, n),
-            w == null ? null : Arrays.copyOf(w, n));
-    return new Chunk(block, skipped, List.copyOf(reasons));
+
+    /** Invalid rows skipped so far. */
+    long skipped() {
+      return skipped;
+    }
+
+    /** The first invalid rows' reasons. */
+    List<String> reasons() {
+      return List.copyOf(reasons);
+    }
   }
 
   private int label(Object value) throws BadRow {
