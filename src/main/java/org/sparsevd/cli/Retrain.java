@@ -1,5 +1,6 @@
 package org.sparsevd.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -69,6 +70,9 @@ public final class Retrain {
     long start = System.nanoTime();
     try {
       decide(spark, r, store, report);
+      if (!r.scoreInput().isEmpty()) {
+        score(spark, r, store, report);
+      }
     } catch (Exception e) {
       report.put("status", "failed");
       Optional<InvalidDataException> invalid = InputFaults.of(e);
@@ -115,6 +119,29 @@ public final class Retrain {
         metrics(candidate));
     report.put("status", "published");
     report.put("pointer", p.pointer().toString());
+  }
+
+  /**
+   * The scoring step: the table of {@code score.input} scored by the model current after the
+   * decision, with the score job ({@link Score}); its report goes into the run's under
+   * "scores". A failed scoring fails the run (the decision stays as made).
+   */
+  private static void score(SparkSession spark, RetrainConfig r, ModelStore store,
+                            ObjectNode report) throws IOException {
+    ModelStore.Published current = store.current().orElseThrow(() -> new IOException(
+        "score.input: no model has been published to score with"));
+    List<String> args = new ArrayList<>(List.of(current.model().toString(), r.scoreInput(),
+        r.scoreOutput().isEmpty() ? new Path(r.store(), "scores/" + r.runId()).toString()
+            : r.scoreOutput()));
+    JobConfig train = Train.COMMAND.parse(new String[] {r.trainConfig()});
+    if (!r.scoreArgs().contains("--format")) {
+      args.addAll(List.of("--format", train.get("data.format")));
+    }
+    args.addAll(List.of(r.scoreArgs().trim().split("\\s+")).stream()
+        .filter(a -> !a.isEmpty()).toList());
+    JsonNode scored = JSON.readTree(Score.run(spark, Score.COMMAND.parse(
+        args.toArray(String[]::new))));
+    report.set("scores", scored);
   }
 
   /** The newest {@code n} partitions named {@code date=YYYY-MM-DD} under {@code root}. */

@@ -21,9 +21,14 @@ import java.util.List;
  *     plus this
  * @param runId this run's name in the store
  * @param master the Spark master; empty: the train config's
+ * @param scoreInput a table to score, after the decision, with the model then published (the
+ *     score job, {@link Score}); empty: no scoring step
+ * @param scoreOutput where the scores go; empty: {@code STORE/scores/RUN_ID}
+ * @param scoreArgs further score job options, as on its command line
  */
 record RetrainConfig(String trainConfig, String dataRoot, int newest, String holdout,
-                     String store, double margin, String runId, String master) {
+                     String store, double margin, String runId, String master,
+                     String scoreInput, String scoreOutput, String scoreArgs) {
 
   /** Every key with its default ("" = required or computed) and meaning, in one place. */
   static final List<JobConfig.Key> KEYS = List.of(
@@ -34,7 +39,13 @@ record RetrainConfig(String trainConfig, String dataRoot, int newest, String hol
       new JobConfig.Key("store", "", "model store: runs/, published/, reports/; required"),
       new JobConfig.Key("margin", "0", "publish when candidate error <= published error + margin"),
       new JobConfig.Key("run_id", "", "run name; empty: the UTC time, yyyyMMdd-HHmmss"),
-      new JobConfig.Key("master", "", "Spark master; empty: the train config's"));
+      new JobConfig.Key("master", "", "Spark master; empty: the train config's"),
+      new JobConfig.Key("score.input", "", "last step: score this table (e.g. the next day's "
+          + "partition) with the model published after the decision; empty: no scoring"),
+      new JobConfig.Key("score.output", "", "Parquet folder of the scores; empty: "
+          + "STORE/scores/RUN_ID"),
+      new JobConfig.Key("score.args", "", "score job options, e.g. --format csv --keep_cols "
+          + "id --mc_samples 10; the format defaults to the train config's data.format"));
 
   RetrainConfig {
     if (newest < 1) {
@@ -63,6 +74,7 @@ record RetrainConfig(String trainConfig, String dataRoot, int newest, String hol
         .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) : c.get("run_id");
     return new RetrainConfig(c.require("train_config"), c.require("data.root"),
         c.getInt("data.newest"), c.require("holdout"), c.require("store"),
-        c.getDouble("margin"), runId, c.get("master"));
+        c.getDouble("margin"), runId, c.get("master"), c.get("score.input"),
+        c.get("score.output"), c.get("score.args"));
   }
 }

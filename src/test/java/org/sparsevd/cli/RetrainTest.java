@@ -60,13 +60,15 @@ class RetrainTest {
         mnist.slice(index * ROWS, (index + 1) * ROWS), label);
   }
 
-  private static JsonNode retrain(Path root, Path config, String run, int newest)
-      throws Exception {
+  private static JsonNode retrain(Path root, Path config, String run, int newest,
+      String... more) throws Exception {
     Path store = root.resolveSibling(root.getFileName() + "-store");
-    JsonNode report = Retrain.run(spark, RetrainConfig.parse(new String[] {
+    List<String> args = new java.util.ArrayList<>(List.of(
         "--train_config", config.toString(), "--data.root", root.toString(),
         "--data.newest", String.valueOf(newest), "--holdout", holdout,
-        "--store", store.toString(), "--margin", "0.01", "--run_id", run}));
+        "--store", store.toString(), "--margin", "0.01", "--run_id", run));
+    args.addAll(List.of(more));
+    JsonNode report = Retrain.run(spark, RetrainConfig.parse(args.toArray(String[]::new)));
     assertEquals(JSON.readTree(report.toString()),
         JSON.readTree(store.resolve("reports/" + run + ".json").toFile()), "the stored report");
     return report;
@@ -86,8 +88,19 @@ class RetrainTest {
     Path root = tmp.resolve("first");
     day(root, 1, 0, y -> y);
     day(root, 2, 1, y -> y);
-    JsonNode r = retrain(root, weak, "r1", 7);
+    // The next day's partition, scored by the model just published as the run's last step.
+    day(root.resolveSibling("first-next"), 3, 2, y -> y);
+    Path next = root.resolveSibling("first-next").resolve("date=2026-11-03");
+    JsonNode r = retrain(root, weak, "r1", 7, "--score.input", next.toString(),
+        "--score.args", "--keep_cols label --mc_samples 2");
     assertEquals("published", r.get("status").asText(), r.toString());
+    JsonNode scores = r.get("scores");
+    assertEquals(ROWS, scores.get("rows").asLong(), r.toString());
+    assertTrue(scores.get("model").asText().endsWith("runs/r1/model"), r.toString());
+    Path written = root.resolveSibling("first-store").resolve("scores/r1");
+    assertTrue(Files.exists(written.resolve("_SUCCESS")));
+    assertEquals(List.of("label", "prediction", "probability", "predictiveEntropy",
+        "probabilityVariance"), List.of(spark.read().parquet(written.toString()).columns()));
     assertEquals(List.of("date=2026-11-01", "date=2026-11-02"),
         List.of(r.get("partitions").get(0).asText(), r.get("partitions").get(1).asText()));
     assertFalse(r.has("published_holdout"));
