@@ -235,6 +235,17 @@ public final class SparseVDClassificationModel
     return out.drop(tmp);
   }
 
+  /**
+   * Scores a labelled dataset ({@code labelCol}: class indices, {@code featuresCol}) and
+   * summarises it as MLlib's {@code ClassificationSummary} does, with NLL, ECE and Brier score;
+   * the predictions carry the Monte-Carlo columns when {@code mcSamples} > 0.
+   */
+  public SparseVDClassificationSummary evaluate(Dataset<?> dataset) {
+    Dataset<Row> predictions = transform(dataset);
+    return new SparseVDClassificationSummary(predictions, PredictionMetrics.of(predictions,
+        getLabelCol(), getProbabilityCol(), numClasses()));
+  }
+
   private String[] uncertaintyColumns() {
     return new String[] {getPredictiveEntropyCol(), getProbabilityVarianceCol()};
   }

@@ -77,6 +77,39 @@ class SparseVDClassifierTest {
   }
 
   @Test
+  void evaluateSummarisesAsMllibsEvaluatorScores() {
+    SparseVDClassificationSummary s = model.evaluate(test);
+    Dataset<Row> out = s.predictions();
+    MulticlassClassificationEvaluator e = new MulticlassClassificationEvaluator();
+    assertEquals(test.count(), s.count());
+    assertEquals(e.setMetricName("accuracy").evaluate(out), s.accuracy(), 1e-12);
+    assertEquals(e.setMetricName("weightedPrecision").evaluate(out), s.weightedPrecision(),
+        1e-12);
+    assertEquals(e.setMetricName("weightedRecall").evaluate(out), s.weightedRecall(), 1e-12);
+    assertEquals(e.setMetricName("f1").evaluate(out), s.weightedFMeasure(), 1e-12);
+    // MLlib's log loss clips probabilities at 1e-15; ours is the float softmax's.
+    assertEquals(e.setMetricName("logLoss").evaluate(out), s.logLoss(), 1e-6);
+    for (int c = 0; c < 10; c++) {
+      assertEquals(e.setMetricName("precisionByLabel").setMetricLabel(c).evaluate(out),
+          s.precisionByLabel()[c], 1e-12, "precision of " + c);
+      assertEquals(e.setMetricName("recallByLabel").setMetricLabel(c).evaluate(out),
+          s.recallByLabel()[c], 1e-12, "recall of " + c);
+      assertEquals(e.setMetricName("fMeasureByLabel").setMetricLabel(c).evaluate(out),
+          s.fMeasureByLabel()[c], 1e-12, "F1 of " + c);
+    }
+    assertTrue(s.ece() > 0 && s.ece() < 0.2, "ece " + s.ece());
+    assertTrue(s.brier() > 0 && s.brier() < 0.5, "brier " + s.brier());
+    long diagonal = 0;
+    for (int c = 0; c < 10; c++) {
+      diagonal += s.confusionMatrix()[c][c];
+    }
+    assertEquals(s.accuracy() * s.count(), diagonal, 1e-6);
+    assertEquals(List.of("predictiveEntropy", "probabilityVariance"), List.of(model.copy(
+        ParamMap.empty()).setMcSamples(2).evaluate(test.limit(20)).predictions().columns())
+        .subList(out.columns().length, out.columns().length + 2));
+  }
+
+  @Test
   void aLowerThresholdPrunesMoreAndTheCornerPixelsAreSelectedOut() {
     SparseVDClassificationModel copy = model.copy(ParamMap.empty());
     long kept = copy.sparsity().kept();
