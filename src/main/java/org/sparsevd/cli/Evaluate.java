@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.sparsevd.eval.Metrics;
 import org.sparsevd.io.HadoopFiles;
+import org.sparsevd.model.ModelFormat;
 import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.spark.SparkEvaluation;
@@ -21,7 +22,9 @@ import org.sparsevd.spark.data.PersistedBlocks;
  * Scores the model on the config's held-out data, deterministically (posterior means, pruned
  * weights masked) and, with T > 0, by Monte-Carlo averaging over T posterior samples: accuracy,
  * NLL, expected calibration error (15 bins), Brier score and the confusion matrix. Prints a
- * summary and writes {@code evaluation.json} next to the model.
+ * summary and writes {@code evaluation.json} next to the model. A tabular run ({@code pipeline =
+ * tabular}, its model a PipelineModel) is scored on the held-out rows its training split off,
+ * through its own fitted feature stages.
  */
 public final class Evaluate {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +36,9 @@ public final class Evaluate {
           "data.cache", "data.test", "data.label_col", "data.weight_col", "data.csv_header",
           "data.features_col", "data.feature_cols", "data.num_features", "data.num_classes",
           "data.skip_invalid", "seed", "partitions", "storage_level", "master", "output",
-          "mc_samples", "model"), JobConfig.SKIP_INVALID);
+          "mc_samples", "model", "pipeline", "data.train", "data.column_names",
+          "data.categorical_cols", "data.test_fraction", "data.train_limit"),
+      JobConfig.SKIP_INVALID);
 
   private Evaluate() {}
 
@@ -54,10 +59,19 @@ public final class Evaluate {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     Path runDir = new Path(c.require("output"));
     Path modelDir = c.get("model").isEmpty() ? new Path(runDir, "model") : new Path(c.get("model"));
-    SparseVdModel model = ModelLocator.readUnwrapped(modelDir, hconf, "evaluate");
+    ModelLocator.Found found = ModelLocator.find(modelDir, hconf);
+    SparseVdModel model = ModelFormat.read(found.modelDir(), hconf);
+    if (found.inPipeline() != isTabular(c)) {
+      throw new IllegalArgumentException(modelDir + (found.inPipeline()
+          ? " is a tabular run's PipelineModel: evaluate it with its train config "
+              + "(pipeline = tabular)" : " is not a PipelineModel, but the config sets "
+              + "pipeline = tabular"));
+    }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    try (PersistedBlocks test = JobData.loadTest(spark, c, model.scaling(), model.def().inputSize(),
-        model.numClasses())) {
+    try (PersistedBlocks test = found.inPipeline()
+        ? TabularJob.heldOut(spark, c, found.pipeline().toString(), model)
+        : JobData.loadTest(spark, c, model.scaling(), model.def().inputSize(),
+            model.numClasses())) {
       ObjectNode o = JSON.createObjectNode();
       o.put("model", modelDir.toString());
       o.put("examples", test.rows());
@@ -74,6 +88,10 @@ public final class Evaluate {
       HadoopFiles.writeString(new Path(runDir, "evaluation.json"), hconf, text);
       return text;
     }
+  }
+
+  private static boolean isTabular(JobConfig c) {
+    return c.get("pipeline").trim().equalsIgnoreCase("tabular");
   }
 
   private static ObjectNode report(Metrics m) {

@@ -122,7 +122,7 @@ final class JobData implements AutoCloseable {
     }
   }
 
-  private static StorageLevel storageLevel(JobConfig c) {
+  static StorageLevel storageLevel(JobConfig c) {
     return StorageLevel.fromString(c.get("storage_level").toUpperCase(Locale.ROOT));
   }
 
@@ -130,7 +130,7 @@ final class JobData implements AutoCloseable {
     return c.get("data.format").equalsIgnoreCase("mnist") || !c.get("data.test").isEmpty();
   }
 
-  private static int partitions(SparkSession spark, JobConfig c) {
+  static int partitions(SparkSession spark, JobConfig c) {
     int p = c.getInt("partitions");
     return p > 0 ? p : spark.sparkContext().defaultParallelism();
   }

@@ -14,6 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
@@ -31,8 +32,13 @@ import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.ml.PredictionMetrics;
 import org.sparsevd.ml.SparseVDClassificationModel;
 import org.sparsevd.ml.SparseVDClassifier;
+import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.Sparsity;
 import org.sparsevd.nn.VdSettings;
+import org.sparsevd.spark.data.BlockReader;
+import org.sparsevd.spark.data.Blocks;
+import org.sparsevd.spark.data.DataSource;
+import org.sparsevd.spark.data.PersistedBlocks;
 
 /**
  * The train job with {@code pipeline = tabular}: a Spark ML Pipeline over a CSV file with
@@ -140,6 +146,30 @@ final class TabularJob {
     out.markComplete();
     System.out.println("pipeline model written to " + out.model());
     return out.root().toString();
+  }
+
+  /**
+   * The held-out rows of a tabular run (the same seeded split of data.train as training
+   * made), through its fitted label and feature stages, as blocks scaled for its SparseVD
+   * stage: what the evaluate job scores.
+   *
+   * @param pipeline the run's saved PipelineModel
+   */
+  static PersistedBlocks heldOut(SparkSession spark, JobConfig c, String pipeline,
+      SparseVdModel model) {
+    Transformer[] stages = PipelineModel.load(pipeline).stages();
+    if (stages.length != 3 || !(stages[2] instanceof SparseVDClassificationModel)) {
+      throw new IllegalArgumentException(pipeline + ": not a tabular run's pipeline (label "
+          + "indexer, feature stages, SparseVD model)");
+    }
+    Dataset<Row> held = TabularData.read(spark, c).split(c)[1];
+    Dataset<Row> features = stages[1].transform(stages[0].transform(held))
+        .select(LABEL, FEATURES);
+    DataSource src = DataSource.dataFrame("the held-out rows of " + c.get("data.train"),
+        model.numClasses()).withLabelCol(LABEL).withFeaturesCol(FEATURES);
+    Blocks blocks = BlockReader.read(features, src, JobData.partitions(spark, c));
+    return PersistedBlocks.scaled(blocks, model.scaling(), JobData.storageLevel(c),
+        "held-out data");
   }
 
   /** Index and one-hot encode the categorical columns, assemble, standardise. */

@@ -92,11 +92,27 @@ class TabularJobTest {
     long right = predicted.stream().filter(r -> r.getDouble(2) == r.getDouble(3)).count();
     assertTrue(right > 0.9 * 1500, right + " of 1500");
 
+    // The evaluate job scores the run's held-out rows through its own feature stages.
+    List<String> a = args(csv, out);
+    StringBuilder config = new StringBuilder();
+    for (int i = 0; i < a.size(); i += 2) {
+      config.append(a.get(i).substring(2)).append(" = ").append(a.get(i + 1)).append('\n');
+    }
+    Path file = Files.writeString(tmp.resolve("tabular.properties"), config);
+    JsonNode ev = JSON.readTree(Evaluate.run(spark, Evaluate.COMMAND.parse(new String[] {
+        file.toString(), "--mc_samples", "4"})));
+    assertEquals(s.get("test_rows").asLong(), ev.get("examples").asLong());
+    assertEquals(vd.get("accuracy").asDouble(), ev.get("deterministic").get("accuracy")
+        .asDouble(), 1.0 / s.get("test_rows").asLong() + 1e-12, ev.toString());
+    assertEquals(vd.get("nll").asDouble(), ev.get("deterministic").get("nll").asDouble(), 1e-4);
+    assertTrue(ev.get("monte_carlo").get("accuracy").asDouble() > 0.85, ev.toString());
+    assertTrue(Files.exists(out.resolve("evaluation.json")));
+
     // The export job finds the SparseVD stage inside the saved PipelineModel.
-    Path file = tmp.resolve("tabular.csr");
+    Path csrFile = tmp.resolve("tabular.csr");
     Export.run(new String[] {out.resolve("model").toString(), "--format", "csr",
-        file.toString()}, new org.apache.hadoop.conf.Configuration());
-    CsrModel csr = CsrExport.read(file);
+        csrFile.toString()}, new org.apache.hadoop.conf.Configuration());
+    CsrModel csr = CsrExport.read(csrFile);
     for (Row r : predicted.subList(0, 50)) {
       double[] x = ((Vector) r.get(0)).toArray();
       float[] f = new float[x.length];
