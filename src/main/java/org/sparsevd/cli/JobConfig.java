@@ -103,7 +103,8 @@ public final class JobConfig {
       new Key("checkpoint_every", "5", "write a checkpoint every k epochs; 0: never"),
       new Key("checkpoint_every_steps", "0", "also write one every k steps within an epoch, "
           + "so that a crash loses at most k steps of a long epoch; 0: never"),
-      new Key("checkpoint_keep", "3", "checkpoints kept"),
+      new Key("checkpoint_keep", String.valueOf(org.sparsevd.io.CheckpointStore.DEFAULT_KEEP),
+          "checkpoints kept"),
       new Key("compare_mlp", "false", "tabular: also train Spark's "
           + "MultilayerPerceptronClassifier with the same hidden layers and report both"),
       new Key("mlp.max_iter", "100", "tabular: L-BFGS iterations of the comparison MLP"),

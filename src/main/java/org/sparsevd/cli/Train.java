@@ -25,6 +25,7 @@ import org.sparsevd.report.RunReport;
 import org.sparsevd.spark.Aggregation;
 import org.sparsevd.spark.SparkEvaluation;
 import org.sparsevd.spark.SparkTrainer;
+import org.sparsevd.spark.WarmStart;
 import org.sparsevd.spark.data.TrainingData;
 import org.sparsevd.train.EpochReport;
 import org.sparsevd.train.TrainConfig;
@@ -77,7 +78,8 @@ public final class Train {
       default -> throw new IllegalArgumentException("shuffle = " + c.get("shuffle")
           + ": expected global or blocks");
     };
-    WarmStart warm = WarmStart.of(c, hconf);
+    WarmStart warm = WarmStart.read(c.get("init_model"), "init_model", c.get("data.scaling"),
+        hconf);
     OutputDir out = OutputDir.open(c.require("output"), hconf, c.flag("resume"),
         c.flag("overwrite"));
     try (JobData data = JobData.load(spark, c, warm == null ? null : warm.scaling())) {

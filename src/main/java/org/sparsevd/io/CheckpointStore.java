@@ -25,6 +25,8 @@ import org.sparsevd.train.TrainingState;
  * one is tried.
  */
 public final class CheckpointStore {
+  /** Checkpoints kept unless set otherwise. */
+  public static final int DEFAULT_KEEP = 3;
   private static final long VERSION = 1;
   private static final long MAX_BYTES = 1L << 31;
   private static final java.util.regex.Pattern NAME =

@@ -79,7 +79,7 @@ final class ModelPersistence {
         throw new UncheckedIOException(e.getMessage(), e);
       }
       SparseVDClassificationModel model =
-          new SparseVDClassificationModel(meta.uid(), trained, new double[0]);
+          new SparseVDClassificationModel(meta.uid(), trained, java.util.List.of());
       meta.getAndSetParams(model, meta.getAndSetParams$default$2());
       return model;
     }
@@ -97,7 +97,7 @@ final class ModelPersistence {
               + "PipelineModel.load");
         }
         return new SparseVDClassificationModel(Identifiable$.MODULE$.randomUID("sparseVD"),
-            ModelFormat.read(found.modelDir(), conf), new double[0]);
+            ModelFormat.read(found.modelDir(), conf), java.util.List.of());
       } catch (IOException e) {
         throw new UncheckedIOException(e.getMessage(), e);
       }

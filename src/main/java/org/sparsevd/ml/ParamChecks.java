@@ -39,6 +39,11 @@ final class ParamChecks {
     return (Check<int[]>) a -> a != null && java.util.Arrays.stream(a).allMatch(v -> v >= 1);
   }
 
+  /** Accepts a path (any Hadoop path); "" turns the setting off. */
+  static Function1<String, Object> path() {
+    return (Check<String>) s -> s != null;
+  }
+
   /** Accepts a column name; "" turns the column off. */
   static Function1<String, Object> columnName() {
     return (Check<String>) s -> s != null;

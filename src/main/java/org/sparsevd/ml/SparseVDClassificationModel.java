@@ -3,6 +3,7 @@ package org.sparsevd.ml;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.train.EpochReport;
 import org.sparsevd.nn.Sparsity;
 import org.sparsevd.nn.VdSettings;
 
@@ -47,7 +49,7 @@ public final class SparseVDClassificationModel
     implements MLWritable {
   private final String uid;
   private final SparseVdModel trained;
-  private final double[] lossHistory;
+  private final List<EpochReport> history;
   private final DoubleParam logAlphaThreshold;
   private final IntParam mcSamples;
   private final LongParam seed;
@@ -59,17 +61,18 @@ public final class SparseVDClassificationModel
   /**
    * @param trained the network, its parameters and scaling as trained; the threshold it was
    *     trained with is this model's default {@code logAlphaThreshold}
-   * @param lossHistory the training objective per epoch, divided by N; empty after loading
+   * @param history the report of each epoch trained; empty after loading
    */
-  public SparseVDClassificationModel(String uid, SparseVdModel trained, double[] lossHistory) {
-    this(PendingUid.park(uid), trained, lossHistory);
+  public SparseVDClassificationModel(String uid, SparseVdModel trained,
+                                     List<EpochReport> history) {
+    this(PendingUid.park(uid), trained, history);
   }
 
   private SparseVDClassificationModel(PendingUid.Token token, SparseVdModel trained,
-                                      double[] lossHistory) {
+                                      List<EpochReport> history) {
     this.uid = PendingUid.take(token);
     this.trained = trained;
-    this.lossHistory = lossHistory.clone();
+    this.history = List.copyOf(history);
     VdSettings vd = trained.def().vd();
     logAlphaThreshold = new DoubleParam(this, "logAlphaThreshold", "weights with log alpha at "
         + "or above it are pruned", ParamValidators.inRange(vd.logAlphaMin(), vd.logAlphaMax(),
@@ -135,7 +138,16 @@ public final class SparseVDClassificationModel
 
   /** The training objective per epoch (divided by N); empty for a loaded model. */
   public double[] lossHistory() {
-    return lossHistory.clone();
+    return history.stream().mapToDouble(EpochReport::loss).toArray();
+  }
+
+  /**
+   * Each epoch's report (objective, NLL, KL and its weight, learning rate, sparsity per layer,
+   * validation accuracy and NLL when there was a validation set); empty for a loaded model.
+   * {@code RunHistory.of(model.trainingHistory())} plots it as a run's metrics.
+   */
+  public List<EpochReport> trainingHistory() {
+    return history;
   }
 
   /** Kept and total weights per layer at the current threshold. */
@@ -263,7 +275,7 @@ public final class SparseVDClassificationModel
   @Override
   public SparseVDClassificationModel copy(ParamMap extra) {
     SparseVDClassificationModel copy = new SparseVDClassificationModel(uid, trained,
-        lossHistory);
+        history);
     return copyValues(copy, extra).setParent(parent());
   }
 

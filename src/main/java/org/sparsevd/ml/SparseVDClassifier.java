@@ -2,9 +2,12 @@ package org.sparsevd.ml;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -19,23 +22,35 @@ import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.data.Scaling;
+import org.sparsevd.io.CheckpointPolicy;
+import org.sparsevd.io.CheckpointStore;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.NetworkSpec;
 import org.sparsevd.nn.Parameterization;
 import org.sparsevd.nn.VdSettings;
 import org.sparsevd.optim.OptimizerSpec;
 import org.sparsevd.optim.Schedules;
+import org.sparsevd.spark.SparkEvaluation;
 import org.sparsevd.spark.SparkTrainer;
+import org.sparsevd.spark.WarmStart;
 import org.sparsevd.spark.data.BlockReader;
 import org.sparsevd.spark.data.Blocks;
 import org.sparsevd.spark.data.DataSource;
+import org.sparsevd.spark.data.PersistedBlocks;
 import org.sparsevd.spark.data.TrainingData;
+import org.sparsevd.train.EpochReport;
 import org.sparsevd.train.TrainConfig;
+import org.sparsevd.train.TrainingLoop;
+import org.sparsevd.train.TrainingState;
 
 /**
  * A Spark ML classifier trained with sparse variational dropout: a multilayer perceptron of
@@ -85,6 +100,12 @@ public final class SparseVDClassifier
   private final Param<String> scaling;
   private final Param<String> storageLevel;
   private final Param<String> weightCol;
+  private final Param<String> layers;
+  private final Param<String> shuffle;
+  private final Param<String> initModel;
+  private final Param<String> validationIndicatorCol;
+  private final Param<String> checkpointDir;
+  private final IntParam checkpointInterval;
 
   public SparseVDClassifier() {
     this(Identifiable$.MODULE$.randomUID("sparseVD"));
@@ -133,7 +154,36 @@ public final class SparseVDClassifier
     weightCol = new Param<>(this, "weightCol", "numeric column of example weights (finite, "
         + "at least 0; rescaled to mean 1); \"\": every example weighs 1",
         ParamChecks.columnName());
+    layers = new Param<>(this, "layers", "the whole layer list, as the train job takes it "
+        + "(e.g. image(28, 28, 1) | vdconv(20, 5) | relu | maxpool(2) | flatten | vd(10)); "
+        + "\"\": vd(h) | relu for each of hiddenLayers, then vd(numClasses)",
+        ParamChecks.parses("layers", s -> {
+          if (!s.isBlank()) {
+            NetworkSpec.check(s);
+          }
+        }));
+    shuffle = new Param<>(this, "shuffle", "epoch order: global (a permutation of every row; "
+        + "each step reads every partition) or blocks (the partitions one after another; each "
+        + "step reads one or two, for data cached on disk)",
+        ParamValidators.inArray(new String[] {"global", "blocks"}));
+    initModel = new Param<>(this, "initModel", "warm start: a saved model (a run folder, its "
+        + "model/ or a saved SparseVDClassificationModel) with the same network; its scaling is "
+        + "kept; \"\": initialise from the seed", ParamChecks.path());
+    validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "boolean column: "
+        + "rows where it is true are not trained on but scored after each epoch (accuracy and "
+        + "NLL in trainingHistory); \"\": no validation set", ParamChecks.columnName());
+    checkpointDir = new Param<>(this, "checkpointDir", "folder (any Hadoop path) for "
+        + "checkpoints of parameters and optimiser; a fit with the same settings and data "
+        + "resumes from the newest one there; \"\": none", ParamChecks.path());
+    checkpointInterval = new IntParam(this, "checkpointInterval", "epochs between "
+        + "checkpoints in checkpointDir", ParamValidators.gtEq(1));
     setDefault(hiddenLayers, DEFAULT_HIDDEN_LAYERS);
+    setDefault(layers, "");
+    setDefault(shuffle, "global");
+    setDefault(initModel, "");
+    setDefault(validationIndicatorCol, "");
+    setDefault(checkpointDir, "");
+    setDefault(checkpointInterval, 1);
     setDefault(logAlphaThreshold, (double) V.threshold());
     setDefault(parameterization, V.parameterization().name().toLowerCase(Locale.ROOT));
     setDefault(batchSize, T.batchSize());
@@ -168,6 +218,12 @@ public final class SparseVDClassifier
   public Param<String> scaling() { return scaling; }
   public Param<String> storageLevel() { return storageLevel; }
   public Param<String> weightCol() { return weightCol; }
+  public Param<String> layers() { return layers; }
+  public Param<String> shuffle() { return shuffle; }
+  public Param<String> initModel() { return initModel; }
+  public Param<String> validationIndicatorCol() { return validationIndicatorCol; }
+  public Param<String> checkpointDir() { return checkpointDir; }
+  public IntParam checkpointInterval() { return checkpointInterval; }
 
   public int[] getHiddenLayers() { return ((int[]) getOrDefault(hiddenLayers)).clone(); }
   public double getLogAlphaThreshold() { return (Double) getOrDefault(logAlphaThreshold); }
@@ -183,6 +239,12 @@ public final class SparseVDClassifier
   public String getScaling() { return getOrDefault(scaling); }
   public String getStorageLevel() { return getOrDefault(storageLevel); }
   public String getWeightCol() { return getOrDefault(weightCol); }
+  public String getLayers() { return getOrDefault(layers); }
+  public String getShuffle() { return getOrDefault(shuffle); }
+  public String getInitModel() { return getOrDefault(initModel); }
+  public String getValidationIndicatorCol() { return getOrDefault(validationIndicatorCol); }
+  public String getCheckpointDir() { return getOrDefault(checkpointDir); }
+  public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
 
   public SparseVDClassifier setHiddenLayers(int[] v) { return put(hiddenLayers, v.clone()); }
   public SparseVDClassifier setLogAlphaThreshold(double v) { return put(logAlphaThreshold, v); }
@@ -198,6 +260,14 @@ public final class SparseVDClassifier
   public SparseVDClassifier setScaling(String v) { return put(scaling, v); }
   public SparseVDClassifier setStorageLevel(String v) { return put(storageLevel, v); }
   public SparseVDClassifier setWeightCol(String v) { return put(weightCol, v); }
+  public SparseVDClassifier setLayers(String v) { return put(layers, v); }
+  public SparseVDClassifier setShuffle(String v) { return put(shuffle, v); }
+  public SparseVDClassifier setInitModel(String v) { return put(initModel, v); }
+  public SparseVDClassifier setValidationIndicatorCol(String v) {
+    return put(validationIndicatorCol, v);
+  }
+  public SparseVDClassifier setCheckpointDir(String v) { return put(checkpointDir, v); }
+  public SparseVDClassifier setCheckpointInterval(int v) { return put(checkpointInterval, v); }
 
   private <T> SparseVDClassifier put(Param<T> param, T value) {
     set(param, value);
@@ -217,8 +287,11 @@ public final class SparseVDClassifier
     return read().load(path);
   }
 
-  /** The layer list: {@code vd(h1) | relu | ... | vd(numClasses)}. */
+  /** The layer list: {@code layers}, or {@code vd(h1) | relu | ... | vd(numClasses)}. */
   String layerSpec(int numClasses) {
+    if (!getLayers().isBlank()) {
+      return getLayers();
+    }
     StringBuilder b = new StringBuilder();
     for (int h : getHiddenLayers()) {
       b.append("vd(").append(h).append(") | relu | ");
@@ -234,7 +307,7 @@ public final class SparseVDClassifier
     return new TrainConfig(layers, vd, getBatchSize(), epochs, lr,
         parsed("lrSchedule", () -> Schedules.learningRate(getLrSchedule(), lr, epochs)),
         Schedules.klWeight(getKlSchedule()), OptimizerSpec.parse(getOptimizer()), getSeed(),
-        epochs);
+        1);
   }
 
   /** A parameter's value parsed; a value that fails only with the others set names it. */
@@ -248,34 +321,78 @@ public final class SparseVDClassifier
 
   @Override
   public SparseVDClassificationModel train(Dataset<?> dataset) {
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    SparkSession spark = dataset.sparkSession();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Configuration hconf = sc.hadoopConfiguration();
     int numClasses = getNumClasses(dataset, MAX_CLASSES);
     int partitions = getNumPartitions() > 0 ? getNumPartitions() : sc.defaultParallelism();
+    StorageLevel level = StorageLevel.fromString(getStorageLevel().toUpperCase(Locale.ROOT));
+    Dataset<?> trainRows = dataset;
+    Dataset<?> validRows = null;
+    if (!getValidationIndicatorCol().isEmpty()) {
+      Column held = functions.col(getValidationIndicatorCol());
+      trainRows = dataset.filter(functions.not(held));
+      validRows = dataset.filter(held);
+    }
     DataSource src = DataSource.dataFrame("the training data of " + uid, numClasses)
         .withLabelCol(getLabelCol()).withFeaturesCol(getFeaturesCol())
         .withWeightCol(getWeightCol());
-    Blocks blocks = BlockReader.read(dataset, src, partitions);
-    try (TrainingData data = TrainingData.fitScaling(blocks, src.path(), 0,
-        Scaling.Mode.parse(getScaling()),
-        StorageLevel.fromString(getStorageLevel().toUpperCase(Locale.ROOT)))) {
-      TrainConfig tc = trainConfig(layerSpec(numClasses));
-      NetworkDef def = new NetworkDef(tc.layers(), data.cols(), tc.vd());
-      SparkTrainer trainer = new SparkTrainer(data, def, tc, SparkTrainer.Shuffle.GLOBAL);
-      double[] history = new double[tc.epochs()];
-      Map<String, String> provenance = new LinkedHashMap<>();
-      provenance.put("estimator", uid);
-      provenance.put("train_config", tc.toString());
-      provenance.put("train_examples", String.valueOf(data.rows()));
-      provenance.put("partitions", String.valueOf(partitions));
-      SparseVdModel engine = trainer.fit(trainer.initialState(), null, (r, s) -> {
-        history[r.epoch()] = r.loss();
-        LOG.info(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.4f (nll %.4f, kl %.4f x "
-                + "%.2f), sparsity %.2f%%, %.1f s", uid, r.epoch() + 1, tc.epochs(), r.loss(),
-            r.nll(), r.kl(), r.klWeight(), 100 * r.sparsity().sparsity(), r.seconds()));
-      }, provenance);
-      return new SparseVDClassificationModel(uid, engine, history);
+    try {
+      WarmStart warm = WarmStart.read(getInitModel(), "initModel", getScaling(), hconf);
+      Blocks blocks = BlockReader.read(trainRows, src, partitions);
+      try (TrainingData data = warm == null
+              ? TrainingData.fitScaling(blocks, src.path(), 0, Scaling.Mode.parse(getScaling()),
+                  level)
+              : TrainingData.withScaling(blocks, src.path(), 0, warm.scaling(), level);
+           PersistedBlocks valid = validRows == null ? null : PersistedBlocks.scaled(
+              BlockReader.read(validRows, DataSource.dataFrame("the validation rows of " + uid,
+                  numClasses).withLabelCol(getLabelCol()).withFeaturesCol(getFeaturesCol()),
+                  partitions), data.scaling(), level, "validation data")) {
+        return fit(sc, hconf, data, valid, warm, numClasses, partitions);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private SparseVDClassificationModel fit(JavaSparkContext sc, Configuration hconf,
+      TrainingData data, PersistedBlocks valid, WarmStart warm, int numClasses, int partitions)
+      throws IOException {
+    TrainConfig tc = trainConfig(layerSpec(numClasses));
+    NetworkDef def = new NetworkDef(tc.layers(), data.cols(), tc.vd());
+    SparkTrainer.Shuffle order = getShuffle().equals("blocks") ? SparkTrainer.Shuffle.BLOCKS
+        : SparkTrainer.Shuffle.GLOBAL;
+    SparkTrainer trainer = new SparkTrainer(data, def, tc, order);
+    TrainingState state = warm == null ? trainer.initialState()
+        : warm.initialState(def, numClasses, tc);
+    CheckpointPolicy checkpoints = getCheckpointDir().isEmpty() ? null : new CheckpointPolicy(
+        new CheckpointStore(new org.apache.hadoop.fs.Path(getCheckpointDir()), hconf,
+            CheckpointStore.DEFAULT_KEEP), getCheckpointInterval(), 0, trainer.fingerprint());
+    if (checkpoints != null) {
+      state = checkpoints.resume(state, LOG::warn);
+    }
+    List<EpochReport> history = new ArrayList<>();
+    Map<String, String> provenance = new LinkedHashMap<>();
+    provenance.put("estimator", uid);
+    provenance.put("train_config", tc.toString());
+    provenance.put("train_examples", String.valueOf(data.rows()));
+    provenance.put("partitions", String.valueOf(partitions));
+    provenance.put("init_model", getInitModel());
+    TrainingLoop.Evaluator eval = valid == null ? null
+        : SparkEvaluation.evaluator(sc, valid.rdd(), def, numClasses);
+    CheckpointPolicy policy = checkpoints;
+    SparseVdModel engine = trainer.fit(state, eval, new TrainingLoop.Listener() {
+      @Override
+      public void epochDone(EpochReport r, TrainingState s) throws IOException {
+        history.add(r);
+        LOG.info(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.4f (nll %.4f, kl %.4f x "
+                + "%.2f), sparsity %.2f%%, %.1f s", uid, r.epoch() + 1, tc.epochs(), r.loss(),
+            r.nll(), r.kl(), r.klWeight(), 100 * r.sparsity().sparsity(), r.seconds()));
+        if (policy != null) {
+          policy.epochDone(s, tc.epochs());
+        }
+      }
+    }, provenance);
+    return new SparseVDClassificationModel(uid, engine, history);
   }
 }

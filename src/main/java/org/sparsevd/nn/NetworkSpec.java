@@ -36,6 +36,22 @@ public final class NetworkSpec {
       + "cdense(N), idrop(B); for images image(H, W, C) first, then conv(F, K[, S, P]), "
       + "vdconv(F, K[, S, P][, per=filter]), maxpool(K), flatten";
 
+  /**
+   * Checks a layer list before the input size is known, as a parameter's validator must: its
+   * syntax, and the shapes that its own {@code image(H, W, C)} implies.
+   *
+   * @throws IllegalArgumentException naming the layer that is wrong
+   */
+  public static void check(String spec) {
+    Matcher m = IMAGE_HEAD.matcher(spec.toLowerCase(java.util.Locale.ROOT));
+    int inputs = m.lookingAt() ? Integer.parseInt(m.group(1)) * Integer.parseInt(m.group(2))
+        * Integer.parseInt(m.group(3)) : 1;
+    parse(spec, inputs, VdSettings.DEFAULTS);
+  }
+
+  private static final Pattern IMAGE_HEAD = Pattern.compile(
+      "\\s*image\\s*\\(\\s*(\\d{1,4})\\s*,\\s*(\\d{1,4})\\s*,\\s*(\\d{1,4})\\s*\\)");
+
   public static Network parse(String spec, int inputSize, VdSettings settings) {
     if (inputSize <= 0) {
       throw new IllegalArgumentException("input size " + inputSize + " must be > 0");

@@ -37,6 +37,12 @@ public record RunHistory(List<Epoch> epochs) {
     return parse(HadoopFiles.readString(metrics, conf, MAX_BYTES), metrics.toString());
   }
 
+  /** The history of an in-memory training (a fitted Estimator's), as its metrics file reads. */
+  public static RunHistory of(List<org.sparsevd.train.EpochReport> reports) {
+    return parse(reports.stream().map(Progress::json)
+        .collect(java.util.stream.Collectors.joining("\n")), "the training history");
+  }
+
   /**
    * Parses the lines of a metrics file; blank lines are skipped.
    *

@@ -139,12 +139,74 @@ class SparseVDClassifierTest {
     assertArrayEquals(job, model.trained().params());
   }
 
+  /** The same conv net, shuffled by blocks, as the Estimator and as the train job: same bits. */
+  @Test
+  void aConvNetTrainsTheSameAsTheTrainJob() throws Exception {
+    String layers = "image(28, 28, 1) | vdconv(4, 5) | relu | maxpool(2) | flatten | vd(10)";
+    Dataset<Row> few = train.limit(1000);
+    Path data = tmp.resolve("conv.parquet");
+    few.coalesce(1).write().parquet(data.toString());
+    Path out = tmp.resolve("conv-job");
+    Train.run(spark, Train.COMMAND.parse(new String[] {
+        "--data.format", "parquet", "--data.train", data.toString(), "--data.scaling",
+        "divide_255", "--layers", layers, "--epochs", "2", "--batch_size", "100", "--lr",
+        "3e-3", "--lr_schedule", "constant", "--kl_schedule", "linear(0, 1)", "--shuffle",
+        "blocks", "--partitions", "2", "--seed", "5", "--checkpoint_every", "0",
+        "--output", out.toString()}));
+    float[] job = ModelFormat.read(new org.apache.hadoop.fs.Path(out.resolve("model")
+        .toString()), spark.sparkContext().hadoopConfiguration()).params();
+    SparseVDClassificationModel m = small().setLayers(layers).setEpochs(2)
+        .setKlSchedule("linear(0, 1)").setShuffle("blocks").setSeed(5)
+        .fit(spark.read().parquet(data.toString()));
+    assertArrayEquals(job, m.trained().params());
+    assertEquals(layers, m.trained().def().layers());
+  }
+
+  /**
+   * A validation column holds rows out and scores them each epoch; checkpoints let a second fit
+   * with the same settings resume where the first ended; a warm start begins at a model.
+   */
+  @Test
+  void validationCheckpointsAndWarmStart() throws Exception {
+    Dataset<Row> rows = train.limit(1500).withColumn("held",
+        org.apache.spark.sql.functions.rand(3).lt(0.2));
+    long held = rows.filter("held").count();
+    String ckpt = tmp.resolve("ckpt").toString();
+    SparseVDClassifier vd = small().setEpochs(2).setValidationIndicatorCol("held")
+        .setCheckpointDir(ckpt);
+    SparseVDClassificationModel first = vd.fit(rows);
+    List<org.sparsevd.train.EpochReport> h = first.trainingHistory();
+    assertEquals(2, h.size());
+    for (org.sparsevd.train.EpochReport r : h) {
+      assertEquals(held, r.evaluation().examples());
+      assertTrue(r.evaluation().accuracy() > 0.3, r.toString());
+    }
+    assertEquals(h.get(1).evaluation().accuracy(), org.sparsevd.report.RunHistory.of(h)
+        .epochs().get(1).testAccuracy());
+    assertTrue(java.nio.file.Files.list(Path.of(ckpt)).count() >= 1, "checkpoints written");
+    SparseVDClassificationModel resumed = vd.fit(rows);
+    assertEquals(0, resumed.trainingHistory().size(), "nothing left to train");
+    assertArrayEquals(first.trained().params(), resumed.trained().params());
+
+    String saved = tmp.resolve("warm-from").toString();
+    first.write().save(saved);
+    SparseVDClassificationModel warm = small().setEpochs(1).setInitModel(saved).fit(rows);
+    SparseVDClassificationModel cold = small().setEpochs(1).fit(rows);
+    assertTrue(warm.trainingHistory().get(0).nll() < cold.trainingHistory().get(0).nll(),
+        warm.trainingHistory().get(0) + " vs " + cold.trainingHistory().get(0));
+    assertEquals(saved, warm.trained().provenance().get("init_model"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> small().setHiddenLayers(new int[] {8}).setInitModel(saved).fit(rows));
+    assertTrue(e.getMessage().contains("a warm start needs the same network"), e.getMessage());
+  }
+
   @Test
   void explainsAndValidatesItsParameters() {
     String doc = new SparseVDClassifier().explainParams();
     for (String p : List.of("hiddenLayers", "logAlphaThreshold", "parameterization",
         "batchSize", "epochs", "learningRate", "lrSchedule", "klSchedule", "seed",
-        "numPartitions", "featuresCol", "labelCol", "probabilityCol")) {
+        "numPartitions", "featuresCol", "labelCol", "probabilityCol", "layers", "shuffle",
+        "initModel", "validationIndicatorCol", "checkpointDir", "checkpointInterval")) {
       assertTrue(doc.contains(p + ":"), p + " missing from\n" + doc);
     }
     SparseVDClassifier vd = new SparseVDClassifier();
@@ -155,6 +217,12 @@ class SparseVDClassifierTest {
     assertThrows(IllegalArgumentException.class, () -> vd.setHiddenLayers(new int[] {10, 0}));
     assertThrows(IllegalArgumentException.class, () -> vd.setScaling("minmax"));
     assertThrows(IllegalArgumentException.class, () -> vd.setLogAlphaThreshold(9));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> vd.setLayers(
+        "image(28, 28, 1) | vd(10)")).getMessage().contains("put flatten before it"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> vd.setLayers("vd(10) | tanh"))
+        .getMessage().startsWith("parameter layers: network spec layer 2 'tanh'"));
+    assertThrows(IllegalArgumentException.class, () -> vd.setShuffle("random"));
+    assertThrows(IllegalArgumentException.class, () -> vd.setCheckpointInterval(0));
   }
 
   @Test
