@@ -20,6 +20,7 @@ import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.eval.Metrics;
 import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.model.ModelFormat;
+import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.ModelStore;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.spark.SparkEvaluation;
@@ -100,13 +101,15 @@ public final class Retrain {
         "--output", runDir.toString(),
         "--init_model", current.map(p -> p.model().toString()).orElse("")}));
 
-    JobConfig holdout = Evaluate.COMMAND.parse(new String[] {r.trainConfig(), "--data.test",
-        r.holdout()});
-    Metrics candidate = evaluate(spark, holdout, ModelFormat.read(new Path(runDir, "model"),
-        conf));
+    // A tabular run reads the holdout table as its training table, through each model's stages.
+    boolean tabular = Train.COMMAND.parse(new String[] {r.trainConfig()}).get("pipeline").trim()
+        .equalsIgnoreCase("tabular");
+    JobConfig holdout = Evaluate.COMMAND.parse(new String[] {r.trainConfig(),
+        tabular ? "--data.train" : "--data.test", r.holdout()});
+    Metrics candidate = evaluate(spark, holdout, new Path(runDir, "model"));
     report.set("candidate_holdout", metrics(candidate));
     if (current.isPresent()) {
-      Metrics published = evaluate(spark, holdout, ModelFormat.read(current.get().model(), conf));
+      Metrics published = evaluate(spark, holdout, current.get().model());
       report.set("published_holdout", metrics(published));
       if (candidate.error() > published.error() + r.margin()) {
         report.put("status", "rejected_worse");
@@ -176,10 +179,17 @@ public final class Retrain {
         : root + "/{" + String.join(",", names) + "}";
   }
 
-  private static Metrics evaluate(SparkSession spark, JobConfig c, SparseVdModel m)
+  /** The deterministic holdout metrics of the model in {@code modelDir}, a pipeline's too. */
+  private static Metrics evaluate(SparkSession spark, JobConfig c, Path modelDir)
       throws IOException {
-    try (PersistedBlocks test = JobData.loadTest(spark, c, m.scaling(), m.def().inputSize(),
-        m.numClasses())) {
+    ModelLocator.Found found = ModelLocator.find(modelDir, spark.sparkContext()
+        .hadoopConfiguration());
+    SparseVdModel m = ModelFormat.read(found.modelDir(), spark.sparkContext()
+        .hadoopConfiguration());
+    try (PersistedBlocks test = found.inPipeline()
+        ? TabularJob.prepared(spark, c, found.pipeline().toString(), m,
+            TabularData.read(spark, c).all(), "the holdout rows of " + c.get("data.train"))
+        : JobData.loadTest(spark, c, m.scaling(), m.def().inputSize(), m.numClasses())) {
       return SparkEvaluation.metrics(JavaSparkContext.fromSparkContext(spark.sparkContext()),
           test.rdd(), m.def(), m.numClasses(), m.params(), 0, 0);
     }

@@ -32,6 +32,7 @@ import org.sparsevd.io.HadoopFiles;
 import org.sparsevd.ml.PredictionMetrics;
 import org.sparsevd.ml.SparseVDClassificationModel;
 import org.sparsevd.ml.SparseVDClassifier;
+import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
 import org.sparsevd.nn.Sparsity;
 import org.sparsevd.nn.VdSettings;
@@ -45,7 +46,8 @@ import org.sparsevd.spark.data.PersistedBlocks;
  * text and numeric columns. The label is indexed by frequency (fitted on all rows, so that a
  * rare class missing from the training split still has an index); each categorical column is
  * indexed and one-hot encoded; every feature is assembled into one vector and standardised;
- * {@link SparseVDClassifier} is trained on the result. The fitted PipelineModel is saved to
+ * {@link SparseVDClassifier} is trained on the result, warm-started from the SparseVD stage
+ * of {@code init_model} when set. The fitted PipelineModel is saved to
  * OUTPUT/model, the held-out metrics and the input columns that pruning removed entirely to
  * OUTPUT/summary.json, then the completion marker.
  *
@@ -92,6 +94,12 @@ final class TabularJob {
         + "input features after one-hot encoding%n", trainRows, testRows, classes, inputs);
 
     SparseVDClassifier vd = classifier(c).setFeaturesCol(FEATURES).setLabelCol(LABEL);
+    if (!c.get("init_model").isEmpty()) {
+      // A tabular run's model is a pipeline: the warm start is its SparseVD stage, which must
+      // read as many features as this run's stages make.
+      vd.setInitModel(ModelLocator.find(new org.apache.hadoop.fs.Path(c.get("init_model")),
+          hconf).modelDir().toString());
+    }
     long start = System.nanoTime();
     SparseVDClassificationModel model = vd.fit(train);
     double vdSeconds = (System.nanoTime() - start) / 1e9;
@@ -150,26 +158,36 @@ final class TabularJob {
 
   /**
    * The held-out rows of a tabular run (the same seeded split of data.train as training
-   * made), through its fitted label and feature stages, as blocks scaled for its SparseVD
-   * stage: what the evaluate job scores.
+   * made), as {@link #prepared} makes them: what the evaluate job scores.
    *
    * @param pipeline the run's saved PipelineModel
    */
   static PersistedBlocks heldOut(SparkSession spark, JobConfig c, String pipeline,
       SparseVdModel model) {
+    return prepared(spark, c, pipeline, model, TabularData.read(spark, c).split(c)[1],
+        "the held-out rows of " + c.get("data.train"));
+  }
+
+  /**
+   * Rows of the training table's columns, through a tabular run's fitted label and feature
+   * stages, as blocks scaled for its SparseVD stage.
+   *
+   * @param pipeline the run's saved PipelineModel
+   * @param name what messages call the rows
+   */
+  static PersistedBlocks prepared(SparkSession spark, JobConfig c, String pipeline,
+      SparseVdModel model, Dataset<Row> rows, String name) {
     Transformer[] stages = PipelineModel.load(pipeline).stages();
     if (stages.length != 3 || !(stages[2] instanceof SparseVDClassificationModel)) {
       throw new IllegalArgumentException(pipeline + ": not a tabular run's pipeline (label "
           + "indexer, feature stages, SparseVD model)");
     }
-    Dataset<Row> held = TabularData.read(spark, c).split(c)[1];
-    Dataset<Row> features = stages[1].transform(stages[0].transform(held))
+    Dataset<Row> features = stages[1].transform(stages[0].transform(rows))
         .select(LABEL, FEATURES);
-    DataSource src = DataSource.dataFrame("the held-out rows of " + c.get("data.train"),
-        model.numClasses()).withLabelCol(LABEL).withFeaturesCol(FEATURES);
+    DataSource src = DataSource.dataFrame(name, model.numClasses()).withLabelCol(LABEL)
+        .withFeaturesCol(FEATURES);
     Blocks blocks = BlockReader.read(features, src, JobData.partitions(spark, c));
-    return PersistedBlocks.scaled(blocks, model.scaling(), JobData.storageLevel(c),
-        "held-out data");
+    return PersistedBlocks.scaled(blocks, model.scaling(), JobData.storageLevel(c), name);
   }
 
   /** Index and one-hot encode the categorical columns, assemble, standardise. */

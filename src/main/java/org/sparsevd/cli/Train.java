@@ -56,19 +56,21 @@ public final class Train {
     JobCommand.runMain(() -> {
       SparkSession spark = Sessions.create(c, "sparsevd-train");
       try {
-        if (c.get("pipeline").trim().equalsIgnoreCase("tabular")) {
-          TabularJob.run(spark, c);
-        } else {
-          run(spark, c);
-        }
+        run(spark, c);
       } finally {
         spark.stop();
       }
     });
   }
 
-  /** Runs the job in an existing session; returns the path of the output directory. */
+  /**
+   * Runs the job in an existing session, as a tabular pipeline ({@link TabularJob}) when the
+   * config says {@code pipeline = tabular}; returns the path of the output directory.
+   */
   public static String run(SparkSession spark, JobConfig c) throws IOException {
+    if (c.get("pipeline").trim().equalsIgnoreCase("tabular")) {
+      return TabularJob.run(spark, c);
+    }
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TrainConfig tc = c.trainConfig();

@@ -49,7 +49,8 @@ public final class SparseVDClassificationModel
     implements MLWritable {
   private final String uid;
   private final SparseVdModel trained;
-  private final List<EpochReport> history;
+  /** Driver-side only: a model that travels to executors in a task arrives without it. */
+  private final transient List<EpochReport> history;
   private final DoubleParam logAlphaThreshold;
   private final IntParam mcSamples;
   private final LongParam seed;
@@ -138,7 +139,7 @@ public final class SparseVDClassificationModel
 
   /** The training objective per epoch (divided by N); empty for a loaded model. */
   public double[] lossHistory() {
-    return history.stream().mapToDouble(EpochReport::loss).toArray();
+    return trainingHistory().stream().mapToDouble(EpochReport::loss).toArray();
   }
 
   /**
@@ -147,7 +148,7 @@ public final class SparseVDClassificationModel
    * {@code RunHistory.of(model.trainingHistory())} plots it as a run's metrics.
    */
   public List<EpochReport> trainingHistory() {
-    return history;
+    return history == null ? List.of() : history;
   }
 
   /** Kept and total weights per layer at the current threshold. */
@@ -275,7 +276,7 @@ public final class SparseVDClassificationModel
   @Override
   public SparseVDClassificationModel copy(ParamMap extra) {
     SparseVDClassificationModel copy = new SparseVDClassificationModel(uid, trained,
-        history);
+        trainingHistory());
     return copyValues(copy, extra).setParent(parent());
   }
 

@@ -127,6 +127,47 @@ class TabularJobTest {
     }
   }
 
+  /**
+   * Scheduled retraining of a tabular pipeline: the first run publishes; the second is
+   * warm-started from the published pipeline's SparseVD stage and both are scored on the
+   * holdout table through their own stages.
+   */
+  @Test
+  void retrainsATabularPipeline() throws Exception {
+    List<String> lines = Files.readAllLines(csv);
+    Path root = tmp.resolve("days");
+    for (int d = 0; d < 2; d++) {
+      Path day = Files.createDirectories(root.resolve("date=2026-11-0" + (d + 1)));
+      Files.write(day.resolve("rows.csv"), lines.subList(d * 600, (d + 1) * 600));
+    }
+    Path holdout = Files.write(tmp.resolve("holdout.csv"), lines.subList(1200, 1500));
+    List<String> a = args(csv, tmp.resolve("unused"));
+    StringBuilder config = new StringBuilder();
+    for (int i = 0; i < a.size(); i += 2) {
+      if (!a.get(i).equals("--data.train") && !a.get(i).equals("--output")) {
+        config.append(a.get(i).substring(2)).append(" = ").append(a.get(i + 1)).append('\n');
+      }
+    }
+    Path file = Files.writeString(tmp.resolve("retrain-tabular.properties"), config);
+    Path store = tmp.resolve("tabular-store");
+    JsonNode[] runs = new JsonNode[2];
+    for (int r = 0; r < 2; r++) {
+      runs[r] = Retrain.run(spark, RetrainConfig.parse(new String[] {
+          "--train_config", file.toString(), "--data.root", root.toString(), "--data.newest",
+          String.valueOf(r + 1), "--holdout", holdout.toString(), "--store", store.toString(),
+          "--margin", "0.5", "--run_id", "t" + r}));
+      assertEquals("published", runs[r].get("status").asText(), runs[r].toString());
+      assertEquals(300, runs[r].get("candidate_holdout").get("holdout_examples").asLong());
+      assertTrue(runs[r].get("candidate_holdout").get("holdout_error").asDouble() < 0.2,
+          runs[r].toString());
+    }
+    assertEquals(300, runs[1].get("published_holdout").get("holdout_examples").asLong());
+    SparseVDClassificationModel second = (SparseVDClassificationModel) PipelineModel.load(
+        store.resolve("runs/t1/model").toString()).stages()[2];
+    String init = second.trained().provenance().get("init_model");
+    assertTrue(init.contains("runs/t0/model/stages/") && init.endsWith("/data"), init);
+  }
+
   @Test
   void aValueThatIsNotANumberNamesTheFileColumnAndRow() throws Exception {
     Path bad = tmp.resolve("bad.csv");

@@ -174,7 +174,11 @@ class SparseVDClassifierTest {
     String ckpt = tmp.resolve("ckpt").toString();
     SparseVDClassifier vd = small().setEpochs(2).setValidationIndicatorCol("held")
         .setCheckpointDir(ckpt);
+    spark.sparkContext().setJobDescription("the caller's own");
     SparseVDClassificationModel first = vd.fit(rows);
+    assertEquals("the caller's own", spark.sparkContext().getLocalProperty(
+        "spark.job.description"), "the steps' labels end with training");
+    spark.sparkContext().setJobDescription(null);
     List<org.sparsevd.train.EpochReport> h = first.trainingHistory();
     assertEquals(2, h.size());
     for (org.sparsevd.train.EpochReport r : h) {
