@@ -9,7 +9,9 @@ import org.sparsevd.io.HadoopFiles;
 /**
  * A job's output directory and its completion protocol: the directory counts as complete
  * only once {@value #MARKER} exists, and that marker is written last, after the model and
- * the summary. A crashed run leaves checkpoints and metrics but never the marker.
+ * the summary, the plots and the report. A crashed run leaves checkpoints and metrics but never
+ * the marker. Every file here is written through {@link HadoopFiles#writeAtomically}, so each is
+ * whole once it exists, on S3 (written directly, no rename) as on HDFS.
  *
  * <pre>
  * OUTPUT/checkpoints/ckpt-EEEEEE.bin   training state every k epochs

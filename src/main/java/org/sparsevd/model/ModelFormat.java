@@ -27,8 +27,9 @@ import org.sparsevd.nn.VdSettings;
  * params.bin   the flat parameter array in the {@link FloatArrays} container
  * </pre>
  *
- * Both files are written atomically, params.bin first, so a model.json always refers to a
- * complete params.bin; reading checks the format, the version, the checksum and that the
+ * Both files are written atomically ({@link HadoopFiles#writeAtomically}: a reader sees each
+ * whole or not at all, on object stores too), params.bin first, so a model.json always refers
+ * to a complete params.bin; reading checks the format, the version, the checksum and that the
  * parameter count matches the network.
  */
 public final class ModelFormat {

@@ -21,11 +21,14 @@ import org.sparsevd.io.HadoopFiles;
  * STORE/reports/RUN_ID.json      what each run did
  * </pre>
  *
- * Publishing never rewrites a file: it writes a new pointer under a temporary name and renames
- * it to the next free number, so a reader sees the old pointer or the complete new one, on HDFS
- * and local file systems alike (rename to a new name is atomic on both). The pointers that are
- * not the newest are the history of what was published when. One retraining run at a time
- * writes to a store.
+ * Publishing never rewrites a file: it writes a new pointer under the next free number through
+ * {@link HadoopFiles#writeAtomically}, so a reader sees the old pointer or the complete new one:
+ * on HDFS and local file systems the pointer is written under a temporary name and renamed
+ * (rename to a new name is atomic on both); on S3 (s3a://) the object is written directly,
+ * visible only once whole, and a failed write is aborted and leaves no object. Only a complete
+ * model is published: the retraining job reads the candidate back, checksum included, first.
+ * The pointers that are not the newest are the history of what was published when. One
+ * retraining run at a time writes to a store.
  */
 public final class ModelStore {
   private static final ObjectMapper JSON = new ObjectMapper();
