@@ -46,14 +46,7 @@ public final class Compare {
   public static void main(String[] args) throws Exception {
     CompareConfig cc = of(COMMAND.parseMain(args));
     JobConfig base = trainConfig(cc);
-    JobCommand.runMain(() -> {
-      SparkSession spark = Sessions.create(base, "sparsevd-compare");
-      try {
-        run(spark, cc, base);
-      } finally {
-        spark.stop();
-      }
-    });
+    Sessions.runMain(base, "sparsevd-compare", spark -> run(spark, cc, base));
   }
 
   /**

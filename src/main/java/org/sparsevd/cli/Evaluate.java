@@ -44,14 +44,7 @@ public final class Evaluate {
 
   public static void main(String[] args) throws Exception {
     JobConfig c = COMMAND.parseMain(args);
-    JobCommand.runMain(() -> {
-      SparkSession spark = Sessions.create(c, "sparsevd-evaluate");
-      try {
-        System.out.print(run(spark, c));
-      } finally {
-        spark.stop();
-      }
-    });
+    Sessions.runMain(c, "sparsevd-evaluate", spark -> System.out.print(run(spark, c)));
   }
 
   /** Evaluates and returns the JSON report (also written to RUN_DIR/evaluation.json). */

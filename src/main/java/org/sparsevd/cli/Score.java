@@ -57,14 +57,7 @@ public final class Score {
 
   public static void main(String[] args) throws Exception {
     JobConfig c = COMMAND.parseMain(args);
-    JobCommand.runMain(() -> {
-      SparkSession spark = Sessions.create(c, "sparsevd-score");
-      try {
-        System.out.println(run(spark, c));
-      } finally {
-        spark.stop();
-      }
-    });
+    Sessions.runMain(c, "sparsevd-score", spark -> System.out.println(run(spark, c)));
   }
 
   /** Scores; returns a one-line JSON report of what was written. */

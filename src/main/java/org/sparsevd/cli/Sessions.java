@@ -14,6 +14,26 @@ final class Sessions {
 
   private Sessions() {}
 
+  /** What a job does in its session. */
+  interface Body {
+    void run(SparkSession spark) throws Exception;
+  }
+
+  /**
+   * A job's {@code main}: runs {@code body} in a session {@link #create} makes, stops the
+   * session, and exits as {@link JobCommand#runMain} does.
+   */
+  static void runMain(JobConfig c, String app, Body body) throws Exception {
+    JobCommand.runMain(() -> {
+      SparkSession spark = create(c, app);
+      try {
+        body.run(spark);
+      } finally {
+        spark.stop();
+      }
+    });
+  }
+
   static SparkSession create(JobConfig c, String app) {
     SparkConf conf = JobSparkSettings.applyMissing(new SparkConf());
     if (!conf.contains("spark.master")) {

@@ -53,14 +53,7 @@ public final class Train {
 
   public static void main(String[] args) throws Exception {
     JobConfig c = COMMAND.parseMain(args, k -> ConfigCheck.train(k, new Configuration()));
-    JobCommand.runMain(() -> {
-      SparkSession spark = Sessions.create(c, "sparsevd-train");
-      try {
-        run(spark, c);
-      } finally {
-        spark.stop();
-      }
-    });
+    Sessions.runMain(c, "sparsevd-train", spark -> run(spark, c));
   }
 
   /**
