@@ -337,6 +337,9 @@ public final class SparseVDClassifier
     DataSource src = DataSource.dataFrame("the training data of " + uid, numClasses)
         .withLabelCol(getLabelCol()).withFeaturesCol(getFeaturesCol())
         .withWeightCol(getWeightCol());
+    // Caching, steps and evaluation label their Spark jobs; the caller's thread gets its own
+    // label back, so that its later jobs (a notebook's next cell) are not named as training.
+    String callerDescription = sc.getLocalProperty("spark.job.description");
     try {
       WarmStart warm = WarmStart.read(getInitModel(), "initModel", getScaling(), hconf);
       Blocks blocks = BlockReader.read(trainRows, src, partitions);
@@ -352,6 +355,8 @@ public final class SparseVDClassifier
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      sc.setJobDescription(callerDescription);
     }
   }
 

@@ -40,8 +40,6 @@ public final class SparkGradientSource implements GradientSource {
   private final ParamTransport transport;
   private final StepPartitions partitions;
   private final Aggregation aggregation;
-  /** The caller's job description before training, which {@link #close} restores. */
-  private final String callerDescription;
   private volatile String stepLabel;
 
   /**
@@ -97,16 +95,6 @@ public final class SparkGradientSource implements GradientSource {
     this.transport = transport;
     this.partitions = partitions;
     this.aggregation = aggregation;
-    this.callerDescription = sc.getLocalProperty("spark.job.description");
-  }
-
-  /**
-   * Gives the caller's thread back the job description it had, so that its later jobs (a
-   * notebook's next cell) are not labelled as training steps.
-   */
-  @Override
-  public void close() {
-    sc.setJobDescription(callerDescription);
   }
 
   /**
