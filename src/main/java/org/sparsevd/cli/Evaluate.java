@@ -54,7 +54,7 @@ public final class Evaluate {
     Path modelDir = c.get("model").isEmpty() ? new Path(runDir, "model") : new Path(c.get("model"));
     ModelLocator.Found found = ModelLocator.find(modelDir, hconf);
     SparseVdModel model = ModelFormat.read(found.modelDir(), hconf);
-    if (found.inPipeline() != isTabular(c)) {
+    if (found.inPipeline() != c.tabular()) {
       throw new IllegalArgumentException(modelDir + (found.inPipeline()
           ? " is a tabular run's PipelineModel: evaluate it with its train config "
               + "(pipeline = tabular)" : " is not a PipelineModel, but the config sets "
@@ -81,10 +81,6 @@ public final class Evaluate {
       HadoopFiles.writeString(new Path(runDir, "evaluation.json"), hconf, text);
       return text;
     }
-  }
-
-  private static boolean isTabular(JobConfig c) {
-    return c.get("pipeline").trim().equalsIgnoreCase("tabular");
   }
 
   private static ObjectNode report(Metrics m) {

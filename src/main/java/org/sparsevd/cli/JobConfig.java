@@ -188,6 +188,11 @@ public final class JobConfig {
     return get(key);
   }
 
+  /** Whether the config trains the tabular Spark ML pipeline ({@code pipeline = tabular}). */
+  boolean tabular() {
+    return get("pipeline").trim().equalsIgnoreCase("tabular");
+  }
+
   public VdSettings vdSettings() {
     return new VdSettings(Parameterization.parse(get("parameterization")),
         (float) getDouble("log_alpha_min"), (float) getDouble("log_alpha_max"),

@@ -102,8 +102,7 @@ public final class Retrain {
         "--init_model", current.map(p -> p.model().toString()).orElse("")}));
 
     // A tabular run reads the holdout table as its training table, through each model's stages.
-    boolean tabular = Train.COMMAND.parse(new String[] {r.trainConfig()}).get("pipeline").trim()
-        .equalsIgnoreCase("tabular");
+    boolean tabular = Train.COMMAND.parse(new String[] {r.trainConfig()}).tabular();
     JobConfig holdout = Evaluate.COMMAND.parse(new String[] {r.trainConfig(),
         tabular ? "--data.train" : "--data.test", r.holdout()});
     Metrics candidate = evaluate(spark, holdout, new Path(runDir, "model"));

@@ -61,7 +61,7 @@ public final class Train {
    * config says {@code pipeline = tabular}; returns the path of the output directory.
    */
   public static String run(SparkSession spark, JobConfig c) throws IOException {
-    if (c.get("pipeline").trim().equalsIgnoreCase("tabular")) {
+    if (c.tabular()) {
       return TabularJob.run(spark, c);
     }
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
