@@ -87,10 +87,10 @@ public final class AggregationBench {
           try (SparkGradientSource s = SparkGradientSource.asOnACluster(sc, blocks,
               Scaling.none(), data.rows(), DEF, 1, a)) {
             long[] step = {0};
-            double ms = Timing.medianMillis(() -> s.gradient(params, batch, step[0]++, grad),
+            double ms = Timing.medianMillis(() -> s.gradient(params, batch, step[0]++, 1f, grad),
                 3, 11);
             received.reset();
-            s.gradient(params, batch, step[0], grad);
+            s.gradient(params, batch, step[0], 1f, grad);
             json.put(a.spec() + "_ms_e" + e, ms);
             json.put(a.spec() + "_driver_bytes_e" + e, received.bytes());
           }

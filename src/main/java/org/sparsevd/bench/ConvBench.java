@@ -136,7 +136,7 @@ public final class ConvBench {
     long[] stepNo = {0};
     double ms = Timing.medianMillis(() -> {
       Arrays.fill(grad, 0f);
-      net.nllGradient(params, x, labels, null, ids, BATCH, 1, stepNo[0]++, grad, ws);
+      net.nllGradient(params, x, labels, null, ids, BATCH, 1, stepNo[0]++, 1f, grad, ws);
       net.addKlGradient(params, 1f, grad);
       adam.step(state, params, grad, 1e-4);
     }, 5, 21);

@@ -91,7 +91,7 @@ public final class SparkStepBench {
       int[] tiny = {5, 40_000};
       long[] step = {0};
       double[] pair = Timing.interleavedMedianMillis(emptyJob,
-          () -> spark2.gradient(params, tiny, step[0]++, grad), 20, 60);
+          () -> spark2.gradient(params, tiny, step[0]++, 1f, grad), 20, 60);
       json.put("empty_job_ms", pair[0]);
       json.put("tiny_step_ms", pair[1]);
       json.put("tiny_step_over_empty_job", pair[1] / pair[0]);

@@ -82,14 +82,15 @@ public final class TrainStepBench {
       System.arraycopy(labels, b * batch, batchLabels, 0, batch);
       System.arraycopy(ids, b * batch, batchIds, 0, batch);
       Arrays.fill(grad, 0f);
-      net.nllGradient(params, batchX, batchLabels, null, batchIds, batch, 1, step[0], grad, ws);
+      net.nllGradient(params, batchX, batchLabels, null, batchIds, batch, 1, step[0], 1f, grad,
+          ws);
       net.addKlGradient(params, 1f, grad);
       adam.step(state, params, grad, 1e-4);
       step[0]++;
     };
     Runnable klOnly = () -> net.addKlGradient(params, 1f, grad);
     Runnable nllOnly = () -> net.nllGradient(params, batchX, batchLabels, null, batchIds, batch,
-        1, 0, grad, ws);
+        1, 0, 1f, grad, ws);
     Runnable adamOnly = () -> adam.step(state, params, grad, 0);
     double stepMs = Timing.medianMillis(trainStep, 200, 100);
     double klMs = Timing.medianMillis(klOnly, 30, 30);

@@ -9,10 +9,11 @@ import java.util.List;
  * trainer broadcasts, aggregates, checkpoints and saves.
  *
  * <p>The training objective (Molchanov et al. 2017, eq. 3 scaled by N) is
- * {@code N * mean_batch(CE) + klWeight * KL}. This class computes its two parts separately:
- * {@link #nllGradient} sums the cross-entropy gradient over the rows it is given, so that
- * partitions can each take a share of a batch, and {@link #addKlGradient} adds the KL
- * gradient once per step.
+ * {@code N * mean_batch(CE + klWeight * KL(x)) + klWeight * KL}, where KL(x) is the part of
+ * the KL that depends on the example ({@link PerExampleKl}; none in most networks). This class
+ * computes its two parts separately: {@link #nllGradient} sums the gradient of the per-example
+ * terms over the rows it is given, so that partitions can each take a share of a batch, and
+ * {@link #addKlGradient} adds the gradient of the parameters' KL once per step.
  */
 public final class Network {
   private final int inputSize;
@@ -81,26 +82,40 @@ public final class Network {
   }
 
   /**
-   * Forward and backward pass of the summed (weighted) cross-entropy over {@code rows}
-   * examples, with local reparameterisation noise keyed by (seed, step, example id).
+   * Forward and backward pass of the summed per-example terms over {@code rows} examples,
+   * (weighted) cross-entropy plus {@code klWeight} times the per-example KL, with noise keyed
+   * by (seed, step, example id).
    *
    * @param x inputs [rows x inputSize]; not modified
    * @param weights per-example weights of the cross-entropy, or null for all 1
    * @param exampleIds global index of each row (noise key and error messages); not modified
-   * @param grad ADDS d(sum w CE)/dparams; modified
-   * @return the summed weighted cross-entropy
+   * @param klWeight the weight of the per-example KL in the gradient
+   * @param grad ADDS d(sum w CE + klWeight sum KL(x))/dparams; modified
+   * @return the summed weighted cross-entropy and the summed per-example KL
    */
-  public double nllGradient(float[] params, float[] x, int[] labels, float[] weights,
-                            long[] exampleIds, int rows, long seed, long step, float[] grad,
-                            Workspace ws) {
+  public BatchLoss nllGradient(float[] params, float[] x, int[] labels, float[] weights,
+                               long[] exampleIds, int rows, long seed, long step, float klWeight,
+                               float[] grad, Workspace ws) {
     checkBatch(x, labels, exampleIds, rows, ws);
+    for (int l = 0; l < layers.size(); l++) {
+      if (layers.get(l) instanceof PerExampleKl k) {
+        k.setKlWeight(ws.scratch[l], klWeight);
+      }
+    }
     float[] logits = forward(params, x, rows, Mode.TRAIN, new Noise(seed, step, exampleIds), ws);
     int classes = numClasses();
     float[] dy = ws.gradA;
     double loss = SoftmaxCrossEntropy.lossAndGradient(logits, labels, weights, rows, classes,
         dy);
-    if (!Double.isFinite(loss)) {
-      throw new NonFiniteException("step " + step + ": loss is " + loss + "; "
+    double exampleKl = 0;
+    for (int l = 0; l < layers.size(); l++) {
+      if (layers.get(l) instanceof PerExampleKl k) {
+        exampleKl += k.exampleKl(ws.scratch[l], rows);
+      }
+    }
+    if (!Double.isFinite(loss) || !Double.isFinite(exampleKl)) {
+      String what = Double.isFinite(loss) ? "per-example KL is " + exampleKl : "loss is " + loss;
+      throw new NonFiniteException("step " + step + ": " + what + "; "
           + diagnose(params, ws, rows));
     }
     float[] dx = ws.gradB;
@@ -112,7 +127,7 @@ public final class Network {
       dy = dx;
       dx = t;
     }
-    return loss;
+    return new BatchLoss(loss, exampleKl);
   }
 
   /**

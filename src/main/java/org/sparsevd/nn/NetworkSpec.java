@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * {@code dense(N)} plain dense, {@code relu}, {@code gdrop(P)} Gaussian dropout with the
  * variance of Bernoulli dropout at rate P, {@code drop(P)} Bernoulli dropout at rate P,
  * {@code nvd} per-neuron variational dropout on its inputs, {@code cdense(N)} dense with
- * Concrete dropout on its inputs, {@code idrop(B)} information dropout with KL weight B.
+ * Concrete dropout on its inputs, {@code idense(N, B)} dense with information dropout (noise
+ * scale a function of the input, KL weight B; a relu must follow), {@code idrop(B)} per-unit
+ * information dropout.
  *
  * <p>Convolutional networks start by declaring the image shape and end their feature maps with
  * {@code flatten}: {@code image(H, W, C)}, {@code conv(F, K[, S, P])} plain,
@@ -33,7 +35,7 @@ public final class NetworkSpec {
 
   /** The layers this parser knows, in the form they are written (for help and errors). */
   public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), nvd, "
-      + "cdense(N), idrop(B); for images image(H, W, C) first, then conv(F, K[, S, P]), "
+      + "cdense(N), idense(N, B) | relu, idrop(B); for images image(H, W, C) first, then conv(F, K[, S, P]), "
       + "vdconv(F, K[, S, P][, per=filter]), maxpool(K), flatten";
 
   /**
@@ -74,7 +76,7 @@ public final class NetworkSpec {
         throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
             + "': needs a feature map; start the network with image(H, W, C)");
       }
-      if ((name.equals("vd") || name.equals("dense") || name.equals("cdense")) && shape != null) {
+      if (DENSE.contains(name) && shape != null) {
         throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
             + "': follows a " + shape + " feature map; put flatten before it");
       }
@@ -95,7 +97,8 @@ public final class NetworkSpec {
         case "drop" -> new BernoulliDropout(width, number(arg, i, part));
         case "nvd" -> new NeuronVd(width, settings);
         case "cdense" -> new ConcreteDense(width, positive(arg, i, part), settings.thetaInitStd());
-        case "idrop" -> new InformationDropout(width, number(arg, i, part));
+        case "idense" -> informationDense(arg, i, part, parts, width, settings);
+        case "idrop" -> new UnitInformationDropout(width, number(arg, i, part));
         default -> throw new IllegalArgumentException("network spec layer " + (i + 1) + " '"
             + part + "': unknown layer '" + m.group(1) + "'");
       };
@@ -111,6 +114,24 @@ public final class NetworkSpec {
   }
 
   private static final java.util.Set<String> CONV = java.util.Set.of("conv", "vdconv");
+  private static final java.util.Set<String> DENSE =
+      java.util.Set.of("vd", "dense", "cdense", "idense");
+
+  /** idense(N, B), whose KL is the one for ReLU activations: a relu must come next. */
+  private static Layer informationDense(String arg, int i, String part, String[] parts,
+                                        int width, VdSettings settings) {
+    String[] a = args(arg);
+    if (a.length != 2) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': expected idense(UNITS, BETA)");
+    }
+    if (i + 1 >= parts.length || !parts[i + 1].trim().equalsIgnoreCase("relu")) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': information dropout's KL is the one for ReLU activations; put relu after it");
+    }
+    return new InformationDense(width, positive(a[0], i, part), number(a[1], i, part),
+        settings.thetaInitStd());
+  }
 
   private static Layer image(String arg, int i, String part, int inputSize) {
     String[] a = args(arg);

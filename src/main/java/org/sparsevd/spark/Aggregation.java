@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
+import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.spark.SparkGradientSource.Partial;
 import scala.Tuple2;
 
@@ -116,11 +117,11 @@ public sealed interface Aggregation {
       ordered.sort((x, y) -> Integer.compare(x.partition(), y.partition()));
       float[] sum = null;
       float[] scratch = null;
-      double loss = 0;
+      BatchLoss loss = BatchLoss.ZERO;
       long rows = 0;
       for (Partial p : ordered) {
         rows += p.rows();
-        loss += p.loss();
+        loss = loss.plus(p.loss());
         if (p.grad() == null) {
           continue;
         }

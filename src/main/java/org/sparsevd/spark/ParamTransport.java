@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.spark.SparkGradientSource.Partial;
 
 /**
@@ -50,7 +51,7 @@ sealed interface ParamTransport {
     float[] params();
 
     /** The task's result; {@code grad} is null when no row of the batch fell in its blocks. */
-    Partial partial(int partition, long rows, double loss, float[] grad);
+    Partial partial(int partition, long rows, BatchLoss loss, float[] grad);
   }
 
   /** Parameters in a broadcast of bytes, partials as bytes in the task results. */
@@ -104,7 +105,7 @@ sealed interface ParamTransport {
     }
 
     @Override
-    public Partial partial(int partition, long rows, double loss, float[] grad) {
+    public Partial partial(int partition, long rows, BatchLoss loss, float[] grad) {
       return new Partial(partition, rows, loss, grad == null ? null : FloatBytes.encode(grad));
     }
   }
@@ -148,7 +149,7 @@ sealed interface ParamTransport {
     }
 
     @Override
-    public Partial partial(int partition, long rows, double loss, float[] grad) {
+    public Partial partial(int partition, long rows, BatchLoss loss, float[] grad) {
       if (grad != null) {
         LocalHandoff.put(LocalHandoff.key(source, step, partition), grad);
       }

@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.sparsevd.data.Scaling;
+import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.spark.data.DataBlock;
 import org.sparsevd.train.GradientSource;
@@ -111,7 +112,8 @@ public final class SparkGradientSource implements GradientSource {
   }
 
   @Override
-  public double gradient(float[] params, int[] batch, long step, float[] grad) {
+  public BatchLoss gradient(float[] params, int[] batch, long step, float klWeight,
+                            float[] grad) {
     ParamTransport.Ticket ticket = transport.send(params, step);
     String label = stepLabel;
     sc.setJobDescription("sparsevd: " + (label != null ? label : "step " + step) + " ("
@@ -120,7 +122,7 @@ public final class SparkGradientSource implements GradientSource {
     boolean failed = true;
     try {
       parts = aggregation.run(blocks.mapPartitionsWithIndex(new StepTask(ticket,
-          partitions.read(), def, scaling, batch, step, seed), true), partitions, batch);
+          partitions.read(), def, scaling, batch, step, seed, klWeight), true), partitions, batch);
       failed = false;
     } finally {
       transport.finish(step, failed);
@@ -128,11 +130,11 @@ public final class SparkGradientSource implements GradientSource {
     Partial[] ordered = parts.toArray(new Partial[0]);
     Arrays.sort(ordered, (x, y) -> Integer.compare(x.partition, y.partition));
     Arrays.fill(grad, 0f);
-    double loss = 0;
+    BatchLoss loss = BatchLoss.ZERO;
     long rows = 0;
     for (Partial p : ordered) {
       rows += p.rows;
-      loss += p.loss;
+      loss = loss.plus(p.loss);
       transport.receive(p, step, grad);
     }
     if (rows != batch.length) {
@@ -148,7 +150,7 @@ public final class SparkGradientSource implements GradientSource {
    * @param grad the partial gradient as bytes, or null when it was handed over by reference or
    *     when no row of the batch fell in the partition ({@code rows} 0)
    */
-  record Partial(int partition, long rows, double loss, byte[] grad) implements Serializable {}
+  record Partial(int partition, long rows, BatchLoss loss, byte[] grad) implements Serializable {}
 
   /** The per-partition work of a step; a static class so the closure carries only its fields. */
   private static final class StepTask
@@ -160,9 +162,10 @@ public final class SparkGradientSource implements GradientSource {
     private final int[] batch;
     private final long step;
     private final long seed;
+    private final float klWeight;
 
     StepTask(ParamTransport.Ticket params, StepPartitions.BlockRead read, NetworkDef def,
-             String scaling, int[] batch, long step, long seed) {
+             String scaling, int[] batch, long step, long seed, float klWeight) {
       this.params = params;
       this.read = read;
       this.def = def;
@@ -170,6 +173,7 @@ public final class SparkGradientSource implements GradientSource {
       this.batch = batch;
       this.step = step;
       this.seed = seed;
+      this.klWeight = klWeight;
     }
 
     @Override
@@ -177,7 +181,7 @@ public final class SparkGradientSource implements GradientSource {
       Iterator<DataBlock> it = read.blocks(partition, cached);
       ShardWorker w = Workers.get(def, scaling);
       float[] grad = null;
-      double loss = 0;
+      BatchLoss loss = BatchLoss.ZERO;
       long rows = 0;
       while (it.hasNext()) {
         DataBlock block = it.next();
@@ -189,8 +193,8 @@ public final class SparkGradientSource implements GradientSource {
         if (grad == null) {
           grad = new float[w.network().paramCount()];
         }
-        loss += w.accumulate(params.params(), block.features(), block.labels(),
-            block.weights(), block.firstIndex(), batch, from, to, seed, step, grad);
+        loss = loss.plus(w.accumulate(params.params(), block.features(), block.labels(),
+            block.weights(), block.firstIndex(), batch, from, to, seed, step, klWeight, grad));
         rows += to - from;
       }
       return List.of(params.partial(partition, rows, loss, grad)).iterator();

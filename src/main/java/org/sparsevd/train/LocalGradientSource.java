@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.sparsevd.data.Scaling;
+import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.nn.Network;
 
 /**
@@ -54,20 +55,21 @@ public final class LocalGradientSource implements GradientSource {
   }
 
   @Override
-  public double gradient(float[] params, int[] batch, long step, float[] grad) {
+  public BatchLoss gradient(float[] params, int[] batch, long step, float klWeight,
+                            float[] grad) {
     int threads = workers.length;
-    List<Future<Double>> parts = new ArrayList<>(threads);
+    List<Future<BatchLoss>> parts = new ArrayList<>(threads);
     for (int t = 0; t < threads; t++) {
       int from = (int) ((long) batch.length * t / threads);
       int to = (int) ((long) batch.length * (t + 1) / threads);
       Worker w = workers[t];
-      parts.add(pool.submit(() -> w.run(params, batch, from, to, step)));
+      parts.add(pool.submit(() -> w.run(params, batch, from, to, step, klWeight)));
     }
-    double loss = 0;
+    BatchLoss loss = BatchLoss.ZERO;
     java.util.Arrays.fill(grad, 0f);
     for (int t = 0; t < threads; t++) {
       try {
-        loss += parts.get(t).get();
+        loss = loss.plus(parts.get(t).get());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while computing a gradient", e);
@@ -93,10 +95,10 @@ public final class LocalGradientSource implements GradientSource {
     final ShardWorker shard = new ShardWorker(net, Scaling.none());
     final float[] grad = new float[net.paramCount()];
 
-    double run(float[] params, int[] batch, int from, int to, long step) {
+    BatchLoss run(float[] params, int[] batch, int from, int to, long step, float klWeight) {
       java.util.Arrays.fill(grad, 0f);
       return shard.accumulate(params, features, labels, null, 0, batch, from, to, seed, step,
-          grad);
+          klWeight, grad);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.sparsevd.train;
 
 import org.sparsevd.data.Scaling;
+import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.Workspace;
 
@@ -36,23 +37,24 @@ public final class ShardWorker {
   }
 
   /**
-   * Adds into {@code grad} the summed cross-entropy gradient of {@code batch[from, to)}, global
+   * Adds into {@code grad} the gradient of the per-example terms of {@code batch[from, to)}
+   * (cross-entropy, and the per-example KL times {@code klWeight}), global
    * example indices that all lie in the shard {@code [firstIndex, firstIndex + labels.length)}.
    *
    * @param features the shard's rows [labels.length x inputSize], not yet scaled; not modified
    * @param weights the shard's example weights, or null for all 1
-   * @return the summed (weighted) cross-entropy of those rows
+   * @return the summed (weighted) cross-entropy and per-example KL of those rows
    */
-  public double accumulate(float[] params, float[] features, int[] labels, float[] weights,
-                           long firstIndex, int[] batch, int from, int to, long seed, long step,
-                           float[] grad) {
+  public BatchLoss accumulate(float[] params, float[] features, int[] labels, float[] weights,
+                              long firstIndex, int[] batch, int from, int to, long seed,
+                              long step, float klWeight, float[] grad) {
     int cols = net.inputSize();
     if (features.length != (long) labels.length * cols) {
       throw new IllegalArgumentException("shard at row " + firstIndex + ": "
           + features.length / Math.max(1, labels.length) + " features per row, the network takes "
           + cols);
     }
-    double loss = 0;
+    BatchLoss loss = BatchLoss.ZERO;
     for (int start = from; start < to; start += Workspace.CHUNK_ROWS) {
       int n = Math.min(Workspace.CHUNK_ROWS, to - start);
       for (int r = 0; r < n; r++) {
@@ -65,8 +67,8 @@ public final class ShardWorker {
         }
       }
       scaling.applyToRows(x, n, cols);
-      loss += net.nllGradient(params, x, y, weights == null ? null : w, ids, n, seed, step,
-          grad, ws);
+      loss = loss.plus(net.nllGradient(params, x, y, weights == null ? null : w, ids, n, seed,
+          step, klWeight, grad, ws));
     }
     return loss;
   }

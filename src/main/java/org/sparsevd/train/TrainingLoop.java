@@ -1,6 +1,7 @@
 package org.sparsevd.train;
 
 import java.util.Arrays;
+import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.nn.Network;
 import org.sparsevd.optim.Optimizer;
 
@@ -91,33 +92,36 @@ public final class TrainingLoop {
       double klWeight = config.klWeight().at(epoch);
       int[] perm = order.epoch(config.seed(), epoch, n);
       double nllSum = 0;
+      double exampleKlSum = 0;
       int first = epoch == resumedEpoch ? (int) into : 0;
       for (int s = first; s < steps; s++) {
         int[] batch = Arrays.copyOfRange(perm, s * batchSize, (s + 1) * batchSize);
         Arrays.sort(batch);
         listener.stepStarting(epoch, s, steps);
-        double nll = source.gradient(params, batch, state.step(), grad);
+        BatchLoss loss = source.gradient(params, batch, state.step(), (float) klWeight, grad);
         for (int k = 0; k < grad.length; k++) {
           grad[k] *= scale;
         }
         if (klWeight > 0) {
           net.addKlGradient(params, (float) klWeight, grad);
         }
-        if (!Double.isFinite(nll)) {
-          throw new Network.NonFiniteException("step " + state.step() + ": batch loss " + nll);
+        if (!loss.isFinite()) {
+          throw new Network.NonFiniteException("step " + state.step() + ": batch loss " + loss);
         }
         net.requireFinite(grad, "gradient", state.step());
         optimizer.step(state.optimizer(), params, grad, lr);
         state.advanceStep();
-        nllSum += nll;
+        nllSum += loss.nll();
+        exampleKlSum += loss.exampleKl();
         if (s + 1 < steps) {
           listener.stepDone(state, s + 1, steps);
         }
       }
       state.finishEpoch();
       double seconds = (System.nanoTime() - start) / 1e9;
-      double nll = nllSum / ((double) (steps - first) * batchSize);
-      double kl = net.kl(params) / n;
+      double seen = (double) (steps - first) * batchSize;
+      double nll = nllSum / seen;
+      double kl = net.kl(params) / n + exampleKlSum / seen;
       boolean evaluate = state.epochsDone() % config.evalEvery() == 0
           || state.epochsDone() == config.epochs();
       EpochReport.Evaluation eval =

@@ -77,6 +77,7 @@ class LayerContractTest {
         new Case("dense(6) | drop(0.4) | relu | dense(3)", 7, s2, true),
         new Case("dense(6) | cdense(3)", 7, s2, true),
         new Case("dense(6) | relu | idrop(0.3) | dense(3)", 7, s2, true),
+        new Case("idense(5, 0.3) | relu | idense(4, 0.2) | relu | dense(3)", 7, s2, true),
         new Case(image + "vdconv(3, 3) | relu | maxpool(2) | flatten | vd(3)", 72, s2, true),
         new Case(image + "vdconv(3, 3) | relu | maxpool(2) | flatten | vd(3)", 72, la, false),
         new Case(image + "vdconv(3, 3, 2, 1, per=filter) | relu | flatten | dense(3)", 72, s2,
@@ -290,18 +291,15 @@ class LayerContractTest {
   static void check(String spec, Network net, float[] params, float[] x, float[] weights) {
     double klWeight = 0.7;
     float[] grad = new float[net.paramCount()];
-    double nll = net.nllGradient(params, x, LABELS, weights, IDS, ROWS, 5L, 9L, grad,
-        net.newWorkspace(8));
+    BatchLoss loss = net.nllGradient(params, x, LABELS, weights, IDS, ROWS, 5L, 9L,
+        (float) klWeight, grad, net.newWorkspace(8));
     net.addKlGradient(params, (float) klWeight, grad);
 
     ReferenceNet ref = new ReferenceNet(net);
     double[] p = toDouble(params);
     double refLoss = ref.loss(p, x, LABELS, weights, IDS, ROWS, 5L, 9L, klWeight);
-    // Information dropout's per-example KL is a gradient term only (see its class comment).
-    if (net.layers().stream().noneMatch(l -> l instanceof InformationDropout)) {
-      assertEquals(refLoss, nll + klWeight * net.kl(params), 1e-4 * Math.abs(refLoss),
-          "float engine loss vs double reference");
-    }
+    assertEquals(refLoss, loss.nll() + klWeight * (loss.exampleKl() + net.kl(params)),
+        1e-4 * Math.abs(refLoss), "float engine loss vs double reference");
     double[] fd = new double[p.length];
     double scale = 0;
     for (int k = 0; k < p.length; k++) {

@@ -100,7 +100,7 @@ class MethodLayerModesTest {
       assertEquals(1f, FastMath.sigmoid(40f), "the sigmoid in float rounds to 1 at 40");
       float[] grad = new float[params.length];
       double nll = net.nllGradient(params, x, new int[] {0, 2}, null, new long[] {0, 1}, 2, 1,
-          0, grad, net.newWorkspace(2));
+          0, 1f, grad, net.newWorkspace(2)).nll();
       net.addKlGradient(params, 1f, grad);
       assertTrue(Double.isFinite(nll) && Double.isFinite(net.kl(params)), "logit " + raw);
       for (float g : grad) {

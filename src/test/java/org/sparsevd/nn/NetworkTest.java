@@ -73,17 +73,18 @@ class NetworkTest {
     float[] x = new float[2 * 784];
     long[] ids = {16, 17};
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> net.nllGradient(params, x, new int[] {1, 12}, null, ids, 2, 0, 0, grad, ws));
+        () -> net.nllGradient(params, x, new int[] {1, 12}, null, ids, 2, 0, 0, 1f, grad, ws));
     assertEquals("example 17: label 12 outside [0, 10)", e.getMessage());
     x[784 + 5] = Float.NaN;
     e = assertThrows(IllegalArgumentException.class,
-        () -> net.nllGradient(params, x, new int[] {1, 2}, null, ids, 2, 0, 0, grad, ws));
+        () -> net.nllGradient(params, x, new int[] {1, 2}, null, ids, 2, 0, 0, 1f, grad, ws));
     assertEquals("example 17, feature 5: NaN", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> net.nllGradient(params, x, new int[0], null, new long[0], 0, 0, 0, grad, ws));
+        () -> net.nllGradient(params, x, new int[0], null, new long[0], 0, 0, 0, 1f, grad, ws));
     assertEquals("empty batch: 0 rows", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> net.nllGradient(params, new float[700], new int[] {1}, null, ids, 1, 0, 0, grad, ws));
+        () -> net.nllGradient(params, new float[700], new int[] {1}, null, ids, 1, 0, 0, 1f, grad,
+            ws));
     assertTrue(e.getMessage().startsWith("batch of 1 rows x 784 features: have 700 floats"),
         e.getMessage());
   }
@@ -96,7 +97,7 @@ class NetworkTest {
     float[] x = new float[784];
     Arrays.fill(x, 0.5f);
     Network.NonFiniteException e = assertThrows(Network.NonFiniteException.class,
-        () -> net.nllGradient(params, x, new int[] {3}, null, new long[] {0}, 1, 0, 42,
+        () -> net.nllGradient(params, x, new int[] {3}, null, new long[] {0}, 1, 0, 42, 1f,
             new float[net.paramCount()], net.newWorkspace(1)));
     assertTrue(e.getMessage().startsWith("step 42: loss is NaN; layer 2 (vd(100)) parameter 60005"),
         e.getMessage());

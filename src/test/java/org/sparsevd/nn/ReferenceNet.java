@@ -14,7 +14,10 @@ final class ReferenceNet {
     this.net = net;
   }
 
-  /** sum w CE + klWeight * KL over the batch, in double, in TRAIN mode; null weights are 1. */
+  /**
+   * sum w CE + klWeight * (KL + sum KL(x)) over the batch, in double, in TRAIN mode; null
+   * weights are 1.
+   */
   double loss(double[] p, float[] x, int[] labels, float[] weights, long[] ids, int rows,
               long seed, long step, double klWeight) {
     Noise noise = new Noise(seed, step, ids);
@@ -103,16 +106,35 @@ final class ReferenceNet {
         }
       } else if (layer instanceof ConcreteDense) {
         kl += concreteDense(p, off, a, y, in, out, rows, noise, l);
-      } else if (layer instanceof InformationDropout idrop) {
+      } else if (layer instanceof UnitInformationDropout idrop) {
         noise.fill(l, rows, out, eps);
         for (int i = 0; i < out; i++) {
-          double alpha = InformationDropout.ALPHA_MAX / (1 + Math.exp(-p[off + i]));
+          double alpha = UnitInformationDropout.ALPHA_MAX / (1 + Math.exp(-p[off + i]));
           for (int r = 0; r < rows; r++) {
             int k = r * out + i;
             y[k] = a[k] * Math.exp(alpha * eps[k] - alpha * alpha / 2);
           }
-          // A per-example cost of every row, outside the KL weight.
-          perExample += idrop.beta() * rows * -Math.log(alpha / InformationDropout.ALPHA_MAX);
+          perExample += idrop.beta() * rows
+              * -Math.log(alpha / UnitInformationDropout.ALPHA_MAX);
+        }
+      } else if (layer instanceof InformationDense idense) {
+        noise.fill(l, rows, out, eps);
+        int wa = off + in * out + out;
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < out; j++) {
+            double h = p[off + in * out + j];
+            double g = p[wa + in * out + j];
+            for (int i = 0; i < in; i++) {
+              h += a[r * in + i] * p[off + i * out + j];
+              g += a[r * in + i] * p[wa + i * out + j];
+            }
+            double alpha = InformationDense.ALPHA_MIN
+                + InformationDense.ALPHA_MAX / (1 + Math.exp(-g));
+            int k = r * out + j;
+            y[k] = h * Math.exp(alpha * eps[k] - alpha * alpha / 2);
+            perExample += idense.beta()
+                * -Math.log(alpha / (InformationDense.ALPHA_MIN + InformationDense.ALPHA_MAX));
+          }
         }
       } else if (layer instanceof Flatten || layer instanceof ImageInput) {
         System.arraycopy(a, 0, y, 0, y.length);
@@ -134,7 +156,7 @@ final class ReferenceNet {
       }
       ce += (weights == null ? 1 : weights[r]) * (max + Math.log(sum) - a[r * c + labels[r]]);
     }
-    return ce + perExample + klWeight * kl;
+    return ce + klWeight * (perExample + kl);
   }
 
   /**

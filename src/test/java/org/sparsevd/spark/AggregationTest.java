@@ -77,7 +77,7 @@ class AggregationTest {
 
   private static float[] gradient(SparkGradientSource s, float[] params, int[] batch) {
     float[] g = new float[params.length];
-    s.gradient(params, batch, 3, g);
+    s.gradient(params, batch, 3, 1f, g);
     return g;
   }
 

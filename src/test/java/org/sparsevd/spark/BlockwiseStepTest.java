@@ -163,16 +163,16 @@ class BlockwiseStepTest {
     try (SparkGradientSource s = SparkGradientSource.blockwise(sc, counted, Scaling.none(),
         STARTS, 1, DEF, 11)) {
       for (int step = 0; step < 3; step++) {
-        s.gradient(params, new int[] {300 + step, 420, 599}, step, grad);
+        s.gradient(params, new int[] {300 + step, 420, 599}, step, 1f, grad);
       }
       assertEquals(1, READS.get());
-      s.gradient(params, new int[] {10, 299, 300}, 3, grad);
+      s.gradient(params, new int[] {10, 299, 300}, 3, 1f, grad);
       assertEquals(2, READS.get());
     }
     try (SparkGradientSource s = new SparkGradientSource(sc, counted, Scaling.none(), 900, DEF, 11,
         ParamTransport.broadcast(sc), StepPartitions.every(), Aggregation.COLLECT)) {
       Exception e = assertThrows(Exception.class,
-          () -> s.gradient(params, new int[] {300, 420}, 0, grad));
+          () -> s.gradient(params, new int[] {300, 420}, 0, 1f, grad));
       assertTrue(String.valueOf(e.getMessage()).contains("partition 2 was read"),
           e.getMessage());
     }

@@ -4,6 +4,7 @@ import org.sparsevd.data.Scaling;
 import org.sparsevd.spark.data.BlockReader;
 import org.sparsevd.spark.data.DataBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.hadoop.conf.Configuration;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.data.SharedData;
+import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.VdSettings;
@@ -26,7 +28,7 @@ import org.sparsevd.train.LocalGradientSource;
 class MethodLayersSparkTest {
   private static final NetworkDef DEF = new NetworkDef(
       "drop(0.2) | nvd | cdense(32) | relu | idrop(0.1) | nvd | vd(16) | relu | gdrop(0.3) "
-          + "| dense(10)", 784, VdSettings.DEFAULTS);
+          + "| idense(12, 0.05) | relu | dense(10)", 784, VdSettings.DEFAULTS);
 
   @Test
   void sparkAndLocalStepsAgree() throws Exception {
@@ -52,10 +54,14 @@ class MethodLayersSparkTest {
       float[] a = new float[params.length];
       float[] b = new float[params.length];
       float[] c = new float[params.length];
-      byRef.gradient(params, batch, 7, a);
-      byBytes.gradient(params, batch, 7, b);
-      local.gradient(params, batch, 7, c);
+      BatchLoss lossA = byRef.gradient(params, batch, 7, 0.5f, a);
+      BatchLoss lossB = byBytes.gradient(params, batch, 7, 0.5f, b);
+      BatchLoss lossC = local.gradient(params, batch, 7, 0.5f, c);
       assertArrayEquals(a, b);
+      assertEquals(lossA, lossB);
+      assertTrue(lossC.exampleKl() > 0, "information dropout's KL " + lossC);
+      assertEquals(lossC.exampleKl(), lossA.exampleKl(), 1e-9 * lossC.exampleKl());
+      assertEquals(lossC.nll(), lossA.nll(), 1e-9 * lossC.nll());
       float max = 0;
       float scale = 0;
       for (int k = 0; k < a.length; k++) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.data.SharedData;
+import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.VdSettings;
@@ -50,7 +51,7 @@ class SparkGradientSourceTest {
   private static float[] gradient(SparkGradientSource s, float[] params, int[] batch) {
     float[] g = new float[params.length];
     java.util.Arrays.fill(g, Float.NaN);
-    s.gradient(params, batch, 7, g);
+    s.gradient(params, batch, 7, 1f, g);
     return g;
   }
 
@@ -70,18 +71,18 @@ class SparkGradientSourceTest {
       assertArrayEquals(a, gradient(byRef, params, batch));
 
       float[] local = new float[params.length];
-      double lossLocal;
+      BatchLoss lossLocal;
       try (LocalGradientSource l = new LocalGradientSource(net, data.features(), data.labels(),
           4, 1)) {
-        lossLocal = l.gradient(params, batch, 7, local);
+        lossLocal = l.gradient(params, batch, 7, 1f, local);
       }
       float max = 0;
       for (int k = 0; k < a.length; k++) {
         max = Math.max(max, Math.abs(a[k] - local[k]));
       }
       assertTrue(max < 1e-4, "Spark vs one thread differ by " + max);
-      assertEquals(lossLocal, byBytes.gradient(params, batch, 7, new float[params.length]),
-          1e-9 * Math.abs(lossLocal));
+      BatchLoss loss = byBytes.gradient(params, batch, 7, 1f, new float[params.length]);
+      assertEquals(lossLocal.nll(), loss.nll(), 1e-9 * Math.abs(lossLocal.nll()));
     }
   }
 

@@ -28,7 +28,8 @@ class PrunedNetworkTest {
   @ValueSource(strings = {
       "nvd | dense(20) | relu | nvd | dense(12) | relu | nvd | dense(5)",
       "nvd | vd(20) | relu | nvd | vd(12) | relu | nvd | vd(5)",
-      "nvd | dense(20) | relu | drop(0.3) | nvd | cdense(12) | relu | idrop(0.1) | dense(5)"})
+      "nvd | dense(20) | relu | drop(0.3) | nvd | cdense(12) | relu | idrop(0.1) | dense(5)",
+      "nvd | idense(20, 0.1) | relu | nvd | idense(12, 0.1) | relu | nvd | dense(5)"})
   void shrunkNetworkPredictsLikeThePrunedOne(String spec) {
     Network net = NetworkSpec.parse(spec, INPUTS, VdSettings.DEFAULTS);
     SplittableRandom rnd = new SplittableRandom(7);

@@ -106,4 +106,48 @@ class LocalTrainingTest {
     assertEquals(two.nll(), one.nll(), 0.02 * two.nll());
     assertEquals(two.accuracy(), one.accuracy(), 0.01);
   }
+
+  /**
+   * Information dropout's KL depends on the example: the epoch reports its mean within the KL,
+   * the loss weighs it by the schedule, and a zero weight takes it out of the gradient.
+   */
+  @Test
+  void informationDropoutsKlIsReportedAndFollowsTheSchedule() throws Exception {
+    TrainConfig d = TrainConfig.DEFAULTS;
+    String layers = "idense(64, 0.5) | relu | dense(10)";
+    int n = train.labels().length;
+    float[][] params = new float[2][];
+    EpochReport[] reports = new EpochReport[2];
+    for (int w = 0; w < 2; w++) {
+      TrainConfig config = new TrainConfig(layers, d.vd(), n, 1, 3e-3,
+          Schedules.learningRate("constant", 3e-3, 1), Schedules.klWeight("constant(" + w + ")"),
+          d.optimizer(), 7, 1);
+      TrainingState[] state = new TrainingState[1];
+      reports[w] = train(config, 2, state).get(0);
+      params[w] = state[0].params();
+    }
+    Network net = NetworkSpec.parse(layers, 784, d.vd());
+    int[] all = new int[n];
+    java.util.Arrays.setAll(all, k -> k);
+    org.sparsevd.nn.BatchLoss first;
+    try (GradientSource source = new LocalGradientSource(net, train.features(), train.labels(),
+        7, 2)) {
+      first = source.gradient(net.initParams(7), all, 0, 0f, new float[net.paramCount()]);
+    }
+    assertTrue(first.exampleKl() > 0, "KL " + first);
+    for (int w = 0; w < 2; w++) {
+      EpochReport r = reports[w];
+      assertEquals(first.exampleKl() / n, r.kl(), 1e-9 * r.kl(), "weight " + w);
+      assertEquals(first.nll() / n, r.nll(), 1e-9 * r.nll(), "weight " + w);
+      assertEquals(r.nll() + w * r.kl(), r.loss(), 1e-12, "weight " + w);
+    }
+    assertTrue(!java.util.Arrays.equals(params[0], params[1]),
+        "the KL weight changes the step");
+    TrainConfig longer = new TrainConfig("idense(100, 0.01) | relu | dense(10)", d.vd(), 100, 3,
+        3e-3, Schedules.learningRate("constant", 3e-3, 3), Schedules.klWeight("linear(1, 2)"),
+        d.optimizer(), 7, 1);
+    List<EpochReport> r = train(longer, 2, new TrainingState[1]);
+    double accuracy = r.get(2).evaluation().accuracy();
+    assertTrue(accuracy > 0.85, "accuracy " + accuracy);
+  }
 }

@@ -3,26 +3,19 @@ package org.sparsevd.nn;
 import org.sparsevd.math.FastMath;
 
 /**
- * Information dropout (Achille and Soatto 2018) on non-negative activations (after a ReLU):
- * log-normal multiplicative noise with a learned scale per unit,
+ * Per-unit information dropout, {@code idrop(B)}: a simplification of Achille and Soatto's
+ * information dropout ({@link InformationDense} is the published layer) in which each unit
+ * learns one noise scale shared by all inputs. On non-negative activations (after a ReLU):
  *
  * <pre>y_i = x_i exp(alpha_i eps - alpha_i^2 / 2),  eps ~ N(0, 1),
  * alpha_i = alphaMax sigmoid(rho_i)</pre>
  *
- * The factor's mean is 1 (the paper's noise is exp(alpha eps); dividing by its mean makes
- * evaluation the identity without changing what the next layer can learn). The KL term of
- * the paper for ReLU units under the log-uniform prior is, per example and unit,
- * -log(alpha_i / alphaMax) + const = softplus(-rho_i) + const; it is weighted by beta. The
- * paper's scale is a function of the input; here each unit learns one scale shared by all
- * inputs.
- *
- * <p>The KL is a per-example cost: {@link #backward} adds beta times its gradient for each of
- * the rows it is given, alongside the cross-entropy gradient, so the trainer's N / B scaling
- * gives it its full-data weight. It is therefore not part of {@link #kl} (which counts terms
- * once per network) nor of the KL weight schedule, and examples count with weight 1.
- * Parameters from the offset: rho[size].
+ * The factor's mean is 1 (see {@link InformationDense} for why that leaves the KL unchanged).
+ * The KL of the paper for ReLU units under the log-uniform prior, per example and unit, is
+ * beta (-log(alpha_i / alphaMax)); as a per-example term it follows the KL schedule
+ * ({@link PerExampleKl}). Parameters from the offset: rho[size].
  */
-public final class InformationDropout implements Layer {
+public final class UnitInformationDropout implements PerExampleKl {
   /** The paper's cap on the noise scale. */
   static final float ALPHA_MAX = 0.7f;
   /** Initial rho: alpha = 0.7 sigmoid(-2) = 0.083, mild noise at the start. */
@@ -31,12 +24,9 @@ public final class InformationDropout implements Layer {
   private final int size;
   private final float beta;
 
-  public InformationDropout(int size, double beta) {
-    if (!(beta >= 0) || Double.isInfinite(beta)) {
-      throw new IllegalArgumentException("information dropout beta " + beta + " must be >= 0");
-    }
+  public UnitInformationDropout(int size, double beta) {
     this.size = size;
-    this.beta = (float) beta;
+    this.beta = InformationDense.checkBeta(beta);
   }
 
   public float beta() { return beta; }
@@ -64,8 +54,17 @@ public final class InformationDropout implements Layer {
 
   @Override
   public Scratch newScratch(int maxRows) {
-    return new NoiseScratch(new float[maxRows * size], new float[maxRows * size],
-        new float[size]);
+    return new NoiseScratch(maxRows, size);
+  }
+
+  @Override
+  public void setKlWeight(Scratch scratch, float weight) {
+    ((NoiseScratch) scratch).klWeight = weight;
+  }
+
+  @Override
+  public double exampleKl(Scratch scratch, int rows) {
+    return ((NoiseScratch) scratch).kl;
   }
 
   @Override
@@ -77,9 +76,12 @@ public final class InformationDropout implements Layer {
       return;
     }
     NoiseScratch s = (NoiseScratch) scratch;
+    double kl = 0;
     for (int i = 0; i < size; i++) {
       s.alpha[i] = alpha(params, off, i);
+      kl -= Math.log(s.alpha[i] / ALPHA_MAX);
     }
+    s.kl = beta * kl * rows;
     noise.fill(stream, rows, size, s.eps);
     for (int r = 0; r < rows; r++) {
       for (int i = 0, o = r * size; i < size; i++) {
@@ -103,8 +105,8 @@ public final class InformationDropout implements Layer {
         int k = r * size + i;
         sum += dy[k] * x[k] * s.factor[k] * (s.eps[k] - a);
       }
-      // d softplus(-rho) / d rho = -(1 - sigmoid(rho)), once per row.
-      grad[off + i] += (float) ((sum * a - (double) beta * rows) * (1 - sig));
+      // d(-log alpha)/d rho = -(1 - sigmoid(rho)), once per row.
+      grad[off + i] += (float) ((sum * a - (double) s.klWeight * beta * rows) * (1 - sig));
     }
     if (dx != null) {
       for (int k = 0, n = rows * size; k < n; k++) {
@@ -113,6 +115,18 @@ public final class InformationDropout implements Layer {
     }
   }
 
-  /** Per-thread noise of the last forward pass. */
-  private record NoiseScratch(float[] eps, float[] factor, float[] alpha) implements Scratch {}
+  /** Per-thread noise of the last forward pass, its KL and the weight of that KL. */
+  private static final class NoiseScratch implements Scratch {
+    final float[] eps;
+    final float[] factor;
+    final float[] alpha;
+    float klWeight;
+    double kl;
+
+    NoiseScratch(int maxRows, int size) {
+      eps = new float[maxRows * size];
+      factor = new float[maxRows * size];
+      alpha = new float[size];
+    }
+  }
 }
