@@ -1,9 +1,6 @@
 package org.sparsevd.math;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -80,21 +77,7 @@ public final class ArrayMath {
     static int exp(float[] src, int sOff, float[] dst, int dOff, int n) {
       int i = 0;
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-        FloatVector x = FloatVector.fromArray(F, src, sOff + i)
-            .max(FastMath.EXP_MIN).min(FastMath.EXP_MAX);
-        FloatVector t = x.fma(FastMath.LOG2E, FastMath.SHIFTER);
-        FloatVector negN = t.sub(FastMath.SHIFTER).neg();
-        FloatVector r = negN.fma(bc(FastMath.LN2_HI), x);
-        r = negN.fma(bc(FastMath.LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(F, FastMath.EXP_C[0]);
-        for (int c = 1; c < FastMath.EXP_C.length; c++) {
-          p = p.fma(r, FloatVector.broadcast(F, FastMath.EXP_C[c]));
-        }
-        p = p.fma(r, bc(1f)).fma(r, bc(1f));
-        IntVector k = ((IntVector) t.reinterpretAsInts()).sub(FastMath.SHIFTER_BITS);
-        FloatVector scale = (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23)
-            .reinterpretAsFloats();
-        p.mul(scale).intoArray(dst, dOff + i);
+        VectorMath.exp(FloatVector.fromArray(F, src, sOff + i)).intoArray(dst, dOff + i);
       }
       return i;
     }
@@ -102,38 +85,19 @@ public final class ArrayMath {
     static int log(float[] src, int sOff, float[] dst, int dOff, int n) {
       int i = 0;
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-        IntVector bits = (IntVector) FloatVector.fromArray(F, src, sOff + i).reinterpretAsInts();
-        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
-            .convert(VectorOperators.I2F, 0);
-        FloatVector m = (FloatVector) bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
-        VectorMask<Float> big = m.compare(VectorOperators.GT, FastMath.SQRT2);
-        m = m.blend(m.mul(0.5f), big);
-        e = e.blend(e.add(1f), big);
-        FloatVector f = m.sub(1f);
-        FloatVector s = f.div(f.add(2f));
-        FloatVector z = s.mul(s);
-        FloatVector q = FloatVector.broadcast(F, FastMath.LOG_C[0]);
-        for (int c = 1; c < FastMath.LOG_C.length; c++) {
-          q = q.fma(z, FloatVector.broadcast(F, FastMath.LOG_C[c]));
-        }
-        FloatVector logM = s.mul(z).fma(q, s.mul(2f));
-        e.fma(bc(FastMath.LN2_HI), e.fma(bc(FastMath.LN2_LO), logM)).intoArray(dst, dOff + i);
+        VectorMath.log(FloatVector.fromArray(F, src, sOff + i)).intoArray(dst, dOff + i);
       }
       return i;
     }
 
     static int axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
       int i = 0;
-      FloatVector av = bc(a);
+      FloatVector av = FloatVector.broadcast(F, a);
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
         av.fma(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i))
             .intoArray(y, yOff + i);
       }
       return i;
-    }
-
-    private static FloatVector bc(float v) {
-      return FloatVector.broadcast(F, v);
     }
   }
 }

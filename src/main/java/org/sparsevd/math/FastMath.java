@@ -25,7 +25,13 @@ public final class FastMath {
   static final float SQRT2 = 1.41421356f;
   /** 2 atanh(s) = 2s + s z (2/3 + z (2/5 + z (2/7 + z 2/9))), z = s^2, |s| <= 0.172. */
   static final float[] LOG_C = {2f / 9, 2f / 7, 2f / 5, 2f / 3};
-  private static final float TWO_PI = (float) (2 * Math.PI);
+  static final float TWO_PI = (float) (2 * Math.PI);
+  /** Taylor coefficients of sin x / x - 1 in z = x^2, highest first, for |x| <= pi/4. */
+  static final float[] SIN_C = {-2.50521084e-8f, 2.75573192e-6f, -1.98412698e-4f,
+      8.33333333e-3f, -1.66666667e-1f};
+  /** Taylor coefficients of cos x in z = x^2, highest first. */
+  static final float[] COS_C = {2.08767570e-9f, -2.75573192e-7f, 2.48015873e-5f,
+      -1.38888889e-3f, 4.16666667e-2f, -0.5f, 1f};
 
   private FastMath() {}
 
@@ -80,17 +86,15 @@ public final class FastMath {
     float quarter = Math.round(v * 4f);
     float x = TWO_PI * (v - quarter * 0.25f);
     float z = x * x;
-    float s = Math.fma(z, -2.50521084e-8f, 2.75573192e-6f);
-    s = Math.fma(z, s, -1.98412698e-4f);
-    s = Math.fma(z, s, 8.33333333e-3f);
-    s = Math.fma(z, s, -1.66666667e-1f);
+    float s = Math.fma(z, SIN_C[0], SIN_C[1]);
+    for (int i = 2; i < SIN_C.length; i++) {
+      s = Math.fma(z, s, SIN_C[i]);
+    }
     s = Math.fma(x * z, s, x);
-    float c = Math.fma(z, 2.08767570e-9f, -2.75573192e-7f);
-    c = Math.fma(z, c, 2.48015873e-5f);
-    c = Math.fma(z, c, -1.38888889e-3f);
-    c = Math.fma(z, c, 4.16666667e-2f);
-    c = Math.fma(z, c, -0.5f);
-    c = Math.fma(z, c, 1f);
+    float c = Math.fma(z, COS_C[0], COS_C[1]);
+    for (int i = 2; i < COS_C.length; i++) {
+      c = Math.fma(z, c, COS_C[i]);
+    }
     switch (((int) quarter) & 3) {
       case 0 -> { out[off] = s; out[off + 1] = c; }
       case 1 -> { out[off] = c; out[off + 1] = -s; }

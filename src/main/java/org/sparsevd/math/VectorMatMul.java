@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Blocking: four rows of C by four vectors of columns are held in sixteen accumulators
  * while p runs over the nonzero columns of those four rows of A; each step broadcasts four
  * scalars of A, loads four vectors of B and issues sixteen FMAs. Columns left over after the
- * four-vector blocks are padded with zeros to one vector if they fit in one, else to a full
- * block: lanes are wasted only on that block, and two kernel shapes cover every n.
+ * four-vector blocks are padded with zeros to one vector if they fit in one, to two if they fit
+ * in two (the 20 filters of a thin convolution), else to a full block: lanes are wasted only on
+ * that block, and three kernel shapes cover every n.
  *
  * <p>Loop order: groups of GROUP rows, then blocks of columns, then k-blocks of at most KC
  * rows of B, then the four-row quads of the group. The innermost loop reuses one KC x WIDE
@@ -95,8 +96,8 @@ final class VectorMatMul implements MatMulKernels {
     int rest = n - nWide;
     // The last partial block of columns runs on zero-padded copies of B's columns (rb) and
     // of C's (rc), so that no load or store overruns either array; it is one vector wide when
-    // that suffices (the 10 outputs of a classifier), four otherwise.
-    int restWidth = rest <= L ? L : WIDE;
+    // that suffices (the 10 outputs of a classifier), two when that does, four otherwise.
+    int restWidth = rest <= L ? L : rest <= 2 * L ? 2 * L : WIDE;
     float[] rb = new float[rest == 0 ? 0 : k * restWidth];
     for (int p = 0; p < k && rest > 0; p++) {
       System.arraycopy(b, bOff + p * n + nWide, rb, p * restWidth, rest);
@@ -114,6 +115,7 @@ final class VectorMatMul implements MatMulKernels {
       for (int j = 0; j < n; j += WIDE) {
         boolean padded = j == nWide;
         boolean narrow = padded && restWidth == L;
+        boolean mid = padded && restWidth == 2 * L;
         float[] bm = padded ? rb : b;
         int bj = padded ? 0 : bOff + j;
         int ldb = padded ? restWidth : n;
@@ -133,10 +135,14 @@ final class VectorMatMul implements MatMulKernels {
             int ci = cj + row * ldc;
             if (t < quads && narrow) {
               narrow4(a, ar, rs, cs, lists, from, cnt, bm, bj, ldb, cm, ci, ldc, add);
+            } else if (t < quads && mid) {
+              mid4(a, ar, rs, cs, lists, from, cnt, bm, bj, ldb, cm, ci, ldc, add);
             } else if (t < quads) {
               wide4(a, ar, rs, cs, lists, from, cnt, bm, bj, ldb, cm, ci, ldc, add);
             } else if (narrow) {
               narrow1(a, ar, cs, lists, from, cnt, bm, bj, ldb, cm, ci, add);
+            } else if (mid) {
+              mid1(a, ar, cs, lists, from, cnt, bm, bj, ldb, cm, ci, add);
             } else {
               wide1(a, ar, cs, lists, from, cnt, bm, bj, ldb, cm, ci, add);
             }
@@ -275,6 +281,52 @@ final class VectorMatMul implements MatMulKernels {
     s1.intoArray(c, ci + L);
     s2.intoArray(c, ci + 2 * L);
     s3.intoArray(c, ci + 3 * L);
+  }
+
+  /** C[4 rows][2 vectors] (+)= sum over listed p of A[row][p] * B[p][2 vectors]. */
+  private static void mid4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
+      float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
+    int c1 = ci + ldc;
+    int c2 = c1 + ldc;
+    int c3 = c2 + ldc;
+    FloatVector s00 = start(c, ci, acc), s01 = start(c, ci + L, acc);
+    FloatVector s10 = start(c, c1, acc), s11 = start(c, c1 + L, acc);
+    FloatVector s20 = start(c, c2, acc), s21 = start(c, c2 + L, acc);
+    FloatVector s30 = start(c, c3, acc), s31 = start(c, c3 + L, acc);
+    for (int t = from, end = from + cnt; t < end; t++) {
+      int p = list[t];
+      int ap = ar + p * cs;
+      int bp = bj + p * ldb;
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
+      x = FloatVector.broadcast(S, a[ap + rs]);
+      s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
+      x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+      s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
+      x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+      s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
+    }
+    s00.intoArray(c, ci); s01.intoArray(c, ci + L);
+    s10.intoArray(c, c1); s11.intoArray(c, c1 + L);
+    s20.intoArray(c, c2); s21.intoArray(c, c2 + L);
+    s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
+  }
+
+  /** One row of C, two vectors of columns. */
+  private static void mid1(float[] a, int ar, int cs, int[] list, int from, int cnt,
+      float[] b, int bj, int ldb, float[] c, int ci, boolean acc) {
+    FloatVector s0 = start(c, ci, acc), s1 = start(c, ci + L, acc);
+    for (int t = from, end = from + cnt; t < end; t++) {
+      int p = list[t];
+      int bp = bj + p * ldb;
+      FloatVector x = FloatVector.broadcast(S, a[ar + p * cs]);
+      s0 = FloatVector.fromArray(S, b, bp).fma(x, s0);
+      s1 = FloatVector.fromArray(S, b, bp + L).fma(x, s1);
+    }
+    s0.intoArray(c, ci);
+    s1.intoArray(c, ci + L);
   }
 
   /** C[4 rows][1 vector] (+)= sum over listed p of A[row][p] * B[p][vector]. */

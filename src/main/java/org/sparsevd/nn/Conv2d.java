@@ -36,11 +36,19 @@ public final class Conv2d implements ShapedLayer, Variational {
   private final int stride;
   private final int pad;
   private final Kind kind;
+  private final boolean klPerWeight;
   private final Layer core;
   private final VdSettings settings;
 
+  /**
+   * @param klPerWeight for {@link Kind#PER_FILTER}: count each filter's KL once per weight of
+   *     the filter ({@code kl=weights}), not once per filter
+   */
   public Conv2d(FeatureShape in, int filters, int kernel, int stride, int pad, Kind kind,
-                VdSettings settings) {
+                boolean klPerWeight, VdSettings settings) {
+    if (klPerWeight && kind != Kind.PER_FILTER) {
+      throw new IllegalArgumentException("kl=weights applies to per=filter convolutions only");
+    }
     if (filters <= 0 || kernel <= 0 || stride <= 0 || pad < 0) {
       throw new IllegalArgumentException("convolution of " + filters + " filters " + kernel + "x"
           + kernel + ", stride " + stride + ", padding " + pad
@@ -55,6 +63,7 @@ public final class Conv2d implements ShapedLayer, Variational {
     this.stride = stride;
     this.pad = pad;
     this.kind = kind;
+    this.klPerWeight = klPerWeight;
     this.settings = settings;
     this.out = new FeatureShape(Im2Col.outputSize(in.height(), kernel, stride, pad),
         Im2Col.outputSize(in.width(), kernel, stride, pad), filters);
@@ -63,7 +72,8 @@ public final class Conv2d implements ShapedLayer, Variational {
     this.core = switch (kind) {
       case PLAIN -> new Dense(patch, filters, positions, settings.thetaInitStd());
       case PER_WEIGHT -> new VariationalDense(patch, filters, positions, settings);
-      case PER_FILTER -> new FilterVd(patch, filters, positions, settings);
+      case PER_FILTER -> new FilterVd(patch, filters, positions, klPerWeight ? patch : 1,
+          settings);
     };
   }
 
@@ -73,6 +83,8 @@ public final class Conv2d implements ShapedLayer, Variational {
   public int stride() { return stride; }
   public int pad() { return pad; }
   public Kind kind() { return kind; }
+  /** True when a per-filter KL counts once per weight of the filter. */
+  public boolean klPerWeight() { return klPerWeight; }
   public int filters() { return out.channels(); }
   /** Values per patch row: the rows of the filter bank theta. */
   public int patchSize() { return kernel * kernel * in.channels(); }
@@ -86,7 +98,8 @@ public final class Conv2d implements ShapedLayer, Variational {
   public String spec() {
     String geometry = stride == 1 && pad == 0 ? "" : ", " + stride + ", " + pad;
     return kind.name + "(" + out.channels() + ", " + kernel + geometry
-        + (kind == Kind.PER_FILTER ? ", per=filter" : "") + ")";
+        + (kind == Kind.PER_FILTER ? ", per=filter" : "") + (klPerWeight ? ", kl=weights" : "")
+        + ")";
   }
 
   @Override

@@ -12,7 +12,11 @@ import org.sparsevd.math.MatMul;
  *
  * <pre>mean = x theta,  y[n, p, f] = mean[n, p, f] (1 + sqrt(alpha_f) eps[n, f]) + b_f,</pre>
  *
- * and the KL is that of the log-uniform prior on each z_f, {@link SparseVdKl} of log alpha_f.
+ * and the KL is that of the log-uniform prior on each z_f, {@link SparseVdKl} of log alpha_f,
+ * counted once per filter, or once per weight of the filter ({@code kl=weights}: the prior of
+ * each weight theta z_f, as per-weight dropout counts it). Counted once, a filter's KL is small
+ * next to the data term's pull on its whole filter; counted per weight, the two stand in the
+ * proportion they have for the weights of per-weight dropout.
  *
  * <p>Parameter layout from the offset: theta[in x out] row-major, then logAlpha[out] (always
  * log alpha: a per-filter log sigma^2 has no meaning), then bias[out]. Each example is
@@ -28,12 +32,15 @@ final class FilterVd implements Layer {
   private final int in;
   private final int out;
   private final int positions;
+  /** How many times each filter's KL counts: 1, or the weights of a filter. */
+  private final int klCount;
   private final VdSettings settings;
 
-  FilterVd(int in, int out, int positions, VdSettings settings) {
+  FilterVd(int in, int out, int positions, int klCount, VdSettings settings) {
     this.in = in;
     this.out = out;
     this.positions = positions;
+    this.klCount = klCount;
     this.settings = settings;
   }
 
@@ -178,7 +185,7 @@ final class FilterVd implements Layer {
     for (int f = 0; f < out; f++) {
       sum += SparseVdKl.kl(logAlpha(params, off, f));
     }
-    return sum;
+    return klCount * sum;
   }
 
   @Override
@@ -186,7 +193,7 @@ final class FilterVd implements Layer {
     for (int f = 0; f < out; f++) {
       float u = params[off + in * out + f];
       if (u >= settings.logAlphaMin() && u <= settings.logAlphaMax()) {
-        grad[off + in * out + f] += (float) (weight * SparseVdKl.dKlDLogAlpha(u));
+        grad[off + in * out + f] += (float) (weight * klCount * SparseVdKl.dKlDLogAlpha(u));
       }
     }
   }

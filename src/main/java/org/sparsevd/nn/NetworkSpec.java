@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * {@code vd(300) | relu | vd(100) | relu | vd(10)}. Layers: {@code vd(N)} variational dense,
  * {@code dense(N)} plain dense, {@code relu}, {@code gdrop(P)} Gaussian dropout with the
  * variance of Bernoulli dropout at rate P, {@code drop(P)} Bernoulli dropout at rate P,
- * {@code nvd} per-neuron variational dropout on its inputs, {@code cdense(N)} dense with
+ * {@code nvd} per-neuron variational dropout on its inputs ({@code nvd(kl=weights)}: its KL
+ * counted per weight of the next layer that the neuron scales), {@code cdense(N)} dense with
  * Concrete dropout on its inputs, {@code idense(N, B)} dense with information dropout (noise
  * scale a function of the input, KL weight B; a relu must follow), {@code idrop(B)} per-unit
  * information dropout.
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  * <p>Convolutional networks start by declaring the image shape and end their feature maps with
  * {@code flatten}: {@code image(H, W, C)}, {@code conv(F, K[, S, P])} plain,
  * {@code vdconv(F, K[, S, P])} variational per weight, {@code vdconv(F, K[, S, P], per=filter)}
- * variational per filter (F filters of K x K, stride S = 1, zero padding P = 0), and
+ * variational per filter (with {@code , kl=weights} its KL counted per weight of the filter) (F filters of K x K, stride S = 1, zero padding P = 0), and
  * {@code maxpool(K)}. Element-wise layers (relu, dropout) keep the feature map's shape.
  */
 public final class NetworkSpec {
@@ -34,9 +35,10 @@ public final class NetworkSpec {
       + "| maxpool(2) | vdconv(50, 5) | relu | maxpool(2) | flatten | vd(500) | relu | vd(10)";
 
   /** The layers this parser knows, in the form they are written (for help and errors). */
-  public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), nvd, "
-      + "cdense(N), idense(N, B) | relu, idrop(B); for images image(H, W, C) first, then conv(F, K[, S, P]), "
-      + "vdconv(F, K[, S, P][, per=filter]), maxpool(K), flatten";
+  public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), "
+      + "nvd[(kl=weights)], cdense(N), idense(N, B) | relu, idrop(B); for images image(H, W, C) "
+      + "first, then conv(F, K[, S, P]), vdconv(F, K[, S, P][, per=filter[, kl=weights]]), "
+      + "maxpool(K), flatten";
 
   /**
    * Checks a layer list before the input size is known, as a parameter's validator must: its
@@ -95,7 +97,7 @@ public final class NetworkSpec {
         case "gdrop" -> new GaussianDropout(width,
             GaussianDropout.alphaFromDropRate(number(arg, i, part)));
         case "drop" -> new BernoulliDropout(width, number(arg, i, part));
-        case "nvd" -> new NeuronVd(width, settings);
+        case "nvd" -> new NeuronVd(width, settings, neuronKl(arg, i, part));
         case "cdense" -> new ConcreteDense(width, positive(arg, i, part), settings.thetaInitStd());
         case "idense" -> informationDense(arg, i, part, parts, width, settings);
         case "idrop" -> new UnitInformationDropout(width, number(arg, i, part));
@@ -110,7 +112,42 @@ public final class NetworkSpec {
       }
       width = layer.outputSize();
     }
-    return new Network(inputSize, layers);
+    return new Network(inputSize, withFanOuts(layers));
+  }
+
+  /** nvd(kl=weights) is parsed with fan-out 1 until the width of the next dense layer is known. */
+  private static int neuronKl(String arg, int i, String part) {
+    if (arg == null || arg.isBlank()) {
+      return 0;
+    }
+    if (!arg.replace(" ", "").equals("kl=weights")) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': expected nvd or nvd(kl=weights)");
+    }
+    return 1;
+  }
+
+  /** Gives each nvd(kl=weights) the width of the dense layer after it: its row of weights. */
+  private static List<Layer> withFanOuts(List<Layer> layers) {
+    for (int l = 0; l < layers.size(); l++) {
+      if (layers.get(l) instanceof NeuronVd nvd && nvd.spec().contains("kl=")) {
+        int fanOut = 0;
+        for (int n = l + 1; n < layers.size() && fanOut == 0; n++) {
+          Layer next = layers.get(n);
+          if (next instanceof Dense || next instanceof VariationalDense
+              || next instanceof ConcreteDense || next instanceof InformationDense) {
+            fanOut = next.outputSize();
+          }
+        }
+        if (fanOut == 0) {
+          throw new IllegalArgumentException("network spec layer " + (l + 1) + " '"
+              + nvd.spec() + "': kl=weights counts the weights of a dense layer after it; "
+              + "there is none");
+        }
+        layers.set(l, new NeuronVd(nvd.inputSize(), nvd.settings(), fanOut));
+      }
+    }
+    return layers;
   }
 
   private static final java.util.Set<String> CONV = java.util.Set.of("conv", "vdconv");
@@ -154,9 +191,12 @@ public final class NetworkSpec {
                             VdSettings settings) {
     List<String> numbers = new ArrayList<>();
     String per = "weight";
+    boolean klPerWeight = false;
     for (String a : args(arg)) {
       if (a.startsWith("per=") && name.equals("vdconv")) {
         per = a.substring(4).trim();
+      } else if (a.replace(" ", "").equals("kl=weights") && name.equals("vdconv")) {
+        klPerWeight = true;
       } else {
         numbers.add(a);
       }
@@ -164,7 +204,7 @@ public final class NetworkSpec {
     if (numbers.size() != 2 && numbers.size() != 4) {
       throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
           + "': expected " + name + "(FILTERS, KERNEL[, STRIDE, PADDING]"
-          + (name.equals("vdconv") ? "[, per=weight|filter]" : "") + ")");
+          + (name.equals("vdconv") ? "[, per=weight|filter][, kl=weights]" : "") + ")");
     }
     Conv2d.Kind kind = switch (name + "/" + per) {
       case "conv/weight" -> Conv2d.Kind.PLAIN;
@@ -175,8 +215,12 @@ public final class NetworkSpec {
     };
     int stride = numbers.size() == 4 ? positive(numbers.get(2), i, part) : 1;
     int pad = numbers.size() == 4 ? nonNegative(numbers.get(3), i, part) : 0;
+    if (klPerWeight && kind != Conv2d.Kind.PER_FILTER) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': kl=weights needs per=filter");
+    }
     return new Conv2d(shape, positive(numbers.get(0), i, part), positive(numbers.get(1), i, part),
-        stride, pad, kind, settings);
+        stride, pad, kind, klPerWeight, settings);
   }
 
   private static String[] args(String arg) {

@@ -7,7 +7,11 @@ import org.sparsevd.math.FastMath;
  * of the layer's input, z_i ~ N(1, alpha_i), with the log-uniform prior of sparse variational
  * dropout on the product of z_i and the weights it scales (Molchanov et al. 2017; the group
  * form compared by Neklyudov et al. 2017). The KL term is that of {@link SparseVdKl} on each
- * neuron's log alpha. A neuron whose log alpha reaches the threshold is pruned, so the
+ * neuron's log alpha, counted once per neuron ({@code nvd}), or once per weight the neuron
+ * scales in the next weighted layer ({@code nvd(kl=weights)}: the prior of each product
+ * z_i theta_ij, as per-weight dropout counts it, which lets the KL carry unneeded neurons past
+ * the threshold against the data term's pull on their whole row). A neuron whose log alpha
+ * reaches the threshold is pruned, so the
  * following weighted layer loses the neuron's whole row of weights and the preceding one the
  * column that fed it. Placed before {@code dense(N)} it gives a network pruned neuron by
  * neuron; before {@code vd(N)} it combines with per-weight dropout.
@@ -32,19 +36,29 @@ public final class NeuronVd implements Layer {
 
   private final int size;
   private final VdSettings settings;
+  /** Weights per neuron the KL counts for (kl=weights), or 0 for once per neuron. */
+  private final int fanOut;
 
-  public NeuronVd(int size, VdSettings settings) {
-    if (size <= 0) {
-      throw new IllegalArgumentException("nvd layer of size " + size + ": size must be > 0");
+  /** @param fanOut the weights each neuron scales, for kl=weights; 0 for a KL per neuron */
+  public NeuronVd(int size, VdSettings settings, int fanOut) {
+    if (size <= 0 || fanOut < 0) {
+      throw new IllegalArgumentException("nvd layer of size " + size + ", fan-out " + fanOut
+          + ": size must be > 0");
     }
     this.size = size;
     this.settings = settings;
+    this.fanOut = fanOut;
+  }
+
+  /** How many times each neuron's KL counts. */
+  int klCount() {
+    return Math.max(1, fanOut);
   }
 
   @Override public int inputSize() { return size; }
   @Override public int outputSize() { return size; }
   @Override public int paramCount() { return size; }
-  @Override public String spec() { return "nvd"; }
+  @Override public String spec() { return fanOut == 0 ? "nvd" : "nvd(kl=weights)"; }
 
   @Override public boolean stochastic() { return true; }
 
@@ -134,7 +148,7 @@ public final class NeuronVd implements Layer {
     for (int i = 0; i < size; i++) {
       sum += SparseVdKl.kl(logAlpha(params, off, i));
     }
-    return sum;
+    return klCount() * sum;
   }
 
   @Override
@@ -142,7 +156,7 @@ public final class NeuronVd implements Layer {
     for (int i = 0; i < size; i++) {
       float raw = params[off + i];
       if (raw >= settings.logAlphaMin() && raw <= settings.logAlphaMax()) {
-        grad[off + i] += (float) (weight * SparseVdKl.dKlDLogAlpha(raw));
+        grad[off + i] += (float) (weight * klCount() * SparseVdKl.dKlDLogAlpha(raw));
       }
     }
   }

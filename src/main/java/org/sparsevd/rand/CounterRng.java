@@ -1,6 +1,7 @@
 package org.sparsevd.rand;
 
 import org.sparsevd.math.FastMath;
+import org.sparsevd.math.MatMul;
 
 /**
  * Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as 1, 2, 3",
@@ -23,11 +24,13 @@ public final class CounterRng {
   /** Stream of the random distortions of generated examples. */
   public static final int STREAM_DISTORT = FIRST_RESERVED_STREAM + 2;
 
-  private static final int M0 = 0xD2511F53;
-  private static final int M1 = 0xCD9E8D57;
-  private static final int W0 = 0x9E3779B9;
-  private static final int W1 = 0xBB67AE85;
-  private static final double INV_2_32 = 1.0 / 4294967296.0;
+  static final int M0 = 0xD2511F53;
+  static final int M1 = 0xCD9E8D57;
+  static final int W0 = 0x9E3779B9;
+  static final int W1 = 0xBB67AE85;
+  static final double INV_2_32 = 1.0 / 4294967296.0;
+  /** Whole groups of blocks go through the vector lanes, when the kernels are vectorised. */
+  private static final boolean VECTOR = MatMul.isVectorized();
 
   private CounterRng() {}
 
@@ -68,7 +71,8 @@ public final class CounterRng {
     checkCoordinates(step, example);
     int[] w = new int[4];
     float[] sc = new float[2];
-    for (int i = 0; i < n; i += 4) {
+    int done = VECTOR ? GaussianLanes.fill(seed, step, example, stream, out, off, n) : 0;
+    for (int i = done; i < n; i += 4) {
       block(seed, i >>> 2, stream, (int) example, (int) step, w);
       int left = Math.min(4, n - i);
       for (int pair = 0; pair < left; pair += 2) {

@@ -74,6 +74,7 @@ class LayerContractTest {
         new Case("vd(6) | gdrop(0.5) | relu | vd(4) | relu | dense(3)", 7, la, false),
         new Case("dense(6) | nvd | vd(3)", 7, s2, true),
         new Case("dense(6) | relu | nvd | dense(3)", 7, s2, false),
+        new Case("dense(6) | relu | nvd(kl=weights) | vd(3)", 7, s2, true),
         new Case("dense(6) | drop(0.4) | relu | dense(3)", 7, s2, true),
         new Case("dense(6) | cdense(3)", 7, s2, true),
         new Case("dense(6) | relu | idrop(0.3) | dense(3)", 7, s2, true),
@@ -83,6 +84,8 @@ class LayerContractTest {
         new Case(image + "vdconv(3, 3, 2, 1, per=filter) | relu | flatten | dense(3)", 72, s2,
             true),
         new Case(image + "vdconv(4, 3, per=filter) | relu | flatten | vd(3)", 72, la, false),
+        new Case(image + "vdconv(4, 3, per=filter, kl=weights) | relu | flatten | vd(3)", 72, s2,
+            true),
         new Case(image + "conv(4, 3) | relu | vdconv(3, 2) | maxpool(3) | flatten | vd(3)", 72,
             s2, true),
         new Case(image + "vdconv(4, 3, 1, 1) | relu | maxpool(3) | vdconv(3, 2, per=filter) "

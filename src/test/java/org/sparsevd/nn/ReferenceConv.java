@@ -36,7 +36,7 @@ final class ReferenceConv {
     if (conv.kind() == Conv2d.Kind.PER_FILTER) {
       for (int j = 0; j < f; j++) {
         filterLogAlpha[j] = clip(p[off + n + j], s);
-        kl += SparseVdKl.kl(filterLogAlpha[j]);
+        kl += (conv.klPerWeight() ? conv.patchSize() : 1) * SparseVdKl.kl(filterLogAlpha[j]);
         if (s.trainClip() && filterLogAlpha[j] >= s.threshold()) {
           for (int i = 0; i < conv.patchSize(); i++) {
             mean[i * f + j] = 0;

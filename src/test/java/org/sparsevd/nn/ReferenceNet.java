@@ -97,7 +97,7 @@ final class ReferenceNet {
             int k = r * out + i;
             y[k] = a[k] * (m + Math.exp(la / 2) * eps[k]);
           }
-          kl += SparseVdKl.kl(la);
+          kl += nvd.klCount() * SparseVdKl.kl(la);
         }
       } else if (layer instanceof BernoulliDropout drop) {
         noise.fillUniform(l, rows, out, eps);

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.sparsevd.math.FastMath;
 
 class CounterRngTest {
   /** Known-answer vectors of Philox4x32-10 from the Random123 distribution (kat_vectors). */
@@ -71,5 +73,41 @@ class CounterRngTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> CounterRng.gaussians(1, -1, 0, 0, new float[4], 0, 4));
     assertEquals("step -1 outside [0, 2^32)", e.getMessage());
+  }
+
+  /**
+   * Whole groups of blocks run in vector lanes when the kernels are vectorised: every normal,
+   * at any length, offset and coordinates (seeds with both key words set, the largest step and
+   * example), equals Box-Muller on {@link CounterRng#block} in scalar {@link FastMath}.
+   */
+  @Test
+  void gaussiansAreBitwiseTheScalarBoxMullerOfTheirBlocks() {
+    long[][] coordinates = {{1, 0, 0, 0}, {0x9E3779B97F4A7C15L, 0xFFFFFFFFL, 0xFFFFFFFFL, 7},
+        {-5, 123456, 99, 1 << 20}, {42, 3, 1L << 31, 12}};
+    int[] lengths = {1, 3, 4, 31, 32, 33, 64, 100, 1000, 11520};
+    int checked = 0;
+    for (long[] c : coordinates) {
+      for (int n : lengths) {
+        float[] out = new float[n + 3];
+        out[0] = out[1] = 7f;
+        CounterRng.gaussians(c[0], c[1], c[2], (int) c[3], out, 2, n);
+        assertEquals(7f, out[1], "before the offset");
+        int[] w = new int[4];
+        float[] sc = new float[2];
+        for (int i = 0; i < n; i++) {
+          CounterRng.block(c[0], i / 4, (int) c[3], (int) c[2], (int) c[1], w);
+          int pair = i % 4 / 2 * 2;
+          float u = (float) (((w[pair] & 0xFFFFFFFFL) + 0.5) / 4294967296.0);
+          float r = (float) Math.sqrt(-2f * FastMath.log(u));
+          FastMath.sinCos2Pi((w[pair + 1] >>> 8) * 0x1.0p-24f, sc, 0);
+          float expected = r * sc[i % 2 == 0 ? 1 : 0];
+          assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[2 + i]),
+              "normal " + i + " of " + n + " at " + java.util.Arrays.toString(c));
+          checked++;
+        }
+        assertEquals(0f, out[2 + n], "after the end");
+      }
+    }
+    assertTrue(checked > 50_000, "values checked " + checked);
   }
 }
