@@ -1,6 +1,9 @@
 package org.sparsevd.math;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -59,6 +62,26 @@ public final class ArrayMath {
     }
   }
 
+  /**
+   * sin[i] = sin(2 pi v[vOff + i]) and cos[i] = cos(2 pi v[vOff + i]) for i in [0, n), for v in
+   * [0, 1), as {@link FastMath#sinCos2Pi}.
+   *
+   * @param v not modified
+   * @param sin modified from 0
+   * @param cos modified from 0
+   */
+  public static void sinCos2Pi(float[] v, int vOff, float[] sin, float[] cos, int n) {
+    check(v, vOff, sin, 0, n);
+    check(v, vOff, cos, 0, n);
+    int i = VECTOR ? Lanes.sinCos2Pi(v, vOff, sin, cos, n) : 0;
+    float[] sc = new float[2];
+    for (; i < n; i++) {
+      FastMath.sinCos2Pi(v[vOff + i], sc, 0);
+      sin[i] = sc[0];
+      cos[i] = sc[1];
+    }
+  }
+
   private static void check(float[] src, int sOff, float[] dst, int dOff, int n) {
     if (n < 0 || sOff < 0 || dOff < 0 || sOff + n > src.length || dOff + n > dst.length) {
       throw new IllegalArgumentException("elementwise over " + n + " floats: src from " + sOff
@@ -73,11 +96,26 @@ public final class ArrayMath {
    */
   private static final class Lanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
     static int exp(float[] src, int sOff, float[] dst, int dOff, int n) {
       int i = 0;
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-        VectorMath.exp(FloatVector.fromArray(F, src, sOff + i)).intoArray(dst, dOff + i);
+        FloatVector x = FloatVector.fromArray(F, src, sOff + i)
+            .max(FastMath.EXP_MIN).min(FastMath.EXP_MAX);
+        FloatVector t = x.fma(FastMath.LOG2E, FastMath.SHIFTER);
+        FloatVector negN = t.sub(FastMath.SHIFTER).neg();
+        FloatVector r = negN.fma(bc(FastMath.LN2_HI), x);
+        r = negN.fma(bc(FastMath.LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, FastMath.EXP_C[0]);
+        for (int c = 1; c < FastMath.EXP_C.length; c++) {
+          p = p.fma(r, FloatVector.broadcast(F, FastMath.EXP_C[c]));
+        }
+        p = p.fma(r, bc(1f)).fma(r, bc(1f));
+        IntVector k = ((IntVector) t.reinterpretAsInts()).sub(FastMath.SHIFTER_BITS);
+        FloatVector scale = (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23)
+            .reinterpretAsFloats();
+        p.mul(scale).intoArray(dst, dOff + i);
       }
       return i;
     }
@@ -85,19 +123,74 @@ public final class ArrayMath {
     static int log(float[] src, int sOff, float[] dst, int dOff, int n) {
       int i = 0;
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-        VectorMath.log(FloatVector.fromArray(F, src, sOff + i)).intoArray(dst, dOff + i);
+        IntVector bits = (IntVector) FloatVector.fromArray(F, src, sOff + i).reinterpretAsInts();
+        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
+            .convert(VectorOperators.I2F, 0);
+        FloatVector m = (FloatVector) bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
+        VectorMask<Float> big = m.compare(VectorOperators.GT, FastMath.SQRT2);
+        m = m.blend(m.mul(0.5f), big);
+        e = e.blend(e.add(1f), big);
+        FloatVector f = m.sub(1f);
+        FloatVector s = f.div(f.add(2f));
+        FloatVector z = s.mul(s);
+        FloatVector q = FloatVector.broadcast(F, FastMath.LOG_C[0]);
+        for (int c = 1; c < FastMath.LOG_C.length; c++) {
+          q = q.fma(z, FloatVector.broadcast(F, FastMath.LOG_C[c]));
+        }
+        FloatVector logM = s.mul(z).fma(q, s.mul(2f));
+        e.fma(bc(FastMath.LN2_HI), e.fma(bc(FastMath.LN2_LO), logM)).intoArray(dst, dOff + i);
+      }
+      return i;
+    }
+
+    /**
+     * The quarter turn q = Math.round(4 v) exactly: 4 v is exact, its truncation is its floor
+     * (v >= 0), and the remainder 4 v - floor is exact, so q is the floor plus one when the
+     * remainder is at least a half.
+     */
+    static int sinCos2Pi(float[] v, int vOff, float[] sin, float[] cos, int n) {
+      int i = 0;
+      for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        FloatVector vv = FloatVector.fromArray(F, v, vOff + i);
+        FloatVector four = vv.mul(4f);
+        IntVector floor = (IntVector) four.convert(VectorOperators.F2I, 0);
+        FloatVector rest = four.sub((FloatVector) floor.convert(VectorOperators.I2F, 0));
+        IntVector quarter = floor.add(1, rest.compare(VectorOperators.GE, 0.5f).cast(I));
+        FloatVector x = vv.sub(((FloatVector) quarter.convert(VectorOperators.I2F, 0)).mul(0.25f))
+            .mul(FastMath.TWO_PI);
+        FloatVector z = x.mul(x);
+        FloatVector sp = z.fma(FastMath.SIN_C[0], FastMath.SIN_C[1]);
+        for (int c = 2; c < FastMath.SIN_C.length; c++) {
+          sp = z.fma(sp, bc(FastMath.SIN_C[c]));
+        }
+        sp = x.mul(z).fma(sp, x);
+        FloatVector cp = z.fma(FastMath.COS_C[0], FastMath.COS_C[1]);
+        for (int c = 2; c < FastMath.COS_C.length; c++) {
+          cp = z.fma(cp, bc(FastMath.COS_C[c]));
+        }
+        // An odd quarter turn gives (c, -s); the second and third negate both.
+        VectorMask<Float> odd = quarter.and(1).compare(VectorOperators.NE, 0).cast(F);
+        VectorMask<Float> half = quarter.and(2).compare(VectorOperators.NE, 0).cast(F);
+        FloatVector sn = sp.blend(cp, odd);
+        FloatVector cs = cp.blend(sp.neg(), odd);
+        sn.blend(sn.neg(), half).intoArray(sin, i);
+        cs.blend(cs.neg(), half).intoArray(cos, i);
       }
       return i;
     }
 
     static int axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
       int i = 0;
-      FloatVector av = FloatVector.broadcast(F, a);
+      FloatVector av = bc(a);
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
         av.fma(FloatVector.fromArray(F, x, xOff + i), FloatVector.fromArray(F, y, yOff + i))
             .intoArray(y, yOff + i);
       }
       return i;
+    }
+
+    private static FloatVector bc(float v) {
+      return FloatVector.broadcast(F, v);
     }
   }
 }

@@ -1,56 +1,48 @@
 package org.sparsevd.rand;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import org.sparsevd.math.VectorMath;
+import org.sparsevd.math.ArrayMath;
 
 /**
- * {@link CounterRng#gaussians} for whole groups of blocks, one block per lane: Philox on the
- * four counter words held in 64-bit lanes (its 32 x 32 -> 64-bit products), then Box-Muller
- * with {@link VectorMath}'s log, sine and cosine and the float square root. Every operation is the scalar one lane by lane (the square root of a float is
- * correctly rounded in float and in double, so either rounds to the same float), so the
- * normals are bitwise those of the scalar code; only vector-path code loads this class.
+ * {@link CounterRng#gaussians} for whole groups of blocks: Philox with one block per 64-bit lane
+ * (its 32 x 32 -> 64-bit products), the words turned into uniforms in the same lanes, then
+ * Box-Muller over arrays with {@link ArrayMath}'s log and sine and cosine. Every operation is the
+ * scalar one lane by lane, so the normals are bitwise those of the scalar code; only vector-path
+ * code loads this class. Vectors never cross a method boundary here (a vector passed to or
+ * returned from a call the compiler does not inline is boxed), and only the preferred shape is
+ * used: a second shape of FloatVector makes the vector library's own call sites polymorphic,
+ * and every vector loop of the engine then runs boxed, ten times slower.
  *
- * <p>Layout: lane l of a group holds block {@code b + l}, whose four words give the normals
- * at {@code out[off + 4 (b + l) + t]}, t = 0..3: (w0, w1) the first pair, (w2, w3) the second.
+ * <p>Layout: block j's words (w0, w1, w2, w3) give the normals {@code out[off + 4 j + 2 t]} =
+ * r cos and {@code out[off + 4 j + 2 t + 1]} = r sin of pair t: radius from w(2t), angle from
+ * w(2t + 1). Uniforms of pair t of block j sit at {@code t * blocks + j}.
  */
 final class GaussianLanes {
   private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Float> FS =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(LS.vectorBitSize() / 2));
-  private static final VectorSpecies<Integer> IS =
-      VectorSpecies.of(int.class, VectorShape.forBitSize(LS.vectorBitSize() / 2));
   private static final int LANES = LS.length();
   private static final long WORD = 0xFFFFFFFFL;
-  /** Lane l stores to {@code 4 l}: one of the four normals of each block. */
-  private static final int[] STRIDE_FOUR = new int[LANES];
-
-  static {
-    for (int l = 0; l < LANES; l++) {
-      STRIDE_FOUR[l] = 4 * l;
-    }
-  }
 
   private GaussianLanes() {}
 
-  /** Fills the normals of the whole groups of blocks in {@code out[off, off + n)}; returns how many. */
+  /** Fills the normals of whole groups of blocks in {@code out[off, off + n)}; returns how many. */
   static int fill(long seed, long step, long example, int stream, float[] out, int off, int n) {
     int blocks = n / 4 / LANES * LANES;
+    if (blocks == 0) {
+      return 0;
+    }
+    double[] wide = new double[2 * blocks];
+    double[] top = new double[2 * blocks];
+    float[] radius = new float[2 * blocks];
+    float[] angle = new float[2 * blocks];
     LongVector iota = (LongVector) LongVector.zero(LS).addIndex(1);
-    LongVector c1In = LongVector.broadcast(LS, stream & WORD);
-    LongVector c2In = LongVector.broadcast(LS, example & WORD);
-    LongVector c3In = LongVector.broadcast(LS, step & WORD);
     for (int b = 0; b < blocks; b += LANES) {
       LongVector c0 = iota.add(b);
-      LongVector c1 = c1In;
-      LongVector c2 = c2In;
-      LongVector c3 = c3In;
+      LongVector c1 = LongVector.broadcast(LS, stream & WORD);
+      LongVector c2 = LongVector.broadcast(LS, example & WORD);
+      LongVector c3 = LongVector.broadcast(LS, step & WORD);
       long k0 = seed & WORD;
       long k1 = seed >>> 32;
       for (int round = 0; round < 10; round++) {
@@ -67,27 +59,33 @@ final class GaussianLanes {
         k0 = (k0 + CounterRng.W0) & WORD;
         k1 = (k1 + CounterRng.W1) & WORD;
       }
-      int at = off + 4 * b;
-      boxMuller(c0, c1, out, at);
-      boxMuller(c2, c3, out, at + 2);
+      // Radius words to (0, 1) in double, as openUniform; the angle words' top 24 bits.
+      ((DoubleVector) c0.convert(VectorOperators.L2D, 0)).add(0.5).mul(CounterRng.INV_2_32)
+          .intoArray(wide, b);
+      ((DoubleVector) c2.convert(VectorOperators.L2D, 0)).add(0.5).mul(CounterRng.INV_2_32)
+          .intoArray(wide, blocks + b);
+      ((DoubleVector) c1.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.L2D, 0))
+          .intoArray(top, b);
+      ((DoubleVector) c3.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.L2D, 0))
+          .intoArray(top, blocks + b);
+    }
+    // To float as openUniform and halfOpenUniform round them (both conversions are exact for
+    // the angle's 24 bits).
+    for (int u = 0; u < 2 * blocks; u++) {
+      radius[u] = (float) wide[u];
+      angle[u] = (float) top[u] * 0x1.0p-24f;
+    }
+    ArrayMath.log(radius, 0, radius, 0, 2 * blocks);
+    float[] sin = new float[2 * blocks];
+    float[] cos = new float[2 * blocks];
+    ArrayMath.sinCos2Pi(angle, 0, sin, cos, 2 * blocks);
+    for (int t = 0; t < 2; t++) {
+      for (int j = 0, u = t * blocks; j < blocks; j++, u++) {
+        float r = (float) Math.sqrt(-2f * radius[u]);
+        out[off + 4 * j + 2 * t] = r * cos[u];
+        out[off + 4 * j + 2 * t + 1] = r * sin[u];
+      }
     }
     return 4 * blocks;
-  }
-
-  /** r cos(2 pi v) to {@code out[at + 4 l]} and r sin(2 pi v) to {@code out[at + 4 l + 1]}. */
-  private static void boxMuller(LongVector radiusWord, LongVector angleWord, float[] out, int at) {
-    FloatVector u = (FloatVector) ((DoubleVector) radiusWord.convert(VectorOperators.L2D, 0))
-        .add(0.5).mul(CounterRng.INV_2_32).convertShape(VectorOperators.D2F, FS, 0);
-    FloatVector r = VectorMath.log(u).mul(-2f).sqrt();
-    LongVector top = angleWord.lanewise(VectorOperators.LSHR, 8);
-    FloatVector v = (FloatVector) top.convertShape(VectorOperators.L2F, FS, 0);
-    v = v.mul(0x1.0p-24f);
-    // Math.round(4 v) for v = top 2^-24: (top + 2^21) >> 22, exactly.
-    IntVector quarter = (IntVector) top.add(1L << 21).lanewise(VectorOperators.LSHR, 22)
-        .convertShape(VectorOperators.L2I, IS, 0);
-    FloatVector[] sinCos = new FloatVector[2];
-    VectorMath.sinCos2Pi(v, quarter, sinCos);
-    r.mul(sinCos[1]).intoArray(out, at, STRIDE_FOUR, 0);
-    r.mul(sinCos[0]).intoArray(out, at + 1, STRIDE_FOUR, 0);
   }
 }

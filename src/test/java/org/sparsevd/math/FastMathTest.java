@@ -68,4 +68,29 @@ class FastMathTest {
       }
     }
   }
+
+  /**
+   * sin and cos of 2 pi v over arrays equal the scalar ones bitwise, on quarter-turn ties and
+   * the values just below them, where rounding 4 v decides the reduction.
+   */
+  @Test
+  void arraySinCosEqualsTheScalarBitwise() {
+    SplittableRandom rnd = new SplittableRandom(4);
+    int n = 4099;
+    float[] v = new float[n + 1];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i % 7 == 0 ? (i / 7 % 8) * 0.125f : i % 7 == 1 ? Math.nextDown((i / 7 % 8) * 0.125f)
+          : (float) rnd.nextDouble();
+      v[i] = Math.max(0f, v[i]);
+    }
+    float[] sin = new float[n];
+    float[] cos = new float[n];
+    ArrayMath.sinCos2Pi(v, 1, sin, cos, n);
+    float[] sc = new float[2];
+    for (int i = 0; i < n; i++) {
+      FastMath.sinCos2Pi(v[1 + i], sc, 0);
+      assertEquals(Float.floatToRawIntBits(sc[0]), Float.floatToRawIntBits(sin[i]), "sin " + i);
+      assertEquals(Float.floatToRawIntBits(sc[1]), Float.floatToRawIntBits(cos[i]), "cos " + i);
+    }
+  }
 }
