@@ -70,12 +70,28 @@ public final class Dense implements Layer {
   @Override
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
                       Noise noise, int stream, Scratch scratch) {
-    rows *= positions;
-    MatMul.gemm(x, 0, params, off, y, 0, rows, in, out, false);
-    int b = off + in * out;
+    affine(params, off, in, out, x, y, rows * positions);
+  }
+
+  /** y[rows x out] = x W + b, with W[in x out] then b[out] at {@code params[woff, ..)}. */
+  static void affine(float[] params, int woff, int in, int out, float[] x, float[] y, int rows) {
+    MatMul.gemm(x, 0, params, woff, y, 0, rows, in, out, false);
+    int b = woff + in * out;
     for (int r = 0; r < rows; r++) {
       for (int j = 0; j < out; j++) {
         y[r * out + j] += params[b + j];
+      }
+    }
+  }
+
+  /** Adds the gradients of {@link #affine}'s W and b for the output gradient {@code dy}. */
+  static void affineGradient(float[] x, float[] dy, int woff, int in, int out, float[] grad,
+                             int rows) {
+    MatMul.gemmTN(x, 0, dy, 0, grad, woff, in, rows, out, true);
+    int b = woff + in * out;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < out; j++) {
+        grad[b + j] += dy[r * out + j];
       }
     }
   }
@@ -84,13 +100,7 @@ public final class Dense implements Layer {
   public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
                        int rows, Scratch scratch) {
     rows *= positions;
-    MatMul.gemmTN(x, 0, dy, 0, grad, off, in, rows, out, true);
-    int b = off + in * out;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        grad[b + j] += dy[r * out + j];
-      }
-    }
+    affineGradient(x, dy, off, in, out, grad, rows);
     if (dx != null) {
       MatMul.gemmNT(dy, 0, params, off, dx, 0, rows, out, in, false);
     }

@@ -96,25 +96,15 @@ public final class InformationDense implements PerExampleKl {
   }
 
   @Override
-  public void setKlWeight(Scratch scratch, float weight) {
-    ((NoiseScratch) scratch).klWeight = weight;
-  }
-
-  @Override
-  public double exampleKl(Scratch scratch, int rows) {
-    return ((NoiseScratch) scratch).kl;
-  }
-
-  @Override
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
                       Noise noise, int stream, Scratch scratch) {
     if (mode == Mode.EVAL) {
-      affine(params, off, x, y, rows);
+      Dense.affine(params, off, in, out, x, y, rows);
       return;
     }
     NoiseScratch s = (NoiseScratch) scratch;
-    affine(params, off, x, s.h, rows);
-    affine(params, off + noiseMap(), x, s.sig, rows);
+    Dense.affine(params, off, in, out, x, s.h, rows);
+    Dense.affine(params, off + noiseMap(), in, out, x, s.sig, rows);
     noise.fill(stream, rows, out, s.eps);
     double kl = 0;
     for (int k = 0, n = rows * out; k < n; k++) {
@@ -127,17 +117,6 @@ public final class InformationDense implements PerExampleKl {
       kl -= Math.log(a / (ALPHA_MIN + ALPHA_MAX));
     }
     s.kl = beta * kl;
-  }
-
-  /** y = x W + b for the map whose weights start at {@code woff}. */
-  private void affine(float[] params, int woff, float[] x, float[] y, int rows) {
-    MatMul.gemm(x, 0, params, woff, y, 0, rows, in, out, false);
-    int b = woff + in * out;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        y[r * out + j] += params[b + j];
-      }
-    }
   }
 
   /** Turns the scratch's h into dL/dh and sig into dL/d(x Wa + ba), then the two maps' rules. */
@@ -154,33 +133,21 @@ public final class InformationDense implements PerExampleKl {
       s.h[k] = dyf;
       s.sig[k] = dAlpha * ALPHA_MAX * s.sig[k] * (1 - s.sig[k]);
     }
-    linearBackward(x, s.h, off, grad, rows);
-    linearBackward(x, s.sig, off + noiseMap(), grad, rows);
+    Dense.affineGradient(x, s.h, off, in, out, grad, rows);
+    Dense.affineGradient(x, s.sig, off + noiseMap(), in, out, grad, rows);
     if (dx != null) {
       MatMul.gemmNT(s.h, 0, params, off, dx, 0, rows, out, in, false);
       MatMul.gemmNT(s.sig, 0, params, off + noiseMap(), dx, 0, rows, out, in, true);
     }
   }
 
-  private void linearBackward(float[] x, float[] d, int woff, float[] grad, int rows) {
-    MatMul.gemmTN(x, 0, d, 0, grad, woff, in, rows, out, true);
-    int b = woff + in * out;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        grad[b + j] += d[r * out + j];
-      }
-    }
-  }
-
-  /** Per-thread values of the last forward pass, its KL and the weight of that KL. */
-  private static final class NoiseScratch implements Scratch {
+  /** Per-thread values of the last forward pass. */
+  private static final class NoiseScratch extends KlScratch {
     final float[] h;
     final float[] sig;
     final float[] alpha;
     final float[] eps;
     final float[] factor;
-    float klWeight;
-    double kl;
 
     NoiseScratch(int n) {
       h = new float[n];

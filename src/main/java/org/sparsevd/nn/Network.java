@@ -110,7 +110,7 @@ public final class Network {
     double exampleKl = 0;
     for (int l = 0; l < layers.size(); l++) {
       if (layers.get(l) instanceof PerExampleKl k) {
-        exampleKl += k.exampleKl(ws.scratch[l], rows);
+        exampleKl += k.exampleKl(ws.scratch[l]);
       }
     }
     if (!Double.isFinite(loss) || !Double.isFinite(exampleKl)) {

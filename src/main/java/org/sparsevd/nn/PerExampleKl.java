@@ -12,8 +12,18 @@ package org.sparsevd.nn;
  */
 public interface PerExampleKl extends Layer {
   /** Sets the KL weight of the next backward passes through {@code scratch}. */
-  void setKlWeight(Scratch scratch, float weight);
+  default void setKlWeight(Scratch scratch, float weight) {
+    ((KlScratch) scratch).klWeight = weight;
+  }
 
   /** The KL (unweighted) summed over the rows of the last training pass through {@code scratch}. */
-  double exampleKl(Scratch scratch, int rows);
+  default double exampleKl(Scratch scratch) {
+    return ((KlScratch) scratch).kl;
+  }
+
+  /** What such a layer's scratch holds besides its buffers: the weight it got, the KL it made. */
+  abstract class KlScratch implements Scratch {
+    float klWeight;
+    double kl;
+  }
 }

@@ -58,16 +58,6 @@ public final class UnitInformationDropout implements PerExampleKl {
   }
 
   @Override
-  public void setKlWeight(Scratch scratch, float weight) {
-    ((NoiseScratch) scratch).klWeight = weight;
-  }
-
-  @Override
-  public double exampleKl(Scratch scratch, int rows) {
-    return ((NoiseScratch) scratch).kl;
-  }
-
-  @Override
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
                       Noise noise, int stream, Scratch scratch) {
     int n = rows * size;
@@ -115,13 +105,11 @@ public final class UnitInformationDropout implements PerExampleKl {
     }
   }
 
-  /** Per-thread noise of the last forward pass, its KL and the weight of that KL. */
-  private static final class NoiseScratch implements Scratch {
+  /** Per-thread noise of the last forward pass. */
+  private static final class NoiseScratch extends KlScratch {
     final float[] eps;
     final float[] factor;
     final float[] alpha;
-    float klWeight;
-    double kl;
 
     NoiseScratch(int maxRows, int size) {
       eps = new float[maxRows * size];
