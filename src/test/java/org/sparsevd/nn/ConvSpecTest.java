@@ -56,7 +56,11 @@ class ConvSpecTest {
       "image(6, 6, 3) | flatten | vd(3); an image of 6x6x3 has 108 values, the input has 72",
       "image(6, 6, 2) | vdconv(4, 3, per=channel) | flatten | vd(3); per=channel, expected per=weight or per=filter",
       "image(6, 6, 2) | vdconv(4, 7) | flatten | vd(3); kernel 7x7 is larger than its padded input 6x6x2",
-      "image(6, 6, 2) | vdconv(4) | flatten | vd(3); expected vdconv(FILTERS, KERNEL[, STRIDE, PADDING][, per=weight|filter])",
+      "image(6, 6, 2) | vdconv(4) | flatten | vd(3); expected vdconv(FILTERS, KERNEL[, STRIDE, PADDING][, per=weight|filter][, kl=weights])",
+      "image(6, 6, 2) | vdconv(4, 3, kl=weights) | flatten | vd(3); kl=weights needs per=filter",
+      "image(6, 6, 2) | flatten | nvd(kl=once) | vd(3); expected nvd or nvd(kl=weights)",
+      "image(6, 6, 2) | flatten | vd(3) | nvd(kl=weights); kl=weights counts the weights of a dense layer after it",
+      "image(6, 6, 2) | flatten | idense(5, 0.1) | vd(3); information dropout's KL is the one for ReLU activations",
       "image(6, 6, 2) | maxpool(7) | flatten | vd(3); max-pool window 7 does not fit its input 6x6x2",
       "vd(3) | image(6, 6, 2); layer 2 'image(6, 6, 2)': image(H, W, C) must be the first layer",
       "image(6, 6, 2) | conv(4, 3, per=filter) | flatten | vd(3); layer 2 'conv(4, 3, per=filter)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING])"})
