@@ -11,7 +11,6 @@ benchmark reads them. Single thread; prints one JSON object.
 usage: python3 lenet300_step.py MNIST_DIR BATCH [OUT.json]
 """
 import gzip
-import json
 import os
 import statistics
 import sys
@@ -20,7 +19,8 @@ import time
 import numpy as np
 import torch
 
-K1, K2, K3 = 0.63576, 1.87320, 1.48695
+from steps import kl_sum, report
+
 TRAIN_ROWS = 60000
 
 
@@ -54,9 +54,7 @@ class VdLinear(torch.nn.Module):
         return mean + torch.sqrt(var + 1e-8) * torch.randn_like(mean)
 
     def kl(self):
-        la = self.log_alpha()
-        neg = K1 * torch.sigmoid(K2 + K3 * la) - 0.5 * torch.nn.functional.softplus(-la) - K1
-        return -neg.sum()
+        return kl_sum(self.log_alpha())
 
 
 def main():
@@ -94,22 +92,11 @@ def main():
         times.append((time.perf_counter() - t) * 1e3)
     ms = statistics.median(times)
     flops = 2.0 * batch * (784 * 300 * 4 + 300 * 100 * 6 + 100 * 10 * 6)
-    result = {
-        "torch": torch.__version__,
-        # Debian's torch calls whichever libblas.so.3 the alternatives system points to.
-        "blas": os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu"),
-        "threads": torch.get_num_threads(),
-        "batch": batch,
+    report(batch, {
         "train_step_ms_median": ms,
         "train_examples_per_s": batch / (ms / 1e3),
         "train_effective_gflops": flops / (ms / 1e3) / 1e9,
-    }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if out:
-        with open(out, "w") as f:
-            f.write(text + "\n")
-
+    }, out)
 
 if __name__ == "__main__":
     main()

@@ -11,15 +11,14 @@ Single thread; prints one JSON object.
 
 usage: python3 lenet5_step.py [OUT.json]
 """
-import json
-import os
 import statistics
 import sys
 import time
 
 import torch
 
-K1, K2, K3 = 0.63576, 1.87320, 1.48695
+from steps import kl_sum, report
+
 TRAIN_ROWS = 60000
 BATCH = 100
 
@@ -41,9 +40,8 @@ class Vd(torch.nn.Module):
         return mean + torch.sqrt(var + 1e-8) * torch.randn_like(mean)
 
     def kl(self):
-        la = torch.clamp(self.log_sigma2 - torch.log(self.theta ** 2 + 1e-8), -8.0, 8.0)
-        neg = K1 * torch.sigmoid(K2 + K3 * la) - 0.5 * torch.nn.functional.softplus(-la) - K1
-        return -neg.sum()
+        return kl_sum(
+            torch.clamp(self.log_sigma2 - torch.log(self.theta ** 2 + 1e-8), -8.0, 8.0))
 
 
 def main():
@@ -76,21 +74,10 @@ def main():
         step()
         times.append((time.perf_counter() - t) * 1e3)
     ms = statistics.median(times)
-    result = {
-        "torch": torch.__version__,
-        # Debian's torch calls whichever libblas.so.3 the alternatives system points to.
-        "blas": os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu"),
-        "threads": torch.get_num_threads(),
-        "batch": BATCH,
+    report(BATCH, {
         "lenet5_train_step_ms_median": ms,
         "lenet5_train_examples_per_s": BATCH / (ms / 1e3),
-    }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if out:
-        with open(out, "w") as f:
-            f.write(text + "\n")
-
+    }, out)
 
 if __name__ == "__main__":
     main()
