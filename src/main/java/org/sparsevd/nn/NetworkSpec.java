@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * <p>Convolutional networks start by declaring the image shape and end their feature maps with
  * {@code flatten}: {@code image(H, W, C)}, {@code conv(F, K[, S, P])} plain,
  * {@code vdconv(F, K[, S, P])} variational per weight, {@code vdconv(F, K[, S, P], per=filter)}
- * variational per filter (with {@code , kl=weights} its KL counted per weight of the filter) (F filters of K x K, stride S = 1, zero padding P = 0), and
- * {@code maxpool(K)}. Element-wise layers (relu, dropout) keep the feature map's shape.
+ * variational per filter (F filters of K x K, stride S = 1, zero padding P = 0; adding
+ * {@code kl=weights} counts a filter's KL per weight of the filter), and {@code maxpool(K)}.
+ * Element-wise layers (relu, dropout) keep the feature map's shape.
  */
 public final class NetworkSpec {
   private static final Pattern LAYER = Pattern.compile("([a-z_]+)\\s*(?:\\(\\s*([^)]*)\\s*\\))?");
@@ -130,7 +131,7 @@ public final class NetworkSpec {
   /** Gives each nvd(kl=weights) the width of the dense layer after it: its row of weights. */
   private static List<Layer> withFanOuts(List<Layer> layers) {
     for (int l = 0; l < layers.size(); l++) {
-      if (layers.get(l) instanceof NeuronVd nvd && nvd.spec().contains("kl=")) {
+      if (layers.get(l) instanceof NeuronVd nvd && nvd.klPerWeight()) {
         int fanOut = 0;
         for (int n = l + 1; n < layers.size() && fanOut == 0; n++) {
           Layer next = layers.get(n);
