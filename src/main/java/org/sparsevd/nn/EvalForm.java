@@ -146,6 +146,22 @@ public sealed interface EvalForm {
     @Override public int outputSize() { return kept.length; }
   }
 
+  /**
+   * y = x scale[c] + shift[c] for each value of channel c of a channels-last map (batch
+   * normalisation at evaluation); {@link #of} folds it into the linear form before it.
+   */
+  record ChannelAffine(int size, float[] scale, float[] shift) implements EvalForm {
+    public ChannelAffine {
+      if (scale.length != shift.length || size % scale.length != 0) {
+        throw new IllegalArgumentException("channel affine form over " + size + " values with "
+            + scale.length + " scales and " + shift.length + " shifts");
+      }
+    }
+
+    @Override public int inputSize() { return size; }
+    @Override public int outputSize() { return size; }
+  }
+
   /** y = x on {@code size} values (dropout at evaluation, a reshape). */
   record Identity(int size) implements EvalForm {
     @Override public int inputSize() { return size; }
@@ -194,12 +210,45 @@ public sealed interface EvalForm {
     return null;
   }
 
-  /** The forms of a network's layers at the given parameters, neuron masks folded. */
+  /**
+   * Folds each channel affine form into the linear form right before it, which the spec
+   * requires (a batch normalisation follows a convolution or dense layer): output j's column
+   * and bias are scaled by its channel's scale and the bias shifted, w' = w s, b' = b s + t. A
+   * pruned weight stays 0. The folded form becomes the identity.
+   *
+   * @param forms modified
+   */
+  static void foldChannelAffines(List<EvalForm> forms) {
+    for (int l = 1; l < forms.size(); l++) {
+      if (!(forms.get(l) instanceof ChannelAffine affine)) {
+        continue;
+      }
+      Linear w = forms.get(l - 1).weighted();
+      if (w == null || w.out() != affine.scale().length) {
+        throw new IllegalStateException("form " + l + ": a channel affine form of "
+            + affine.scale().length + " channels must follow a linear form with as many outputs");
+      }
+      for (int j = 0; j < w.out(); j++) {
+        float s = affine.scale()[j];
+        for (int i = 0; i < w.in(); i++) {
+          w.weights()[i * w.out() + j] *= s;
+        }
+        w.bias()[j] = w.bias()[j] * s + affine.shift()[j];
+      }
+      forms.set(l, new Identity(affine.size()));
+    }
+  }
+
+  /**
+   * The forms of a network's layers at the given parameters, batch normalisations and neuron
+   * masks folded.
+   */
   static List<EvalForm> of(Network net, float[] params) {
     List<EvalForm> forms = new ArrayList<>();
     for (int l = 0; l < net.layers().size(); l++) {
       forms.add(net.layers().get(l).evalForm(params, net.offset(l)));
     }
+    foldChannelAffines(forms);
     foldNeuronMasks(forms);
     return forms;
   }

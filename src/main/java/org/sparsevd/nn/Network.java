@@ -155,6 +155,22 @@ public final class Network {
     return l == 0 ? x : ws.acts[l];
   }
 
+  /**
+   * Moves the running statistics of each batch normalisation towards those of the step's
+   * {@code rows} rows, read from the moments its backward passes added into {@code grad} (summed
+   * over partitions), and zeroes those entries; call once per step, before the optimiser.
+   *
+   * @param params modified: the running statistics
+   * @param grad modified: the running statistics' entries
+   */
+  public void updateStatistics(float[] params, float[] grad, int rows) {
+    for (int l = 0; l < layers.size(); l++) {
+      if (layers.get(l) instanceof BatchNorm bn) {
+        bn.updateStatistics(params, offsets[l], grad, rows);
+      }
+    }
+  }
+
   /** Sum of the KL terms of all layers. */
   public double kl(float[] params) {
     double sum = 0;

@@ -21,7 +21,11 @@ import java.util.regex.Pattern;
  * {@code vdconv(F, K[, S, P])} variational per weight, {@code vdconv(F, K[, S, P], per=filter)}
  * variational per filter (F filters of K x K, stride S = 1, zero padding P = 0; adding
  * {@code kl=weights} counts a filter's KL per weight of the filter), and {@code maxpool(K)}.
- * Element-wise layers (relu, dropout) keep the feature map's shape.
+ * Element-wise layers (relu, dropout) keep the feature map's shape. {@code bn} is batch
+ * normalisation, right after a convolution or dense layer (it folds into it for inference).
+ * {@code crop(P)} and {@code flip} augment training images (random crop with P pixels of zero
+ * padding, random horizontal flip). {@code vgg_like(W[, classes=N][, dense])} stands for the
+ * VGG-like network of the method's CIFAR-10 experiments at width W ({@link #vggLike}).
  */
 public final class NetworkSpec {
   private static final Pattern LAYER = Pattern.compile("([a-z_]+)\\s*(?:\\(\\s*([^)]*)\\s*\\))?");
@@ -39,7 +43,69 @@ public final class NetworkSpec {
   public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), "
       + "nvd[(kl=weights)], cdense(N), idense(N, B) | relu, idrop(B); for images image(H, W, C) "
       + "first, then conv(F, K[, S, P]), vdconv(F, K[, S, P][, per=filter[, kl=weights]]), "
-      + "maxpool(K), flatten";
+      + "maxpool(K), flatten, bn, crop(P), flip, vgg_like(W[, classes=N][, dense])";
+
+  /** Filters of VGG-like's convolutions at width 1, 0 for a 2 x 2 max pooling. */
+  private static final int[] VGG_LIKE = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512,
+      0, 512, 512, 512, 0};
+
+  /**
+   * The VGG-like network of Molchanov et al. (2017), section 5.3 (Zagoruyko's CIFAR-10 VGG with
+   * batch normalisation): 3 x 3 convolutions with padding 1, each followed by bn and relu, of
+   * 64-64-M-128-128-M-256-256-256-M-512-512-512-M-512-512-512-M filters, then a dense layer of
+   * 512 with bn and relu and a dense layer to the classes; filter and unit counts times the
+   * width W (at least 1). Variational per weight, or plain with {@code dense}. It follows
+   * {@code image(H, W, C)} (and augmentation), for 32 x 32 images of CIFAR-10.
+   */
+  static String vggLike(double width, int classes, boolean dense) {
+    StringBuilder b = new StringBuilder();
+    String conv = dense ? "conv" : "vdconv";
+    for (int filters : VGG_LIKE) {
+      b.append(filters == 0 ? " | maxpool(2)" : " | " + conv + "(" + scaled(filters, width)
+          + ", 3, 1, 1) | bn | relu");
+    }
+    String fc = dense ? "dense" : "vd";
+    b.append(" | flatten | ").append(fc).append('(').append(scaled(512, width))
+        .append(") | bn | relu | ").append(fc).append('(').append(classes).append(')');
+    return b.substring(3);
+  }
+
+  private static int scaled(int n, double width) {
+    return Math.max(1, (int) Math.round(n * width));
+  }
+
+  private static final Pattern VGG = Pattern.compile("\\s*vgg_like\\s*\\(([^)]*)\\)\\s*");
+
+  /** The spec with each vgg_like(...) replaced by its layers. */
+  private static String expand(String spec) {
+    String[] parts = spec.split("\\|");
+    for (int i = 0; i < parts.length; i++) {
+      Matcher m = VGG.matcher(parts[i].toLowerCase(java.util.Locale.ROOT));
+      if (!m.matches()) {
+        continue;
+      }
+      String[] a = args(m.group(1));
+      String usage = "network spec layer " + (i + 1) + " '" + parts[i].trim()
+          + "': expected vgg_like(WIDTH[, classes=N][, dense])";
+      double width = number(a[0], i, parts[i].trim());
+      if (!(width > 0 && width <= 16)) {
+        throw new IllegalArgumentException(usage + "; width " + a[0] + " must be in (0, 16]");
+      }
+      int classes = 10;
+      boolean dense = false;
+      for (int k = 1; k < a.length; k++) {
+        if (a[k].equals("dense") && !dense) {
+          dense = true;
+        } else if (a[k].replace(" ", "").startsWith("classes=")) {
+          classes = positive(a[k].replace(" ", "").substring(8), i, parts[i].trim());
+        } else {
+          throw new IllegalArgumentException(usage + "; got '" + a[k] + "'");
+        }
+      }
+      parts[i] = vggLike(width, classes, dense);
+    }
+    return String.join(" | ", parts);
+  }
 
   /**
    * Checks a layer list before the input size is known, as a parameter's validator must: its
@@ -64,7 +130,7 @@ public final class NetworkSpec {
     List<Layer> layers = new ArrayList<>();
     int width = inputSize;
     FeatureShape shape = null;
-    String[] parts = spec.split("\\|");
+    String[] parts = expand(spec).split("\\|");
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
       Matcher m = LAYER.matcher(part);
@@ -74,7 +140,7 @@ public final class NetworkSpec {
       }
       String name = m.group(1);
       String arg = m.group(2);
-      boolean mapLayer = CONV.contains(name) || name.equals("maxpool") || name.equals("flatten");
+      boolean mapLayer = CONV.contains(name) || MAP.contains(name);
       if (mapLayer && shape == null) {
         throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
             + "': needs a feature map; start the network with image(H, W, C)");
@@ -91,6 +157,9 @@ public final class NetworkSpec {
         case "image" -> image(arg, i, part, inputSize);
         case "conv", "vdconv" -> conv(name, arg, i, part, shape, settings);
         case "maxpool" -> new MaxPool2d(shape, positive(arg, i, part));
+        case "crop" -> new RandomCrop(shape, nonNegative(arg, i, part));
+        case "flip" -> new RandomFlip(shape);
+        case "bn" -> batchNorm(i, part, parts, shape, width);
         case "flatten" -> new Flatten(width);
         case "vd" -> new VariationalDense(width, positive(arg, i, part), settings);
         case "dense" -> new Dense(width, positive(arg, i, part), settings.thetaInitStd());
@@ -152,6 +221,23 @@ public final class NetworkSpec {
   }
 
   private static final java.util.Set<String> CONV = java.util.Set.of("conv", "vdconv");
+  private static final java.util.Set<String> MAP =
+      java.util.Set.of("maxpool", "flatten", "crop", "flip");
+  /** The layers whose evaluation form a batch normalisation folds into. */
+  private static final java.util.Set<String> LINEAR =
+      java.util.Set.of("conv", "vdconv", "dense", "vd");
+
+  /** bn, right after a layer it can fold into; per channel of a map, or per unit. */
+  private static Layer batchNorm(int i, String part, String[] parts, FeatureShape shape,
+                                 int width) {
+    Matcher before = i == 0 ? null
+        : LAYER.matcher(parts[i - 1].trim().toLowerCase(java.util.Locale.ROOT));
+    if (before == null || !before.matches() || !LINEAR.contains(before.group(1))) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': bn must follow conv, vdconv, dense or vd, into which it folds for inference");
+    }
+    return new BatchNorm(shape != null ? shape : new FeatureShape(1, 1, width));
+  }
   private static final java.util.Set<String> DENSE =
       java.util.Set.of("vd", "dense", "cdense", "idense");
 

@@ -96,7 +96,17 @@ public final class Quantization {
 
   private Quantization() {}
 
+  /**
+   * @throws IllegalArgumentException for a network with batch normalisation, whose scale is
+   *     folded into the weights that quantisation would write back to the layer before it
+   */
   public static Result quantize(Network net, float[] params, Bits bits, long seed) {
+    for (Layer layer : net.layers()) {
+      if (layer instanceof org.sparsevd.nn.BatchNorm) {
+        throw new IllegalArgumentException("network '" + net.spec() + "': quantisation does not "
+            + "support batch normalisation (bn)");
+      }
+    }
     float[] out = params.clone();
     List<LayerCode> codes = new ArrayList<>();
     for (PrunedNetwork.Step s : PrunedNetwork.of(net, params).steps()) {

@@ -99,6 +99,7 @@ public final class TrainingLoop {
         Arrays.sort(batch);
         listener.stepStarting(epoch, s, steps);
         BatchLoss loss = source.gradient(params, batch, state.step(), (float) klWeight, grad);
+        net.updateStatistics(params, grad, batch.length);
         for (int k = 0; k < grad.length; k++) {
           grad[k] *= scale;
         }

@@ -2,6 +2,7 @@ package org.sparsevd.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.NodeInfo;
@@ -77,6 +78,29 @@ class OnnxExportTest {
     float[][] engine = TrainedModels.enginePrediction(model, raw, ROWS);
     assertTrue(accuracy(engine[1]) > 0.5, "accuracy " + accuracy(engine[1]));
     assertClose(engine, run(OnnxExport.encode(model, storage), raw, ROWS), model.def().layers());
+  }
+
+  /**
+   * Batch normalisation after a convolution and a dense layer, trained with augmentation: the
+   * export folds its running statistics into those layers, and ONNX Runtime on the folded
+   * graph gives the engine's prediction with bn.
+   */
+  @Test
+  void batchNormalisationFoldsIntoTheExportedLayers() throws Exception {
+    SparseVdModel model = TrainedModels.model("image(28, 28, 1) | crop(2) | vdconv(6, 5) "
+        + "| bn | relu | maxpool(2) | flatten | vd(32) | bn | relu | vd(10)", Scaling.Mode.CENTER);
+    org.sparsevd.nn.Network net = model.network();
+    int bn = net.offset(3);
+    float mean = model.params()[bn + 2 * 6];
+    float var = model.params()[bn + 3 * 6];
+    assertTrue(mean != 0f && var != 1f, "running statistics moved: " + mean + ", " + var);
+    float[] raw = TrainedModels.rawTestFeatures();
+    float[][] engine = TrainedModels.enginePrediction(model, raw, ROWS);
+    assertTrue(accuracy(engine[1]) > 0.8, "accuracy " + accuracy(engine[1]));
+    byte[] onnx = OnnxExport.encode(model, OnnxExport.Weights.DENSE);
+    assertClose(engine, run(onnx, raw, ROWS), model.def().layers());
+    assertFalse(new String(onnx, java.nio.charset.StandardCharsets.ISO_8859_1)
+        .contains("BatchNormalization"), "no normalisation node is left");
   }
 
   @Test

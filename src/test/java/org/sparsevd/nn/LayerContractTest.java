@@ -88,6 +88,11 @@ class LayerContractTest {
             true),
         new Case(image + "conv(4, 3) | relu | vdconv(3, 2) | maxpool(3) | flatten | vd(3)", 72,
             s2, true),
+        new Case("dense(6) | bn | relu | vd(4) | bn | relu | dense(3)", 7, s2, true),
+        new Case(image + "vdconv(3, 3, 1, 1) | bn | relu | maxpool(2) | flatten | vd(4) | bn "
+            + "| relu | dense(3)", 72, la, false),
+        new Case(image + "crop(1) | conv(3, 3, 1, 1) | flip | crop(2) | relu | flatten "
+            + "| dense(3)", 72, s2, true),
         new Case(image + "vdconv(4, 3, 1, 1) | relu | maxpool(3) | vdconv(3, 2, per=filter) "
             + "| flatten | dense(3)", 72, s2, false));
   }
@@ -140,7 +145,10 @@ class LayerContractTest {
     float[] middle = Arrays.copyOfRange(x, in, 4 * in);
     long[] middleIds = Arrays.copyOfRange(IDS, 1, 4);
     Workspace ws = net.newWorkspace(ROWS);
-    for (Mode mode : new Mode[] {Mode.TRAIN, Mode.SAMPLE}) {
+    // Batch normalisation trains on the statistics of the rows: only its samples are per row.
+    boolean batchStatistics = net.layers().stream().anyMatch(BatchNorm.class::isInstance);
+    for (Mode mode : batchStatistics ? new Mode[] {Mode.SAMPLE}
+        : new Mode[] {Mode.TRAIN, Mode.SAMPLE}) {
       float[] all = net.forward(params, x, ROWS, mode, new Noise(5, 9, IDS), ws).clone();
       float[] back = net.forward(params, reversed, ROWS, mode, new Noise(5, 9, reversedIds), ws)
           .clone();
@@ -311,14 +319,33 @@ class LayerContractTest {
       scale = Math.max(scale, Math.abs(fd[k]));
     }
     assertTrue(scale > 0.1, "the check must see gradients, max |fd| = " + scale);
+    boolean[] statistics = runningStatistics(net);
     for (int k = 0; k < p.length; k++) {
+      if (statistics[k]) {
+        continue;
+      }
       double tol = 1e-4 * scale + 2e-3 * Math.abs(fd[k]);
       assertEquals(fd[k], grad[k], tol, "parameter " + k + " of " + spec);
     }
   }
 
   /**
-   * theta ~ N(0, 0.5); each weight's (or filter's, or neuron's) log alpha in one of the bands,
+   * The entries of batch normalisations' running statistics, which the training loss does not
+   * read; their gradient entries carry the batch's moments ({@code BatchNormTest}).
+   */
+  static boolean[] runningStatistics(Network net) {
+    boolean[] stats = new boolean[net.paramCount()];
+    for (int l = 0; l < net.layers().size(); l++) {
+      if (net.layers().get(l) instanceof BatchNorm bn) {
+        int from = net.offset(l) + bn.statisticsOffset();
+        java.util.Arrays.fill(stats, from, net.offset(l) + bn.paramCount(), true);
+      }
+    }
+    return stats;
+  }
+
+  /**
+   * theta ~ N(0, 0.5) (a running variance: |N(0, 0.5)| + 0.5); each weight's (or filter's, or neuron's) log alpha in one of the bands,
    * +-0.8.
    */
   static float[] spreadParams(Network net, SplittableRandom rnd) {
@@ -328,6 +355,11 @@ class LayerContractTest {
       int off = net.offset(l);
       for (int k = 0; k < layer.paramCount(); k++) {
         params[off + k] = (float) (0.5 * rnd.nextGaussian());
+      }
+      if (layer instanceof BatchNorm) {
+        for (int k = 3 * layer.paramCount() / 4; k < layer.paramCount(); k++) {
+          params[off + k] = Math.abs(params[off + k]) + 0.5f;
+        }
       }
       int n = LayerWeights.count(layer);
       boolean perFilter = layer instanceof Conv2d conv && conv.kind() == Conv2d.Kind.PER_FILTER;

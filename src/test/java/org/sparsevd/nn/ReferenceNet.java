@@ -136,6 +136,40 @@ final class ReferenceNet {
                 * -Math.log(alpha / (InformationDense.ALPHA_MIN + InformationDense.ALPHA_MAX));
           }
         }
+      } else if (layer instanceof BatchNorm bn) {
+        batchNorm(bn, p, off, a, y, rows);
+      } else if (layer instanceof RandomCrop crop) {
+        noise.fillUniform(l, rows, 2, eps);
+        FeatureShape f = crop.outputShape();
+        int pad = crop.pad();
+        for (int r = 0; r < rows; r++) {
+          int sy = (int) Math.floor(eps[2 * r] * (2 * pad + 1)) - pad;
+          int sx = (int) Math.floor(eps[2 * r + 1] * (2 * pad + 1)) - pad;
+          for (int i = 0; i < f.height(); i++) {
+            for (int j = 0; j < f.width(); j++) {
+              for (int c = 0; c < f.channels(); c++) {
+                boolean inside = i + sy >= 0 && i + sy < f.height() && j + sx >= 0
+                    && j + sx < f.width();
+                y[r * out + (i * f.width() + j) * f.channels() + c] = inside
+                    ? a[r * in + ((i + sy) * f.width() + j + sx) * f.channels() + c] : 0;
+              }
+            }
+          }
+        }
+      } else if (layer instanceof RandomFlip flip) {
+        noise.fillUniform(l, rows, 1, eps);
+        FeatureShape f = flip.outputShape();
+        for (int r = 0; r < rows; r++) {
+          for (int i = 0; i < f.height(); i++) {
+            for (int j = 0; j < f.width(); j++) {
+              int from = eps[r] < 0.5 ? f.width() - 1 - j : j;
+              for (int c = 0; c < f.channels(); c++) {
+                y[r * out + (i * f.width() + j) * f.channels() + c] =
+                    a[r * in + (i * f.width() + from) * f.channels() + c];
+              }
+            }
+          }
+        }
       } else if (layer instanceof Flatten || layer instanceof ImageInput) {
         System.arraycopy(a, 0, y, 0, y.length);
       } else {
@@ -157,6 +191,27 @@ final class ReferenceNet {
       ce += (weights == null ? 1 : weights[r]) * (max + Math.log(sum) - a[r * c + labels[r]]);
     }
     return ce + klWeight * (perExample + kl);
+  }
+
+  /** Batch normalisation in training: each channel by its mean and biased variance here. */
+  private static void batchNorm(BatchNorm bn, double[] p, int off, double[] a, double[] y,
+                                int rows) {
+    int c = bn.shape().channels();
+    int n = rows * bn.shape().height() * bn.shape().width();
+    for (int j = 0; j < c; j++) {
+      double mean = 0;
+      for (int k = 0; k < n; k++) {
+        mean += a[k * c + j] / n;
+      }
+      double var = 0;
+      for (int k = 0; k < n; k++) {
+        var += (a[k * c + j] - mean) * (a[k * c + j] - mean) / n;
+      }
+      for (int k = 0; k < n; k++) {
+        y[k * c + j] = p[off + j] * (a[k * c + j] - mean) / Math.sqrt(var + BatchNorm.EPS)
+            + p[off + c + j];
+      }
+    }
   }
 
   /**
