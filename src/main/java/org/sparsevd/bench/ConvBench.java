@@ -28,8 +28,10 @@ import org.sparsevd.optim.OptimizerState;
 
 /**
  * Single-threaded speed of the convolutions of LeNet-5-Caffe at batch 100: each convolution's
- * training forward and backward pass alone (plain, per weight, per filter), and a whole
- * LeNet-5 training step (forward, backward, KL gradient, Adam). GFLOP/s counts the matrix
+ * training forward and backward pass alone (plain, per weight, per filter), a whole LeNet-5
+ * training step (forward, backward, KL gradient, Adam), and whole steps of the CIFAR-10
+ * VGG-like network at widths 1/8 and 1/4, sparse VD and plain, with augmentation and batch
+ * normalisation; a step's GFLOP/s counts its convolution and dense products. GFLOP/s counts the matrix
  * products a pass performs as dense 2 * rows * patch * filters products, whether or not the
  * kernels skip zeros: per weight 2 forward and 4 backward (2 without an input gradient), per
  * filter and plain 1 and 2 (1).
@@ -65,7 +67,14 @@ public final class ConvBench {
       layer(json, table, "conv2", kind, "image(12, 12, 20) | " + name + "(50, 5" + args1 + ")",
           2880, 0.5, true);
     }
-    step(json, table);
+    step(json, table, "lenet5", "LeNet-5", NetworkSpec.LENET_5_CAFFE, 784, 0.81, 5, 21);
+    for (String width : new String[] {"0.125", "0.25"}) {
+      for (String kind : new String[] {"", ", dense"}) {
+        step(json, table, "vgg_like_" + width.substring(2) + (kind.isEmpty() ? "" : "_dense"),
+            "CIFAR-10 VGG-like, width " + width + (kind.isEmpty() ? ", sparse VD" : ", plain"),
+            "image(32, 32, 3) | crop(4) | flip | vgg_like(" + width + kind + ")", 3072, 0, 2, 7);
+      }
+    }
     Network net = NetworkSpec.parse(NetworkSpec.LENET_5_CAFFE, 784, VdSettings.DEFAULTS);
     float[] params = net.initParams(1);
     TrainStepBench.prune(net, params, new double[] {0.67, 0.98, 0.998, 0.95});
@@ -118,12 +127,14 @@ public final class ConvBench {
         conv.spec(), kind, ms, BATCH / (ms / 1e3), flops / (ms / 1e3) / 1e9));
   }
 
-  /** A whole LeNet-5 training step. */
-  private static void step(Map<String, Object> json, List<String> table) {
-    Network net = NetworkSpec.parse(NetworkSpec.LENET_5_CAFFE, 784, VdSettings.DEFAULTS);
+  /** A whole training step of the network {@code spec} on random inputs. */
+  private static void step(Map<String, Object> json, List<String> table, String key,
+                           String name, String spec, int inputs, double zeros, int warmup,
+                           int runs) {
+    Network net = NetworkSpec.parse(spec, inputs, VdSettings.DEFAULTS);
     float[] params = net.initParams(1);
     float[] grad = new float[net.paramCount()];
-    float[] x = random(BATCH * 784, 0.81, 7);
+    float[] x = random(BATCH * inputs, zeros, 7);
     int[] labels = new int[BATCH];
     long[] ids = new long[BATCH];
     for (int i = 0; i < BATCH; i++) {
@@ -137,13 +148,47 @@ public final class ConvBench {
     double ms = Timing.medianMillis(() -> {
       Arrays.fill(grad, 0f);
       net.nllGradient(params, x, labels, null, ids, BATCH, 1, stepNo[0]++, 1f, grad, ws);
+      net.updateStatistics(params, grad, BATCH);
       net.addKlGradient(params, 1f, grad);
       adam.step(state, params, grad, 1e-4);
-    }, 5, 21);
-    json.put("lenet5_train_step_ms_median", ms);
-    json.put("lenet5_train_examples_per_s", BATCH / (ms / 1e3));
-    table.add(String.format(Locale.ROOT, "| LeNet-5 training step | vd per weight | %.2f | %.0f | |",
-        ms, BATCH / (ms / 1e3)));
+    }, warmup, runs);
+    double gflops = stepFlops(net) / (ms / 1e3) / 1e9;
+    json.put(key + "_train_step_ms_median", ms);
+    json.put(key + "_train_examples_per_s", BATCH / (ms / 1e3));
+    json.put(key + "_train_gflops", gflops);
+    table.add(String.format(Locale.ROOT, "| %s training step | %d weights | %.2f | %.0f | %.1f |",
+        name, net.sparsity(params).weights(), ms, BATCH / (ms / 1e3), gflops));
+  }
+
+  /**
+   * The products of a training step at batch {@link #BATCH}, counted as {@link #layer} counts
+   * a convolution's (a dense layer as a 1 x 1 map); the first weighted layer computes no input
+   * gradient.
+   */
+  private static double stepFlops(Network net) {
+    double flops = 0;
+    boolean first = true;
+    for (Layer layer : net.layers()) {
+      double positions;
+      int products;
+      if (layer instanceof Conv2d conv) {
+        positions = conv.outputShape().height() * conv.outputShape().width();
+        products = conv.kind() == Conv2d.Kind.PER_WEIGHT ? 6 : 3;
+      } else if (layer instanceof org.sparsevd.nn.VariationalDense
+          || layer instanceof org.sparsevd.nn.Dense) {
+        positions = 1;
+        products = layer instanceof org.sparsevd.nn.Dense ? 3 : 6;
+      } else {
+        continue;
+      }
+      // Without an input gradient a pass saves one product (two for per weight).
+      products -= first ? (products == 6 ? 2 : 1) : 0;
+      first = false;
+      long weights = layer instanceof Conv2d conv ? (long) conv.patchSize() * conv.filters()
+          : (long) layer.inputSize() * layer.outputSize();
+      flops += products * 2.0 * BATCH * positions * weights;
+    }
+    return flops;
   }
 
   /**

@@ -25,7 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
  * built once per group; rows left over after the quads run alone on their own lists. The
- * lists depend only on the data, so results stay deterministic.
+ * lists depend only on the data, so results stay deterministic. Building a list costs about
+ * as much per p as one vector of products, so products at most two vectors wide (a thin
+ * convolution's filters, its weight gradient) run over every p instead: a skipped p only
+ * saves adding a zero product, which leaves the sum's bits alone.
  */
 final class VectorMatMul implements MatMulKernels {
 
@@ -105,13 +108,19 @@ final class VectorMatMul implements MatMulKernels {
     float[] rc = new float[rest == 0 ? 0 : GROUP * restWidth];
     int kBlocks = (k + KC - 1) / KC;
     int kc = (k + kBlocks - 1) / kBlocks; // equal blocks: 784 is 4 x 196, not 3 x 256 + 16
-    int[] lists = new int[MAX_LISTS * k];
+    boolean skip = n > 2 * L;
+    int[] lists = new int[skip ? MAX_LISTS * k : k];
     int[] starts = new int[MAX_LISTS * (kBlocks + 1)];
+    for (int p = 0; p < k && !skip; p++) {
+      lists[p] = p;
+    }
     for (int i0 = 0; i0 < m; i0 += GROUP) {
       int rows = Math.min(GROUP, m - i0);
       int quads = rows / 4;
       int nLists = quads + rows % 4;
-      collectNonzeros(a, aOff + i0 * rs, rs, cs, rows, k, kc, kBlocks, lists, starts);
+      if (skip) {
+        collectNonzeros(a, aOff + i0 * rs, rs, cs, rows, k, kc, kBlocks, lists, starts);
+      }
       for (int j = 0; j < n; j += WIDE) {
         boolean padded = j == nWide;
         boolean narrow = padded && restWidth == L;
@@ -129,8 +138,9 @@ final class VectorMatMul implements MatMulKernels {
           boolean add = acc || q > 0;
           for (int t = 0; t < nLists; t++) {
             int row = t < quads ? 4 * t : quads * 4 + t - quads;
-            int from = t * k + starts[t * (kBlocks + 1) + q];
-            int cnt = t * k + starts[t * (kBlocks + 1) + q + 1] - from;
+            int from = skip ? t * k + starts[t * (kBlocks + 1) + q] : q * kc;
+            int cnt = skip ? t * k + starts[t * (kBlocks + 1) + q + 1] - from
+                : Math.min(kc, k - q * kc);
             int ar = aOff + (i0 + row) * rs;
             int ci = cj + row * ldc;
             if (t < quads && narrow) {
