@@ -7,6 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.storage.StorageLevel;
+import org.sparsevd.data.ImageSize;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.NetworkSpec;
@@ -31,7 +32,8 @@ final class ConfigCheck {
    */
   static void train(JobConfig c, Configuration hadoop) {
     String pipeline = oneOf(c, "pipeline", "none", "tabular");
-    String format = oneOf(c, "data.format", "mnist", "libsvm", "csv", "parquet");
+    String format = oneOf(c, "data.format", "mnist", "libsvm", "csv", "parquet",
+        "images");
     String shuffle = oneOf(c, "shuffle", "global", "blocks");
     if (pipeline.equals("tabular") && !shuffle.equals("global")) {
       throw new IllegalArgumentException("shuffle = " + c.get("shuffle")
@@ -41,6 +43,9 @@ final class ConfigCheck {
       c.require("data.train");
     }
     check(c, "data.scaling", () -> Scaling.Mode.parse(c.get("data.scaling")));
+    if (!c.get("data.image_shape").isBlank()) {
+      check(c, "data.image_shape", () -> ImageSize.parse(c.get("data.image_shape")));
+    }
     check(c, "storage_level",
         () -> StorageLevel.fromString(c.get("storage_level").toUpperCase(Locale.ROOT)));
     check(c, "aggregation", () -> Aggregation.parse(c.get("aggregation"), 1));

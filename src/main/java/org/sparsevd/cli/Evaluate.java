@@ -37,7 +37,7 @@ public final class Evaluate {
           "data.features_col", "data.feature_cols", "data.num_features", "data.num_classes",
           "data.skip_invalid", "seed", "partitions", "storage_level", "master", "output",
           "mc_samples", "model", "pipeline", "data.train", "data.column_names",
-          "data.categorical_cols", "data.test_fraction", "data.train_limit"),
+          "data.categorical_cols", "data.test_fraction", "data.train_limit", "data.image_shape"),
       JobConfig.SKIP_INVALID);
 
   private Evaluate() {}

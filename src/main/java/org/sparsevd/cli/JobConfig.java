@@ -33,13 +33,16 @@ public final class JobConfig {
       new Key("pipeline", "none", "none: numeric features read straight into the engine's "
           + "blocks; tabular: a Spark ML Pipeline over a CSV with categorical columns "
           + "(indexing, one-hot, assembling, standardising, then SparseVDClassifier)"),
-      new Key("data.format", "mnist", "mnist, libsvm, csv or parquet (tabular: csv)"),
+      new Key("data.format", "mnist", "mnist, libsvm, csv, parquet or images (folders "
+          + "ROOT/CLASS/*.jpg, png, ...; labels: the sorted class folders) (tabular: csv)"),
       new Key("data.dir", "", "MNIST folder; empty: " + MnistDownloader.DEFAULT_SHARED_DIR
           + " if present, else download into data.cache"),
       new Key("data.cache", "~/.cache/sparsevd", "where downloaded data is kept (~ is the "
           + "user's home)"),
-      new Key("data.train", "", "training file or folder (libsvm, csv, parquet)"),
-      new Key("data.test", "", "held-out file or folder (libsvm, csv, parquet); empty: none"),
+      new Key("data.train", "", "training file or folder (libsvm, csv, "
+          + "parquet); images: the root of the class folders"),
+      new Key("data.test", "", "held-out file or folder (libsvm, csv, "
+          + "parquet); images: a root with the training root's class folders; empty: none"),
       new Key("data.label_col", DataSource.DEFAULT_LABEL_COL, "label column (csv, parquet); tabular: any text, "
           + "indexed by frequency"),
       new Key("data.weight_col", "", "column of example weights (csv, parquet); empty: "
@@ -55,13 +58,17 @@ public final class JobConfig {
       new Key("data.feature_cols", "", "comma-separated numeric columns (csv, parquet); "
           + "empty: all but the label (score: and the kept columns)"),
       new Key("data.num_features", "0", "expected feature count; 0: from the data"),
-      new Key("data.num_classes", String.valueOf(MnistIdx.NUM_CLASSES), "number of classes; labels are 0 .. n-1"),
+      new Key("data.num_classes", String.valueOf(MnistIdx.NUM_CLASSES),
+          "number of classes; labels are 0 .. n-1 (mnist: 10; images: the number of class "
+          + "folders)"),
       new Key("data.scaling", "center", "none, divide_255, center (x/256 minus the training "
           + "mean) or standardize"),
       new Key("data.skip_invalid", "false", "drop and count invalid rows instead of failing"),
       new Key("data.train_limit", "0", "use only the first N training rows; 0: all"),
-      new Key("data.image_shape", "", "HEIGHTxWIDTH of image inputs, for the report's map of "
-          + "kept inputs; empty: 28x28 when there are 784 features, else no map"),
+      new Key("data.image_shape", "", "HEIGHTxWIDTH or HEIGHTxWIDTHxCHANNELS of image inputs: "
+          + "the report's map of kept inputs (channels summed) and, for images, the size every "
+          + "image must have (HEIGHTxWIDTH: grey); empty: for images the first image's size (and "
+          + "no map), else 28x28 when there are 784 features, else no map"),
       new Key("layers", T.layers(), "network: " + NetworkSpec.LAYERS + "; joined by |"),
       new Key("parameterization", V.parameterization().name().toLowerCase(Locale.ROOT),
           "log_sigma2 (additive) or log_alpha"),

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.data.ImageSize;
 import org.sparsevd.data.InvalidDataException;
 import org.sparsevd.data.LabeledData;
 import org.sparsevd.data.MnistDownloader;
@@ -19,6 +20,7 @@ import org.sparsevd.spark.data.BlockReader;
 import org.sparsevd.spark.data.Blocks;
 import org.sparsevd.spark.data.PersistedBlocks;
 import org.sparsevd.spark.data.DataSource;
+import org.sparsevd.spark.data.ImageFolders;
 import org.sparsevd.spark.data.TrainingData;
 
 /**
@@ -143,6 +145,8 @@ final class JobData implements AutoCloseable {
     DataSource s;
     if (format == DataSource.Format.MNIST) {
       s = DataSource.mnist(mnistDir(spark, c), split);
+    } else if (format == DataSource.Format.IMAGES) {
+      s = images(spark.sparkContext().hadoopConfiguration(), c, split);
     } else {
       String path = split == DataSource.Split.TRAIN ? c.require("data.train") : c.get("data.test");
       s = switch (format) {
@@ -160,6 +164,28 @@ final class JobData implements AutoCloseable {
       }
     }
     return s.withSkipInvalid(c.getBoolean("data.skip_invalid"));
+  }
+
+  /**
+   * Image folders. The labels follow the training root's class folders (the held-out root's
+   * own only when there is no training root, to evaluate), which a held-out root must share.
+   */
+  private static DataSource images(Configuration conf, JobConfig c, DataSource.Split split) {
+    String path = split == DataSource.Split.TRAIN ? c.require("data.train") : c.get("data.test");
+    String trainRoot = c.get("data.train").isEmpty() ? path : c.get("data.train");
+    List<String> classes = ImageFolders.classes(trainRoot, conf);
+    if (!path.equals(trainRoot)) {
+      ImageFolders.requireSameClasses(path, ImageFolders.classes(path, conf), trainRoot, classes);
+    }
+    String shape = c.get("data.image_shape");
+    ImageSize size;
+    try {
+      size = shape.isBlank() ? null : ImageSize.parse(shape);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("data.image_shape = " + e.getMessage(), e);
+    }
+    return DataSource.images(path, classes).withNumFeatures(c.getInt("data.num_features"))
+        .withImageSize(size);
   }
 
   /** The MNIST folder of the config: data.dir, the shared copy, or a checked download. */

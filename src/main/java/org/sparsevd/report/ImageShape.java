@@ -1,26 +1,41 @@
 package org.sparsevd.report;
 
 import java.util.Optional;
+import org.sparsevd.data.ImageSize;
 
-/** The height and width of image inputs, for plots that lay per-input values out as a picture. */
-public record ImageShape(int height, int width) {
+/**
+ * The height, width and channels of image inputs, for plots that lay per-input values out as a
+ * picture of height x width (the channels of a pixel, last in each input row, summed).
+ */
+public record ImageShape(int height, int width, int channels) {
   /** MNIST's 28x28, assumed for 784 inputs when no shape is configured. */
   public static final ImageShape MNIST = new ImageShape(28, 28);
 
   public ImageShape {
-    if (height <= 0 || width <= 0) {
-      throw new IllegalArgumentException("image shape " + height + "x" + width
-          + ": both sides must be > 0");
+    if (height <= 0 || width <= 0 || channels <= 0) {
+      throw new IllegalArgumentException("image shape " + height + "x" + width + "x" + channels
+          + ": every side must be > 0");
     }
+  }
+
+  /** One channel. */
+  public ImageShape(int height, int width) {
+    this(height, width, 1);
   }
 
   public int pixels() {
     return height * width;
   }
 
+  /** Network inputs the shape covers: pixels x channels. */
+  public int inputs() {
+    return pixels() * channels;
+  }
+
   /**
-   * The shape of a network's inputs: {@code configured} ("HEIGHTxWIDTH", e.g. "28x28") when
-   * given, which must then cover every input; else 28x28 for 784 inputs; else none.
+   * The shape of a network's inputs: {@code configured} ("HEIGHTxWIDTH", e.g. "28x28", or
+   * "HEIGHTxWIDTHxCHANNELS") when given, which must then cover every input; else 28x28 for 784
+   * inputs; else none.
    *
    * @param key the setting's name, for error messages
    */
@@ -28,28 +43,22 @@ public record ImageShape(int height, int width) {
     if (configured == null || configured.isBlank()) {
       return inputs == MNIST.pixels() ? Optional.of(MNIST) : Optional.empty();
     }
-    String[] parts = configured.trim().toLowerCase(java.util.Locale.ROOT).split("x");
     ImageShape shape;
     try {
-      if (parts.length != 2) {
-        throw new NumberFormatException();
-      }
-      shape = new ImageShape(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " = '" + configured
-          + "': expected HEIGHTxWIDTH, e.g. 28x28", e);
+      ImageSize s = ImageSize.parse(configured);
+      shape = new ImageShape(s.height(), s.width(), s.channels());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + " = '" + configured + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException(key + " = " + e.getMessage(), e);
     }
-    if (shape.pixels() != inputs) {
-      throw new IllegalArgumentException(key + " = '" + configured + "' has " + shape.pixels()
-          + " pixels, the data " + inputs + " features");
+    if (shape.inputs() != inputs) {
+      throw new IllegalArgumentException(key + " = '" + configured + "' has " + shape.inputs()
+          + " values, the data " + inputs + " features");
     }
     return Optional.of(shape);
   }
 
   @Override
   public String toString() {
-    return height + "x" + width;
+    return height + "x" + width + (channels == 1 ? "" : "x" + channels);
   }
 }

@@ -174,15 +174,22 @@ public final class Plots {
   /**
    * For each input of the first weighted layer, how many of its weights are kept (non-zero in
    * the weights used at evaluation, where pruned ones are zero), laid out as an image of
-   * {@code shape}; the inputs a trained model ignores show as empty cells.
+   * {@code shape} (a pixel's channels summed); the inputs a trained model ignores show as empty
+   * cells.
    */
   public static JFreeChart keptInputs(Network net, float[] params, ImageShape shape) {
     requireParams(net, params);
-    if (shape.pixels() != net.inputSize()) {
-      throw new IllegalArgumentException("image shape " + shape + " has " + shape.pixels()
-          + " pixels, the network " + net.inputSize() + " inputs");
+    if (shape.inputs() != net.inputSize()) {
+      throw new IllegalArgumentException("image shape " + shape + " has " + shape.inputs()
+          + " values, the network " + net.inputSize() + " inputs");
     }
-    return HeatMap.chart("Kept weights per input pixel", net.keptPerInput(params), shape);
+    int[] kept = net.keptPerInput(params);
+    int c = shape.channels();
+    int[] perPixel = new int[shape.pixels()];
+    for (int i = 0; i < kept.length; i++) {
+      perPixel[i / c] += kept[i];
+    }
+    return HeatMap.chart("Kept weights per input pixel", perPixel, shape);
   }
 
   private static XYPlot subplot(XYSeriesCollection data, ValueAxis y, int firstColour) {

@@ -52,6 +52,19 @@ class ConfigCheckTest {
   }
 
   @Test
+  void imageFoldersNeedARootAndAValidImageShape() throws IOException {
+    String cifar = "image(32, 32, 3) | conv(8, 3) | relu | flatten | dense(10)";
+    assertDoesNotThrow(() -> ConfigCheck.train(config("--data.format", "images",
+        "--data.train", "/tmp/t", "--data.image_shape", "32x32x3", "--layers", cifar),
+        new Configuration()));
+    assertEquals("data.train must be set (in the config or --data.train)",
+        error("--data.format", "images", "--layers", cifar));
+    assertEquals("data.image_shape = '32x32x': '32x32x': expected HEIGHTxWIDTH or "
+        + "HEIGHTxWIDTHxCHANNELS, e.g. 28x28 or 32x32x3", error("--data.format", "images",
+        "--data.train", "/tmp/t", "--data.image_shape", "32x32x", "--layers", cifar));
+  }
+
+  @Test
   void schedulesAreCheckedAgainstTheEpochs() throws IOException {
     String m = error("--epochs", "50", "--lr_schedule", "linear(100)");
     assertTrue(m.startsWith("lr_schedule: learning rate schedule 'linear(100)': decay start "
@@ -65,7 +78,7 @@ class ConfigCheckTest {
     assertEquals("lr = 0: must be a number > 0", error("--lr", "0"));
     assertEquals("batch_size = 0: must be >= 1", error("--batch_size", "0"));
     assertEquals("epochs = 'ten': not an integer", error("--epochs", "ten"));
-    assertEquals("data.format = 'parqet': expected mnist, libsvm, csv, parquet",
+    assertEquals("data.format = 'parqet': expected mnist, libsvm, csv, parquet, images",
         error("--data.format", "parqet"));
     assertEquals("shuffle = 'block': expected global, blocks", error("--shuffle", "block"));
     assertTrue(error("--data.scaling", "centre").startsWith("data.scaling = 'centre': "));

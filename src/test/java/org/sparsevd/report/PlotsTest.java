@@ -103,9 +103,16 @@ class PlotsTest {
       kept[(int) d.getYValue(0, i) * 2 + (int) d.getXValue(0, i)] = (int) d.getZValue(0, i);
     }
     assertArrayEquals(Fixtures.KEPT_PER_PIXEL, kept);
+    // The same 4 inputs as one row of 2 pixels of 2 channels each: channels last, summed.
+    XYZDataset two = (XYZDataset) ((XYPlot) Plots.keptInputs(net, model.params(),
+        new ImageShape(1, 2, 2)).getPlot()).getDataset();
+    int[] k = Fixtures.KEPT_PER_PIXEL;
+    assertEquals(2, two.getItemCount(0));
+    assertEquals(k[0] + k[1], (int) two.getZValue(0, 0));
+    assertEquals(k[2] + k[3], (int) two.getZValue(0, 1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Plots.keptInputs(net, model.params(), new ImageShape(3, 3)));
-    assertEquals("image shape 3x3 has 9 pixels, the network 4 inputs", e.getMessage());
+    assertEquals("image shape 3x3 has 9 values, the network 4 inputs", e.getMessage());
   }
 
   @Test
@@ -125,10 +132,14 @@ class PlotsTest {
     assertEquals(ImageShape.MNIST, ImageShape.of("", 784, "k").orElseThrow());
     assertTrue(ImageShape.of(" ", 100, "k").isEmpty());
     assertEquals(new ImageShape(10, 10), ImageShape.of("10x10", 100, "k").orElseThrow());
-    assertEquals("k = '10x9' has 90 pixels, the data 100 features",
+    assertEquals(new ImageShape(4, 5, 3), ImageShape.of("4x5x3", 60, "k").orElseThrow());
+    assertEquals("k = '10x9' has 90 values, the data 100 features",
         assertThrows(IllegalArgumentException.class, () -> ImageShape.of("10x9", 100, "k"))
             .getMessage());
-    assertEquals("k = 'ten': expected HEIGHTxWIDTH, e.g. 28x28",
+    assertEquals("k = '10x10x3' has 300 values, the data 100 features",
+        assertThrows(IllegalArgumentException.class, () -> ImageShape.of("10x10x3", 100, "k"))
+            .getMessage());
+    assertEquals("k = 'ten': expected HEIGHTxWIDTH or HEIGHTxWIDTHxCHANNELS, e.g. 28x28 or 32x32x3",
         assertThrows(IllegalArgumentException.class, () -> ImageShape.of("ten", 100, "k"))
             .getMessage());
   }

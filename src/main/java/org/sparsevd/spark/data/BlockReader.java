@@ -42,7 +42,8 @@ import scala.Tuple2;
  *       partition), each scan block is its range's block and nothing is shuffled.
  * </ol>
  * A plain {@code repartition(n)} would balance the rows too, but deals them round-robin in an
- * order that can change between runs; coalescing keeps the order but not the balance.
+ * order that can change between runs; coalescing keeps the order but not the balance. Image
+ * folders ({@link ImageScan}) end in the same ranges, their rows ordered by class and path.
  *
  * <p>Invalid data fails in the executor with an {@link InvalidDataException} naming the file,
  * the row and the problem; {@code read} rethrows it on the driver with that message, unwrapped
@@ -95,12 +96,15 @@ public final class BlockReader {
    *     (unless skipping), or the path if there are no rows or no valid row. Parquet read whole
    *     is counted from its footers, so an invalid row of it is found, with the same message,
    *     when the blocks are first computed ({@link PersistedBlocks#persist} rethrows it so)
-   * @throws UncheckedIOException if MNIST files cannot be read
+   * @throws UncheckedIOException if MNIST files or image folders cannot be read
    */
   public static Blocks read(SparkSession spark, DataSource src, int partitions) {
     requirePartitions(partitions);
-    return src.format() == DataSource.Format.MNIST
-        ? readMnist(spark, src, partitions) : readFrame(spark, src, partitions);
+    return switch (src.format()) {
+      case MNIST -> readMnist(spark, src, partitions);
+      case IMAGES -> unwrapping(() -> ImageScan.read(spark, src, partitions));
+      default -> readFrame(spark, src, partitions);
+    };
   }
 
   /**
@@ -306,7 +310,7 @@ public final class BlockReader {
   }
 
   /** Sends key {@code p} to partition {@code p}. */
-  private static final class ByIndex extends Partitioner {
+  static final class ByIndex extends Partitioner {
     private static final long serialVersionUID = 1L;
     private final int n;
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.sparsevd.data.ImageSize;
 
 class DataSourceTest {
 
@@ -49,12 +50,22 @@ class DataSourceTest {
         rejected(() -> DataSource.libsvm("x", 0, 2).withLabelCol("y")));
     assertEquals("d: MNIST has 10 classes, not 3", rejected(() -> new DataSource(
         DataSource.Format.MNIST, "d", DataSource.Split.TEST, "label", "features", List.of(),
-        true, 0, 3, false, "")));
+        true, 0, 3, false, "", List.of(), null)));
     assertEquals("x: a train/test split applies to MNIST only and MNIST needs one; format CSV,"
         + " split TEST", rejected(() -> new DataSource(DataSource.Format.CSV, "x",
-        DataSource.Split.TEST, "label", "features", List.of(), true, 0, 3, false, "")));
+        DataSource.Split.TEST, "label", "features", List.of(), true, 0, 3, false, "", List.of(),
+        null)));
     assertEquals("x: weightCol 'label' must be a column of its own of a CSV, Parquet or "
         + "DataFrame source", rejected(() -> DataSource.csv("x", 2).withWeightCol("label")));
+    assertEquals("r: class folders [cat]: at least 2 are needed",
+        rejected(() -> DataSource.images("r", List.of("cat"))));
+    assertEquals("r: class folders [cat, cat] must be 2 distinct names",
+        rejected(() -> DataSource.images("r", List.of("cat", "cat"))));
+    assertEquals("x: class folders [] and image size 2x2x1 apply to IMAGES only, not CSV",
+        rejected(() -> DataSource.csv("x", 2).withImageSize(new ImageSize(2, 2, 1))));
+    assertEquals("r: IMAGES has fixed columns; labelCol 'y', featuresCol 'features' and"
+        + " featureCols [] can only be set for CSV and PARQUET",
+        rejected(() -> DataSource.images("r", List.of("a", "b")).withLabelCol("y")));
     assertEquals("x: weightCol 'w' must be a column of its own of a CSV, Parquet or "
         + "DataFrame source", rejected(() -> DataSource.libsvm("x", 0, 2).withWeightCol("w")));
   }
