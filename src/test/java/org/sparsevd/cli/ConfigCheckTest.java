@@ -39,6 +39,13 @@ class ConfigCheckTest {
     JobConfig lenet5 = Train.COMMAND.parse(new String[] {"conf/mnist-lenet5.properties",
         "--output", "/tmp/x"});
     assertDoesNotThrow(() -> ConfigCheck.train(lenet5, new Configuration()));
+    JobConfig cifar = Train.COMMAND.parse(new String[] {"conf/cifar10-vgg.properties",
+        "--output", "/tmp/x"});
+    assertDoesNotThrow(() -> ConfigCheck.train(cifar, new Configuration()));
+    JobConfig cifarDense = Train.COMMAND.parse(new String[] {"conf/cifar10-vgg.properties",
+        "--output", "/tmp/x", "--layers", "image(32, 32, 3) | crop(4) | flip | vgg_like(0.125, "
+        + "dense)"});
+    assertDoesNotThrow(() -> ConfigCheck.train(cifarDense, new Configuration()));
   }
 
   @Test
