@@ -113,6 +113,32 @@ class ImageScanTest {
     }
   }
 
+  /**
+   * Many small files share a scan task: 400 images in a few tasks, not one task per four (what
+   * Spark's 4 MB open cost gives with the jobs' 16 MB tasks); the session's setting is left as
+   * it was.
+   */
+  @Test
+  void smallImagesArePackedIntoFewScanTasks() throws IOException {
+    for (int i = 0; i < 400; i++) {
+      TestImages.png(tmp.resolve((i % 2 == 0 ? "a" : "b") + "/" + i + ".png"),
+          TestImages.rgb(4, 4, i % 50));
+    }
+    String key = "spark.sql.files.maxPartitionBytes";
+    String before = spark.conf().get(key);
+    String openCost = spark.conf().get("spark.sql.files.openCostInBytes");
+    spark.conf().set(key, "16m");
+    try {
+      assertTrue(ImageScan.scan(spark, tmp.toString()).getNumPartitions() <= 2,
+          "scan tasks for 400 images");
+    } finally {
+      spark.conf().set(key, before);
+    }
+    assertEquals(openCost, spark.conf().get("spark.sql.files.openCostInBytes"),
+        "the session's open cost is restored");
+    assertEquals(400, read(tmp, 3).rows());
+  }
+
   @Test
   void greyImagesGiveOneChannelAsStored() throws IOException {
     for (String c : List.of("dark", "light")) {
