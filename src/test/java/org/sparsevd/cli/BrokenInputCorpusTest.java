@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.sparsevd.data.MnistIdx;
 import org.sparsevd.data.MnistIdxTest;
 import org.sparsevd.spark.TestSpark;
+import org.sparsevd.spark.data.TestImages;
 import org.sparsevd.spark.data.LibSvmTextTest;
 
 /**
@@ -41,7 +42,8 @@ import org.sparsevd.spark.data.LibSvmTextTest;
  * faults sit in the second of three rows, LibSVM's are {@link LibSvmTextTest}'s (which checks
  * its parser line by line), and the IDX faults replace one file of a small MNIST folder; file
  * faults add what Spark's own readers meet: a gzip stream cut short, a Parquet file without its
- * footer or with a corrupt page.
+ * footer or with a corrupt page. Image folders have an image file of each fault (a truncated
+ * JPEG, text named .jpg, another size) and an empty class folder.
  */
 class BrokenInputCorpusTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -221,6 +223,51 @@ class BrokenInputCorpusTest {
     }
     expect(new Case(name, List.of("--data.format", "parquet", "--data.train", dir.toString()),
         "file:" + file + ": " + problem, -1));
+  }
+
+  /** Image folders: faults of one image file (rows) and an empty class folder (the set's). */
+  static Stream<String> imageFaults() {
+    return Stream.of("truncated jpeg", "text named jpg", "image of another size",
+        "empty class folder");
+  }
+
+  /** Two good 4x4 RGB PNGs in classes a and b, and the fault. */
+  @ParameterizedTest(name = "images: {0}")
+  @MethodSource("imageFaults")
+  void imageFaults(String name) throws Exception {
+    Path root = tmp.resolve("images");
+    TestImages.png(root.resolve("a/0.png"), TestImages.rgb(4, 4, 10));
+    TestImages.png(root.resolve("b/0.png"), TestImages.rgb(4, 4, 20));
+    Path file = root.resolve("b/1.jpg");
+    String problem;
+    long kept = 2;
+    switch (name) {
+      case "truncated jpeg" -> {
+        // Cut in its scan data: the header and tables are whole.
+        byte[] jpeg = TestImages.jpeg(TestImages.noise(4, 4, 3));
+        Files.write(file, Arrays.copyOf(jpeg, jpeg.length - 8));
+        problem = "the JPEG reader warns ...";
+      }
+      case "text named jpg" -> {
+        Files.writeString(file, "label,a,b\n0,1,2\n");
+        problem = "not an image: no image reader recognises its 16 bytes";
+      }
+      case "image of another size" -> {
+        file = root.resolve("b/1.png");
+        TestImages.png(file, TestImages.rgb(5, 4, 30));
+        problem = "image 5x4x3, expected 4x4x3 (the first image file:" + root.resolve("a/0.png")
+            + "); images are not resized";
+      }
+      default -> {
+        file = Files.createDirectories(root.resolve("c"));
+        problem = "no image files (jpg, jpeg, png, bmp, gif) in the folder of class 'c'";
+        kept = -1;
+      }
+    }
+    int classes = kept < 0 ? 3 : 2;
+    expect(new Case(name, List.of("--data.format", "images", "--data.train", root.toString(),
+        "--layers", "image(4, 4, 3) | conv(2, 3) | relu | flatten | dense(" + classes + ")"),
+        (kept < 0 ? "" : "file:") + file + ": " + problem, kept));
   }
 
   /**
