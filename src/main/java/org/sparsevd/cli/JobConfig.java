@@ -64,8 +64,7 @@ public final class JobConfig {
       new Key("data.scaling", "center", "none, divide_255, center (x/256 minus the training "
           + "mean) or standardize"),
       new Key("data.skip_invalid", "false", "drop and count invalid rows instead of failing"),
-      new Key("data.train_limit", "0",
-          "use only the first N training rows (image folders: rows run class by class); 0: all"),
+      new Key("data.train_limit", "0", "use only the first N training rows; 0: all"),
       new Key("data.image_shape", "", "HEIGHTxWIDTH or HEIGHTxWIDTHxCHANNELS of image inputs: "
           + "the report's map of kept inputs (channels summed) and, for images, the size every "
           + "image must have (HEIGHTxWIDTH: grey); empty: for images the first image's size (and "

@@ -8,7 +8,10 @@ package org.sparsevd.nn;
  * normalises with the biased mean and variance of the rows it is given: a partition's (or a
  * local thread's) share of the batch, up to {@link Workspace#CHUNK_ROWS} rows at a time, as
  * PyTorch's BatchNorm does in each process of a distributed job; so the partition count
- * changes the statistics, and a share of one row normalises every value to beta. Evaluation and Monte-Carlo samples use the running
+ * changes the statistics, and a share of one row normalises every value to beta. A
+ * partition's rows must then be a sample of the data, not a slice of it sorted by label: the
+ * statistics would tell the classes of a slice apart in training and not at evaluation (image
+ * folders interleave their classes for this reason). Evaluation and Monte-Carlo samples use the running
  * statistics, which are kept, not trained: the backward pass ADDS each channel's batch
  * moments about the running mean (sum d, sum d^2 with d = x - running mean; the shift keeps
  * the float sums from cancelling) into the running statistics' gradient entries, where the

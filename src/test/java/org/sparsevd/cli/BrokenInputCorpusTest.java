@@ -255,7 +255,8 @@ class BrokenInputCorpusTest {
       case "image of another size" -> {
         file = root.resolve("b/1.png");
         TestImages.png(file, TestImages.rgb(5, 4, 30));
-        problem = "image 5x4x3, expected 4x4x3 (the first image file:" + root.resolve("a/0.png")
+        // Rows b/0, a/0, b/1 (the classes interleaved): b/0 is the first image.
+        problem = "image 5x4x3, expected 4x4x3 (the first image file:" + root.resolve("b/0.png")
             + "); images are not resized";
       }
       default -> {

@@ -22,7 +22,8 @@ import scala.Tuple2;
 
 /**
  * Reads an {@link DataSource.Format#IMAGES} source into blocks: the files {@link ImageFolders}
- * lists, sorted by (class, path), are the rows in that order, whatever the partitioning. The
+ * lists, each class's sorted by path, are the rows, the classes interleaved ({@link
+ * #interleaved}), in that order whatever the partitioning. The
  * bytes come through Spark's {@code binaryFile} source and are decoded in the executors by
  * {@link ImageDecoder}, in two passes as {@link BlockReader} reads text:
  * <ol>
@@ -54,11 +55,9 @@ final class ImageScan {
         sc.hadoopConfiguration());
     List<String> paths = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
-    for (int c = 0; c < listed.size(); c++) {
-      for (Path p : listed.get(c)) {
-        paths.add(p.toString());
-        labels.add(c);
-      }
+    for (int[] at : interleaved(listed)) {
+      paths.add(listed.get(at[0]).get(at[1]).toString());
+      labels.add(at[0]);
     }
     Map<String, Integer> positions = new HashMap<>();
     for (int i = 0; i < paths.size(); i++) {
@@ -135,6 +134,29 @@ final class ImageScan {
         .mapPartitionsWithIndex((p, it) -> List.of(block(it, p, bounds, expected, root))
             .iterator(), true);
     return new Blocks(blocks, rows, cols, src.classes().size(), false, skipped, reasons);
+  }
+
+  /**
+   * The row order: (class, index in the class's sorted files) of every file, each class spread
+   * evenly over the rows, file i of a class of n at the place (i + 1/2) / n of the whole (ties
+   * by class). A contiguous range of rows, which is what a partition holds and what {@code
+   * data.train_limit} keeps, then has every class in its share: batch normalisation's
+   * statistics, taken over a partition's rows of a batch, must not see one class at a time.
+   */
+  static List<int[]> interleaved(List<List<Path>> files) {
+    List<int[]> order = new ArrayList<>();
+    for (int c = 0; c < files.size(); c++) {
+      for (int i = 0; i < files.get(c).size(); i++) {
+        order.add(new int[] {c, i});
+      }
+    }
+    // (2i + 1) / 2n compared as (2i + 1) * 2m against (2j + 1) * 2n: exact in longs.
+    order.sort((a, b) -> {
+      long left = (2L * a[1] + 1) * files.get(b[0]).size();
+      long right = (2L * b[1] + 1) * files.get(a[0]).size();
+      return left != right ? Long.compare(left, right) : Integer.compare(a[0], b[0]);
+    });
+    return order;
   }
 
   /**

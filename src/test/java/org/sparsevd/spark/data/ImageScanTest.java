@@ -76,7 +76,7 @@ class ImageScanTest {
 
   @Test
   void readsSortedClassFoldersAndExactChannelsLastRgb() throws IOException {
-    // Written in reverse order: rows follow the sorted class, then the sorted path.
+    // Written in reverse order: the rows interleave the sorted classes, each in path order.
     TestImages.png(tmp.resolve("zebra/b.png"), TestImages.rgb(2, 3, 50));
     TestImages.png(tmp.resolve("zebra/a.PNG"), TestImages.rgb(2, 3, 40));
     TestImages.png(tmp.resolve("ant/nested/c.png"), TestImages.rgb(2, 3, 30));
@@ -91,9 +91,10 @@ class ImageScanTest {
     assertEquals(2 * 3 * 3, b.cols());
     assertEquals(2, b.numClasses());
     assertEquals(0, b.skipped());
-    assertArrayEquals(new int[] {0, 0, 0, 1, 1}, labels(b));
+    // ant's 3 files at 1/6, 3/6, 5/6 of the rows, zebra's 2 at 1/4, 3/4.
+    assertArrayEquals(new int[] {0, 1, 0, 1, 0}, labels(b));
     float[] x = features(b);
-    int[] bases = {10, 20, 30, 40, 50};
+    int[] bases = {10, 40, 20, 50, 30};
     for (int r = 0; r < 5; r++) {
       for (int y = 0; y < 2; y++) {
         for (int px = 0; px < 3; px++) {
@@ -137,6 +138,29 @@ class ImageScanTest {
     assertEquals(openCost, spark.conf().get("spark.sql.files.openCostInBytes"),
         "the session's open cost is restored");
     assertEquals(400, read(tmp, 3).rows());
+  }
+
+  /**
+   * Each class is spread evenly over the rows, so any contiguous range (a partition, the rows
+   * data.train_limit keeps) holds the classes in proportion: classes of 1, 2 and 4 files.
+   */
+  @Test
+  void rowsInterleaveTheClassesInProportion() {
+    List<List<org.apache.hadoop.fs.Path>> files = new java.util.ArrayList<>();
+    for (int n : new int[] {1, 2, 4}) {
+      List<org.apache.hadoop.fs.Path> c = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        c.add(new org.apache.hadoop.fs.Path("/r/c" + n + "/" + i + ".png"));
+      }
+      files.add(c);
+    }
+    // Places: class 0 at 1/2; class 1 at 1/4, 3/4; class 2 at 1/8, 3/8, 5/8, 7/8.
+    int[][] expected = {{2, 0}, {1, 0}, {2, 1}, {0, 0}, {2, 2}, {1, 1}, {2, 3}};
+    List<int[]> order = ImageScan.interleaved(files);
+    assertEquals(expected.length, order.size());
+    for (int r = 0; r < expected.length; r++) {
+      assertArrayEquals(expected[r], order.get(r), "row " + r);
+    }
   }
 
   @Test
@@ -204,7 +228,8 @@ class ImageScanTest {
     TestImages.png(tmp.resolve("a/2.png"), TestImages.rgb(4, 5, 10));
     TestImages.png(tmp.resolve("b/1.png"), TestImages.rgb(5, 4, 10));
     String m = failure(source(tmp));
-    assertTrue(m.matches("file:/.*/a/2\\.png: image 4x5x3, expected 4x4x3 \\(the first image "
+    // Rows a/1, b/1, a/2: b/1 is the first of another size.
+    assertTrue(m.matches("file:/.*/b/1\\.png: image 5x4x3, expected 4x4x3 \\(the first image "
         + "file:/.*/a/1\\.png\\); images are not resized"), m);
     String configured = failure(source(tmp).withImageSize(new ImageSize(4, 4, 1)));
     assertTrue(configured.matches("file:/.*/a/1\\.png: image 4x4x3, expected 4x4x1 \\(the "
@@ -259,7 +284,7 @@ class ImageScanTest {
     assertEquals(10, b.numClasses());
     int[] expected = new int[30];
     for (int i = 0; i < 30; i++) {
-      expected[i] = i / 3;
+      expected[i] = i % 10;
     }
     assertArrayEquals(expected, labels(b));
     // The last row: the third truck, decoded here independently.
