@@ -69,4 +69,15 @@ class QuantizationTest {
     assertThrows(IllegalArgumentException.class, () -> Quantization.Bits.parse("9"));
     assertThrows(IllegalArgumentException.class, () -> Quantization.Bits.parse("posterior"));
   }
+
+  /** bn's scale is folded into the weights quantisation would write back: refused. */
+  @Test
+  void aNetworkWithBatchNormalisationIsRefused() {
+    org.sparsevd.nn.Network net = org.sparsevd.nn.NetworkSpec.parse(
+        "vd(5) | bn | relu | vd(3)", 4, org.sparsevd.nn.VdSettings.DEFAULTS);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Quantization.quantize(net, net.initParams(1), new Quantization.Bits(3, false), 1));
+    assertEquals("network 'vd(5) | bn | relu | vd(3)': quantisation does not support batch "
+        + "normalisation (bn)", e.getMessage());
+  }
 }
