@@ -2,6 +2,7 @@ package org.sparsevd.sparse;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sparsevd.nn.BatchNorm;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.VariationalDense;
@@ -102,7 +103,7 @@ public final class Quantization {
    */
   public static Result quantize(Network net, float[] params, Bits bits, long seed) {
     for (Layer layer : net.layers()) {
-      if (layer instanceof org.sparsevd.nn.BatchNorm) {
+      if (layer instanceof BatchNorm) {
         throw new IllegalArgumentException("network '" + net.spec() + "': quantisation does not "
             + "support batch normalisation (bn)");
       }

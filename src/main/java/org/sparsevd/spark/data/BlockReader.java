@@ -43,7 +43,7 @@ import scala.Tuple2;
  * </ol>
  * A plain {@code repartition(n)} would balance the rows too, but deals them round-robin in an
  * order that can change between runs; coalescing keeps the order but not the balance. Image
- * folders ({@link ImageScan}) end in the same ranges, their rows ordered by class and path.
+ * folders ({@link ImageScan}) end in the same ranges, their rows the classes interleaved.
  *
  * <p>Invalid data fails in the executor with an {@link InvalidDataException} naming the file,
  * the row and the problem; {@code read} rethrows it on the driver with that message, unwrapped

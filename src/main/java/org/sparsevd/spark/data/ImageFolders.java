@@ -76,7 +76,8 @@ public final class ImageFolders {
   }
 
   /**
-   * The image files of each class, each class's sorted by path: the row order.
+   * The image files of each class, each class's sorted by path ({@link ImageScan#interleaved}
+   * makes the row order of them).
    *
    * @throws InvalidDataException if the root's class folders are not {@code classes}, or a
    *     class folder holds no image file
