@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * variational per filter (F filters of K x K, stride S = 1, zero padding P = 0; adding
  * {@code kl=weights} counts a filter's KL per weight of the filter), and {@code maxpool(K)}.
  * Element-wise layers (relu, dropout) keep the feature map's shape. {@code bn} is batch
- * normalisation, right after a convolution or dense layer (it folds into it for inference).
+ * normalisation, right after a convolution or dense layer (it folds into it for inference);
+ * {@code sbp} is structured Bayesian pruning of the channels or units of the layer it follows,
+ * placed the same way ({@link StructuredBayesianPruning}).
  * {@code crop(P)} and {@code flip} augment training images (random crop with P pixels of zero
  * padding, random horizontal flip). {@code vgg_like(W[, classes=N][, dense])} stands for the
  * VGG-like network of the method's CIFAR-10 experiments at width W ({@link #vggLike}).
@@ -43,7 +45,7 @@ public final class NetworkSpec {
   public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), "
       + "nvd[(kl=weights)], cdense(N), idense(N, B) | relu, idrop(B); for images image(H, W, C) "
       + "first, then conv(F, K[, S, P]), vdconv(F, K[, S, P][, per=filter[, kl=weights]]), "
-      + "maxpool(K), flatten, bn, crop(P), flip, vgg_like(W[, classes=N][, dense])";
+      + "maxpool(K), flatten, bn, sbp, crop(P), flip, vgg_like(W[, classes=N][, dense])";
 
   /** Filters of VGG-like's convolutions at width 1, 0 for a 2 x 2 max pooling. */
   private static final int[] VGG_LIKE = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512,
@@ -159,7 +161,8 @@ public final class NetworkSpec {
         case "maxpool" -> new MaxPool2d(shape, positive(arg, i, part));
         case "crop" -> new RandomCrop(shape, nonNegative(arg, i, part));
         case "flip" -> new RandomFlip(shape);
-        case "bn" -> batchNorm(i, part, parts, shape, width);
+        case "bn" -> new BatchNorm(channelShape(i, part, parts, shape, width));
+        case "sbp" -> new StructuredBayesianPruning(channelShape(i, part, parts, shape, width));
         case "flatten" -> new Flatten(width);
         case "vd" -> new VariationalDense(width, positive(arg, i, part), settings);
         case "dense" -> new Dense(width, positive(arg, i, part), settings.thetaInitStd());
@@ -223,20 +226,24 @@ public final class NetworkSpec {
   private static final java.util.Set<String> CONV = java.util.Set.of("conv", "vdconv");
   private static final java.util.Set<String> MAP =
       java.util.Set.of("maxpool", "flatten", "crop", "flip");
-  /** The layers whose evaluation form a batch normalisation folds into. */
+  /** The layers whose evaluation form bn and sbp fold into. */
   private static final java.util.Set<String> LINEAR =
       java.util.Set.of("conv", "vdconv", "dense", "vd");
 
-  /** bn, right after a layer it can fold into; per channel of a map, or per unit. */
-  private static Layer batchNorm(int i, String part, String[] parts, FeatureShape shape,
-                                 int width) {
+  /**
+   * The channels of bn or sbp, which must come right after a layer they fold into: those of
+   * the feature map, or the units of a flat layer.
+   */
+  private static FeatureShape channelShape(int i, String part, String[] parts, FeatureShape shape,
+                                           int width) {
     Matcher before = i == 0 ? null
         : LAYER.matcher(parts[i - 1].trim().toLowerCase(java.util.Locale.ROOT));
     if (before == null || !before.matches() || !LINEAR.contains(before.group(1))) {
       throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
-          + "': bn must follow conv, vdconv, dense or vd, into which it folds for inference");
+          + "': " + part.trim() + " must follow conv, vdconv, dense or vd, into which it folds "
+          + "for inference");
     }
-    return new BatchNorm(shape != null ? shape : new FeatureShape(1, 1, width));
+    return shape != null ? shape : new FeatureShape(1, 1, width);
   }
   private static final java.util.Set<String> DENSE =
       java.util.Set.of("vd", "dense", "cdense", "idense");

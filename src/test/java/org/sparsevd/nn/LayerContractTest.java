@@ -94,7 +94,10 @@ class LayerContractTest {
         new Case(image + "crop(1) | conv(3, 3, 1, 1) | flip | crop(2) | relu | flatten "
             + "| dense(3)", 72, s2, true),
         new Case(image + "vdconv(4, 3, 1, 1) | relu | maxpool(3) | vdconv(3, 2, per=filter) "
-            + "| flatten | dense(3)", 72, s2, false));
+            + "| flatten | dense(3)", 72, s2, false),
+        new Case("dense(6) | sbp | relu | vd(4) | sbp | relu | dense(3)", 7, s2, true),
+        new Case(image + "conv(4, 3) | sbp | relu | maxpool(2) | flatten | dense(5) | sbp "
+            + "| relu | dense(3)", 72, s2, true));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -359,6 +362,15 @@ class LayerContractTest {
       if (layer instanceof BatchNorm) {
         for (int k = 3 * layer.paramCount() / 4; k < layer.paramCount(); k++) {
           params[off + k] = Math.abs(params[off + k]) + 0.5f;
+        }
+      }
+      if (layer instanceof StructuredBayesianPruning sbp) {
+        // mu in (-8, 0.05): inside the range and slightly above B; sigma from 0.14 to 7.4,
+        // so that draws reach both ends of the truncation and some channels are pruned
+        // (signal-to-noise ratio below 1) while others are not.
+        for (int k = 0; k < sbp.channels(); k++) {
+          params[off + k] = (float) rnd.nextDouble(-8, 0.05);
+          params[off + sbp.channels() + k] = (float) rnd.nextDouble(-2, 2);
         }
       }
       int n = LayerWeights.count(layer);

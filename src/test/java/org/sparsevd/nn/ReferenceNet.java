@@ -1,6 +1,7 @@
 package org.sparsevd.nn;
 
 import java.util.List;
+import org.sparsevd.math.ReferenceNormal;
 
 /**
  * A direct double-precision transcription of the model's formulas, used as the oracle of the
@@ -138,6 +139,8 @@ final class ReferenceNet {
         }
       } else if (layer instanceof BatchNorm bn) {
         batchNorm(bn, p, off, a, y, rows);
+      } else if (layer instanceof StructuredBayesianPruning sbp) {
+        kl += structuredPruning(sbp, p, off, a, y, rows, noise, l);
       } else if (layer instanceof RandomCrop crop) {
         noise.fillUniform(l, rows, 2, eps);
         FeatureShape f = crop.outputShape();
@@ -212,6 +215,46 @@ final class ReferenceNet {
             + p[off + c + j];
       }
     }
+  }
+
+  /**
+   * Structured Bayesian pruning's TRAIN output into y (each channel times theta, log theta the
+   * truncated normal's quantile at the example's uniform, by {@link ReferenceNormal}) and its
+   * KL, log(B - A) minus the truncated normal's entropy.
+   */
+  private static double structuredPruning(StructuredBayesianPruning sbp, double[] p, int off,
+                                          double[] a, double[] y, int rows, Noise noise,
+                                          int stream) {
+    double lo = StructuredBayesianPruning.A;
+    double hi = StructuredBayesianPruning.B;
+    int c = sbp.channels();
+    int positions = sbp.inputSize() / c;
+    float[] u = new float[rows * c];
+    noise.fillUniform(stream, rows, c, u);
+    double kl = 0;
+    for (int j = 0; j < c; j++) {
+      double sigma = Math.exp(Math.max(StructuredBayesianPruning.LOG_SIGMA_MIN,
+          Math.min(StructuredBayesianPruning.LOG_SIGMA_MAX, p[off + c + j])));
+      double mu = Math.max(lo, Math.min(Math.min(StructuredBayesianPruning.MU_MAX,
+          hi + StructuredBayesianPruning.MU_ABOVE_B_SIGMAS * sigma), p[off + j]));
+      double alpha = (lo - mu) / sigma;
+      double beta = (hi - mu) / sigma;
+      double pa = ReferenceNormal.cdf(alpha);
+      double pb = ReferenceNormal.cdf(beta);
+      double z = pb - pa;
+      for (int r = 0; r < rows; r++) {
+        double t = ReferenceNormal.inverseCdf((1 - u[r * c + j]) * pa + u[r * c + j] * pb);
+        double theta = Math.exp(Math.max(lo, Math.min(hi, mu + sigma * t)));
+        for (int q = 0; q < positions; q++) {
+          int k = (r * positions + q) * c + j;
+          y[k] = a[k] * theta;
+        }
+      }
+      double entropy = Math.log(sigma * z * Math.sqrt(2 * Math.PI * Math.E))
+          + (alpha * ReferenceNormal.pdf(alpha) - beta * ReferenceNormal.pdf(beta)) / (2 * z);
+      kl += Math.log(hi - lo) - entropy;
+    }
+    return kl;
   }
 
   /**
