@@ -46,6 +46,20 @@ public sealed interface EvalForm {
       return n;
     }
 
+    /** Outputs with a non-zero weight into them. */
+    public int outputsKept() {
+      int n = 0;
+      for (int j = 0; j < out; j++) {
+        for (int i = 0; i < in; i++) {
+          if (weights[i * out + j] != 0f) {
+            n++;
+            break;
+          }
+        }
+      }
+      return n;
+    }
+
     /** For each input, its non-zero weights (the row's). */
     public int[] keptPerInput() {
       int[] kept = new int[in];

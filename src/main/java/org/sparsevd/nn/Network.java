@@ -208,7 +208,7 @@ public final class Network {
       EvalForm.Linear w = forms.get(l).weighted();
       if (w != null) {
         counts.add(new Sparsity.LayerCount(l, layers.get(l).spec(), w.weights().length,
-            w.kept()));
+            w.kept(), w.out(), w.outputsKept()));
       }
     }
     return new Sparsity(counts);

@@ -7,8 +7,12 @@ import java.util.List;
  * definition of Molchanov et al. (2017).
  */
 public record Sparsity(List<LayerCount> layers) {
-  /** Weights of one layer and how many survive pruning. */
-  public record LayerCount(int layer, String spec, long weights, long kept) {
+  /**
+   * Weights of one layer and how many survive pruning; its outputs (units, or a convolution's
+   * filters) and how many keep a non-zero weight: what structured pruning removes.
+   */
+  public record LayerCount(int layer, String spec, long weights, long kept, int outputs,
+                           int outputsKept) {
     /** Fraction of weights pruned. */
     public double sparsity() {
       return weights == 0 ? 0 : 1.0 - (double) kept / weights;

@@ -80,13 +80,15 @@ final class HtmlReport {
 
   private static void layers(StringBuilder b, JsonNode layers) {
     b.append("<h2>Layers</h2>\n<table>\n<tr><th>layer</th><th>spec</th><th>weights</th>")
-        .append("<th>kept</th><th>pruned</th></tr>\n");
+        .append("<th>kept</th><th>pruned</th><th>outputs kept</th></tr>\n");
     for (JsonNode l : layers) {
       b.append("<tr><td class=\"n\">").append(l.path("layer").asInt()).append("</td><td><code>")
           .append(esc(l.path("spec").asText())).append("</code></td><td class=\"n\">")
           .append(fmt("%,d", l.path("weights").asLong())).append("</td><td class=\"n\">")
           .append(fmt("%,d", l.path("kept").asLong())).append("</td><td class=\"n\">")
-          .append(pct(l.path("sparsity").asDouble())).append("</td></tr>\n");
+          .append(pct(l.path("sparsity").asDouble())).append("</td><td class=\"n\">")
+          .append(fmt("%,d", l.path("outputs_kept").asLong())).append(" of ")
+          .append(fmt("%,d", l.path("outputs").asLong())).append("</td></tr>\n");
     }
     b.append("</table>\n");
   }

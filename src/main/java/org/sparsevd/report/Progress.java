@@ -61,7 +61,8 @@ public final class Progress {
     ArrayNode a = JSON.createArrayNode();
     for (Sparsity.LayerCount c : s.layers()) {
       a.addObject().put("layer", c.layer()).put("spec", c.spec()).put("weights", c.weights())
-          .put("kept", c.kept()).put("sparsity", c.sparsity());
+          .put("kept", c.kept()).put("sparsity", c.sparsity()).put("outputs", c.outputs())
+          .put("outputs_kept", c.outputsKept());
     }
     return a;
   }

@@ -130,6 +130,9 @@ class StructuredBayesianPruningTest {
       assertEquals(params[conv + i * 3] * mean0, bank.weights()[i * 3], 1e-6);
     }
     assertEquals(0, bank.bias()[1], 0);
+    Sparsity.LayerCount count = net.sparsity(params).layers().get(0);
+    assertEquals(3, count.outputs());
+    assertEquals(2, count.outputsKept(), "filters kept, as the train job's summary reports them");
     assertEquals(0.25 * mean0, bank.bias()[0], 1e-6);
   }
 
