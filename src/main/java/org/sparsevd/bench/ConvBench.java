@@ -25,6 +25,7 @@ import org.sparsevd.nn.VdSettings;
 import org.sparsevd.nn.Workspace;
 import org.sparsevd.optim.Adam;
 import org.sparsevd.optim.OptimizerState;
+import org.sparsevd.sparse.ShrunkConvNetwork;
 
 /**
  * Single-threaded speed of the convolutions of LeNet-5-Caffe at batch 100: each convolution's
@@ -39,7 +40,8 @@ import org.sparsevd.optim.OptimizerState;
  * <p>Usage: {@code ConvBench [OUT.json] [MNIST_DIR] [MODEL_DIR]}. Inputs are random: images with
  * MNIST's 81% zeros for the first convolution, half-zero ReLU outputs for the second. With a
  * trained LeNet-5 model, inference is also measured on its own pruned weights, with its input
- * scaling, on MNIST test images.
+ * scaling, on MNIST test images, and against its shrunk network (removed filters and units
+ * gone, {@link ShrunkConvNetwork}).
  */
 public final class ConvBench {
   private static final int BATCH = 100;
@@ -92,6 +94,7 @@ public final class ConvBench {
       model.scaling().applyInPlace(x, 784);
       json.put("model", modelDir);
       inference(json, table, "trained_model", model.network(), model.params(), x);
+      shrunk(json, table, model.network(), model.params(), x);
     }
     Timing.report(out, json, table);
   }
@@ -214,6 +217,35 @@ public final class ConvBench {
         + "| %.0f | |", key, 100 * sparsity, ms[0], BATCH / (ms[0] / 1e3)));
     table.add(String.format(Locale.ROOT, "| inference, %s, sparse | %.2f%% sparse | %.2f | %.0f "
         + "| x%.2f |", key, 100 * sparsity, ms[1], BATCH / (ms[1] / 1e3), ms[0] / ms[1]));
+  }
+
+  /**
+   * The trained model's masked network at evaluation against its shrunk network (removed
+   * filters and units gone), one thread, batch 100, alternating; their largest logit
+   * difference is reported too.
+   */
+  private static void shrunk(Map<String, Object> json, List<String> table, Network net,
+                             float[] params, float[] x) {
+    ShrunkConvNetwork small = ShrunkConvNetwork.of(net, params);
+    Workspace ws = net.newWorkspace(BATCH);
+    double[] ms = Timing.interleavedMedianMillis(
+        () -> net.forward(params, x, BATCH, Mode.EVAL, null, ws),
+        () -> small.predict(x, BATCH), 100, 200);
+    float[] full = net.forward(params, x, BATCH, Mode.EVAL, null, ws);
+    float[] shrunkLogits = small.predict(x, BATCH);
+    double diff = 0;
+    for (int k = 0; k < full.length; k++) {
+      diff = Math.max(diff, Math.abs(full[k] - shrunkLogits[k]));
+    }
+    json.put("trained_model_shrunk_spec", small.spec());
+    json.put("trained_model_shrunk_kept_outputs",
+        small.keptOutputs().stream().map(a -> a.length).toList());
+    json.put("trained_model_masked_inference_ms_median", ms[0]);
+    json.put("trained_model_shrunk_inference_ms_median", ms[1]);
+    json.put("trained_model_shrunk_speedup", ms[0] / ms[1]);
+    json.put("trained_model_shrunk_max_logit_difference", diff);
+    table.add(String.format(Locale.ROOT, "| inference, trained model shrunk to %s | | %.2f | %.0f "
+        + "| x%.2f |", small.spec(), ms[1], BATCH / (ms[1] / 1e3), ms[0] / ms[1]));
   }
 
   private static float[] random(int n, double zeros, long seed) {
