@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * Element-wise layers (relu, dropout) keep the feature map's shape. {@code bn} is batch
  * normalisation, right after a convolution or dense layer (it folds into it for inference);
  * {@code sbp} is structured Bayesian pruning of the channels or units of the layer it follows,
- * placed the same way ({@link StructuredBayesianPruning}).
+ * placed the same way ({@link StructuredBayesianPruning}; {@code sbp(kl=weights)} counts a
+ * channel's KL per weight into it).
  * {@code crop(P)} and {@code flip} augment training images (random crop with P pixels of zero
  * padding, random horizontal flip). {@code vgg_like(W[, classes=N][, dense])} stands for the
  * VGG-like network of the method's CIFAR-10 experiments at width W ({@link #vggLike}).
@@ -45,7 +46,8 @@ public final class NetworkSpec {
   public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), "
       + "nvd[(kl=weights)], cdense(N), idense(N, B) | relu, idrop(B); for images image(H, W, C) "
       + "first, then conv(F, K[, S, P]), vdconv(F, K[, S, P][, per=filter[, kl=weights]]), "
-      + "maxpool(K), flatten, bn, sbp, crop(P), flip, vgg_like(W[, classes=N][, dense])";
+      + "maxpool(K), flatten, bn, sbp[(kl=weights)], crop(P), flip, "
+      + "vgg_like(W[, classes=N][, dense])";
 
   /** Filters of VGG-like's convolutions at width 1, 0 for a 2 x 2 max pooling. */
   private static final int[] VGG_LIKE = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512,
@@ -162,7 +164,8 @@ public final class NetworkSpec {
         case "crop" -> new RandomCrop(shape, nonNegative(arg, i, part));
         case "flip" -> new RandomFlip(shape);
         case "bn" -> new BatchNorm(channelShape(i, part, parts, shape, width));
-        case "sbp" -> new StructuredBayesianPruning(channelShape(i, part, parts, shape, width));
+        case "sbp" -> new StructuredBayesianPruning(channelShape(i, part, parts, shape, width),
+            structuredKl(arg, i, part, layers.get(layers.size() - 1)));
         case "flatten" -> new Flatten(width);
         case "vd" -> new VariationalDense(width, positive(arg, i, part), settings);
         case "dense" -> new Dense(width, positive(arg, i, part), settings.thetaInitStd());
@@ -186,6 +189,21 @@ public final class NetworkSpec {
       width = layer.outputSize();
     }
     return new Network(inputSize, withFanOuts(layers));
+  }
+
+  /**
+   * sbp counts each channel's KL once, or with {@code kl=weights} once per weight into the
+   * channel of the layer before it (a filter's patch, a unit's inputs).
+   */
+  private static int structuredKl(String arg, int i, String part, Layer before) {
+    if (arg == null || arg.isBlank()) {
+      return 1;
+    }
+    if (!arg.replace(" ", "").equals("kl=weights")) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': expected sbp or sbp(kl=weights)");
+    }
+    return before instanceof Conv2d conv ? conv.patchSize() : before.inputSize();
   }
 
   /** nvd(kl=weights) is parsed with fan-out 1 until the width of the next dense layer is known. */

@@ -7,8 +7,11 @@ import org.sparsevd.math.Normal;
  * sbp}: each channel c of a feature map (or unit of a flat layer) is multiplied by noise
  * theta_c whose log follows a normal N(mu_c, sigma_c^2) truncated to [A, B] = [-20, 0], under
  * the log-uniform prior on the same range, so that KL(q || p) = log(B - A) - H(q), H the
- * entropy of the truncated normal (a KL per channel, following the KL schedule). A channel
- * whose signal-to-noise ratio E theta / sd theta is below 1 is pruned.
+ * entropy of the truncated normal, following the KL schedule. The authors count it once per
+ * channel; {@code sbp(kl=weights)} counts it once per weight into the channel (25 for a
+ * LeNet-5 conv1 filter, 800 for an fc1 unit), the prior's weight that per-weight dropout gives
+ * those weights, which prunes whole channels where the count per channel leaves them. A
+ * channel whose signal-to-noise ratio E theta / sd theta is below 1 is pruned.
  *
  * <pre>TRAIN:  y = x theta, log theta = mu + sigma Phi^-1((1 - u) Phi(alpha) + u Phi(beta)),
  *         alpha = (A - mu) / sigma, beta = (B - mu) / sigma, u ~ U(0, 1) per example and channel
@@ -45,19 +48,30 @@ public final class StructuredBayesianPruning implements Layer {
   private final FeatureShape shape;
   private final int channels;
   private final int positions;
+  /** How many times each channel's KL counts: 1, or the weights into it (kl=weights). */
+  private final int klCount;
 
-  /** @param shape the feature map, or 1 x 1 x units for a flat layer */
-  public StructuredBayesianPruning(FeatureShape shape) {
+  /**
+   * @param shape the feature map, or 1 x 1 x units for a flat layer
+   * @param klCount 1 for the authors' KL per channel; the weights into a channel for
+   *     {@code kl=weights}, the log-uniform prior counted once per weight the noise scales
+   */
+  public StructuredBayesianPruning(FeatureShape shape, int klCount) {
+    if (klCount < 1) {
+      throw new IllegalArgumentException("sbp KL count " + klCount + ": must be >= 1");
+    }
     this.shape = shape;
     this.channels = shape.channels();
     this.positions = shape.height() * shape.width();
+    this.klCount = klCount;
   }
 
   public int channels() { return channels; }
+  int klCount() { return klCount; }
   @Override public int inputSize() { return shape.size(); }
   @Override public int outputSize() { return shape.size(); }
   @Override public int paramCount() { return 2 * channels; }
-  @Override public String spec() { return "sbp"; }
+  @Override public String spec() { return klCount > 1 ? "sbp(kl=weights)" : "sbp"; }
   @Override public boolean stochastic() { return true; }
 
   @Override
@@ -245,7 +259,7 @@ public final class StructuredBayesianPruning implements Layer {
     for (int c = 0; c < channels; c++) {
       sum += posterior(params, off, c).kl();
     }
-    return sum;
+    return klCount * sum;
   }
 
   @Override
@@ -255,10 +269,10 @@ public final class StructuredBayesianPruning implements Layer {
       Posterior q = posterior(params, off, c);
       q.klGradient(g);
       if (q.muFree) {
-        grad[off + c] += (float) (weight * g[0]);
+        grad[off + c] += (float) (weight * klCount * g[0]);
       }
       if (q.sigmaFree) {
-        grad[off + channels + c] += (float) (weight * g[1]);
+        grad[off + channels + c] += (float) (weight * klCount * g[1]);
       }
     }
   }

@@ -97,7 +97,9 @@ class LayerContractTest {
             + "| flatten | dense(3)", 72, s2, false),
         new Case("dense(6) | sbp | relu | vd(4) | sbp | relu | dense(3)", 7, s2, true),
         new Case(image + "conv(4, 3) | sbp | relu | maxpool(2) | flatten | dense(5) | sbp "
-            + "| relu | dense(3)", 72, s2, true));
+            + "| relu | dense(3)", 72, s2, true),
+        new Case(image + "vdconv(4, 3) | sbp(kl=weights) | relu | flatten | vd(5) "
+            + "| sbp(kl=weights) | relu | dense(3)", 72, s2, true));
   }
 
   @ParameterizedTest(name = "{0}")

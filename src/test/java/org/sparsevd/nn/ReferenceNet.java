@@ -252,7 +252,7 @@ final class ReferenceNet {
       }
       double entropy = Math.log(sigma * z * Math.sqrt(2 * Math.PI * Math.E))
           + (alpha * ReferenceNormal.pdf(alpha) - beta * ReferenceNormal.pdf(beta)) / (2 * z);
-      kl += Math.log(hi - lo) - entropy;
+      kl += sbp.klCount() * (Math.log(hi - lo) - entropy);
     }
     return kl;
   }

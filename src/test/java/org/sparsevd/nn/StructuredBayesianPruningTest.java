@@ -137,6 +137,27 @@ class StructuredBayesianPruningTest {
   }
 
   @Test
+  void klPerWeightCountsTheWeightsIntoEachChannel() {
+    Network net = NetworkSpec.parse("image(6, 6, 2) | conv(3, 3) | sbp(kl=weights) | relu "
+        + "| flatten | dense(4) | sbp(kl=weights) | dense(2) | sbp", 72, VdSettings.DEFAULTS);
+    float[] params = net.initParams(1);
+    int[] counts = {3 * 3 * 2, 4 * 4 * 3, 1};
+    int[] at = {2, 6, 8};
+    for (int k = 0; k < 3; k++) {
+      StructuredBayesianPruning sbp = (StructuredBayesianPruning) net.layers().get(at[k]);
+      double perChannel = StructuredBayesianPruning.Posterior.of(
+          StructuredBayesianPruning.MU_INIT, StructuredBayesianPruning.LOG_SIGMA_INIT).kl();
+      assertEquals(counts[k] * sbp.channels() * perChannel, sbp.kl(params, net.offset(at[k])),
+          1e-9 * counts[k] * sbp.channels() * perChannel, sbp.spec());
+    }
+    assertEquals("sbp(kl=weights)", net.layers().get(2).spec());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NetworkSpec.parse("dense(4) | sbp(kl=units)", 3, VdSettings.DEFAULTS));
+    assertEquals("network spec layer 2 'sbp(kl=units)': expected sbp or sbp(kl=weights)",
+        e.getMessage());
+  }
+
+  @Test
   void itFollowsALayerItFoldsInto() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> NetworkSpec.parse("dense(4) | relu | sbp | dense(2)", 3, VdSettings.DEFAULTS));
