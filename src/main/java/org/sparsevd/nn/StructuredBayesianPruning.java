@@ -123,22 +123,25 @@ public final class StructuredBayesianPruning implements Layer {
 
     /** KL(q || log-uniform on [A, B]) = log(B - A) - H, H = log(sigma Z sqrt(2 pi e)) + N / 2Z. */
     double kl() {
-      return KL_CONST - Math.log(sigma) - Math.log(z) - n() / (2 * z);
+      return KL_CONST - Math.log(sigma) - Math.log(z) - nOverZ() / 2;
     }
 
-    /** alpha phi(alpha) - beta phi(beta). */
-    private double n() {
-      return alpha * Normal.pdf(alpha) - beta * Normal.pdf(beta);
+    /**
+     * N / Z, N = alpha phi(alpha) - beta phi(beta); ratios to Z throughout, since Z may be as
+     * small as e^-450, whose square underflows.
+     */
+    private double nOverZ() {
+      return alpha * (Normal.pdf(alpha) / z) - beta * (Normal.pdf(beta) / z);
     }
 
     /** d KL / d mu and d KL / d log sigma, into out[0, 2). */
     void klGradient(double[] out) {
-      double pa = Normal.pdf(alpha);
-      double pb = Normal.pdf(beta);
-      double n = n();
+      double ra = Normal.pdf(alpha) / z;
+      double rb = Normal.pdf(beta) / z;
+      double nz = nOverZ();
       // f = log Z + N / 2Z; KL = const - log sigma - f.
-      double dfDalpha = -pa / z + pa * (1 - alpha * alpha) / (2 * z) + n * pa / (2 * z * z);
-      double dfDbeta = pb / z - pb * (1 - beta * beta) / (2 * z) - n * pb / (2 * z * z);
+      double dfDalpha = -ra + ra * (1 - alpha * alpha) / 2 + nz * ra / 2;
+      double dfDbeta = rb - rb * (1 - beta * beta) / 2 - nz * rb / 2;
       out[0] = (dfDalpha + dfDbeta) / sigma;
       out[1] = -1 + alpha * dfDalpha + beta * dfDbeta;
     }

@@ -158,6 +158,51 @@ class StructuredBayesianPruningTest {
   }
 
   @Test
+  void everythingStaysFiniteOverTheWholeParameterRange() {
+    int channels = 400;
+    int rows = 50;
+    StructuredBayesianPruning sbp = new StructuredBayesianPruning(new FeatureShape(1, 1,
+        channels), 1);
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(8);
+    float[] params = new float[2 * channels];
+    for (int c = 0; c < channels; c++) {
+      // Past every clip: mu from below A to above MU_MAX, log sigma beyond both ends.
+      params[c] = (float) rnd.nextDouble(-25, 7);
+      params[channels + c] = (float) rnd.nextDouble(-22, 7);
+    }
+    long[] ids = new long[rows];
+    float[] x = new float[rows * channels];
+    float[] dy = new float[rows * channels];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) rnd.nextGaussian();
+      dy[k] = (float) rnd.nextGaussian();
+    }
+    for (int r = 0; r < rows; r++) {
+      ids[r] = r;
+    }
+    for (Mode mode : Mode.values()) {
+      float[] y = new float[x.length];
+      Layer.Scratch s = sbp.newScratch(rows);
+      sbp.forward(params, 0, x, y, rows, mode, new Noise(1, 2, ids), 0, s);
+      float[] grad = new float[params.length];
+      float[] dx = new float[x.length];
+      if (mode == Mode.TRAIN) {
+        sbp.backward(params, 0, x, dy, dx, grad, rows, s);
+      }
+      sbp.addKlGradient(params, 0, 1f, grad);
+      for (int k = 0; k < y.length; k++) {
+        assertTrue(Float.isFinite(y[k]) && Float.isFinite(dx[k]), mode + " output " + k);
+      }
+      for (int k = 0; k < grad.length; k++) {
+        int c = k % channels;
+        assertTrue(Float.isFinite(grad[k]), mode + " gradient " + k + " at mu "
+            + params[c] + ", log sigma " + params[channels + c]);
+      }
+    }
+    assertTrue(Double.isFinite(sbp.kl(params, 0)));
+  }
+
+  @Test
   void itFollowsALayerItFoldsInto() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> NetworkSpec.parse("dense(4) | relu | sbp | dense(2)", 3, VdSettings.DEFAULTS));
