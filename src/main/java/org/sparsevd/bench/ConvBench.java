@@ -238,6 +238,8 @@ public final class ConvBench {
       diff = Math.max(diff, Math.abs(full[k] - shrunkLogits[k]));
     }
     json.put("trained_model_shrunk_spec", small.spec());
+    json.put("trained_model_inputs_read",
+        java.util.Arrays.stream(net.keptPerInput(params)).filter(n -> n > 0).count());
     json.put("trained_model_shrunk_kept_outputs",
         small.keptOutputs().stream().map(a -> a.length).toList());
     json.put("trained_model_masked_inference_ms_median", ms[0]);
