@@ -162,7 +162,7 @@ public final class PrunedNetwork {
   }
 
   /** Outputs that can be non-zero: a kept incoming weight or a non-zero bias. */
-  private static boolean[] liveOutputs(EvalForm.Linear s) {
+  static boolean[] liveOutputs(EvalForm.Linear s) {
     boolean[] live = new boolean[s.out()];
     for (int j = 0; j < s.out(); j++) {
       live[j] = s.bias()[j] != 0f;

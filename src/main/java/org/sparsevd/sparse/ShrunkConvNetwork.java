@@ -75,7 +75,7 @@ public final class ShrunkConvNetwork {
     while (changed) {
       changed = false;
       for (int l = 0; l + 1 < weighted.size(); l++) {
-        boolean[] live = liveOutputs(weighted.get(l).w());
+        boolean[] live = PrunedNetwork.liveOutputs(weighted.get(l).w());
         boolean[] read = readChannels(weighted.get(l + 1), live.length);
         for (int j = 0; j < read.length; j++) {
           if (live[j] != read[j]) {
@@ -89,7 +89,7 @@ public final class ShrunkConvNetwork {
     List<int[]> kept = new ArrayList<>();
     for (int l = 0; l < weighted.size(); l++) {
       boolean last = l + 1 == weighted.size();
-      boolean[] k = last ? all(weighted.get(l).w().out()) : liveOutputs(weighted.get(l).w());
+      boolean[] k = last ? all(weighted.get(l).w().out()) : PrunedNetwork.liveOutputs(weighted.get(l).w());
       kept.add(java.util.stream.IntStream.range(0, k.length).filter(j -> k[j]).toArray());
       if (kept.get(l).length == 0) {
         throw new IllegalArgumentException("weighted layer " + (l + 1) + " kept no output");
@@ -163,17 +163,6 @@ public final class ShrunkConvNetwork {
     for (int b = 0; b < outs.length; b++) {
       params[off + row * outs.length + b] = w.bias()[outs[b]];
     }
-  }
-
-  private static boolean[] liveOutputs(EvalForm.Linear w) {
-    boolean[] live = new boolean[w.out()];
-    for (int j = 0; j < w.out(); j++) {
-      live[j] = w.bias()[j] != 0f;
-      for (int i = 0; i < w.in() && !live[j]; i++) {
-        live[j] = w.weights()[i * w.out() + j] != 0f;
-      }
-    }
-    return live;
   }
 
   /** The input channels a weighted form reads with some non-zero weight. */
