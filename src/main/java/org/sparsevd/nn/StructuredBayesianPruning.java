@@ -103,7 +103,10 @@ public final class StructuredBayesianPruning implements Layer {
           lowerB, upperB, z);
     }
 
-    /** E[theta^k] = e^(k mu + k^2 sigma^2 / 2) (P(Y > k sigma - beta) - P(Y > k sigma - alpha)) / Z. */
+    /**
+     * E[theta^k] = e^(k mu + k^2 sigma^2 / 2) (P(Y > k sigma - beta) - P(Y > k sigma - alpha))
+     * / Z, Y standard normal.
+     */
     double moment(int k) {
       double c = k * mu + 0.5 * k * k * sigma * sigma;
       return (Normal.expTimesUpperTail(c, k * sigma - beta)

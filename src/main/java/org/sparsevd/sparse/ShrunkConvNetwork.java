@@ -89,7 +89,8 @@ public final class ShrunkConvNetwork {
     List<int[]> kept = new ArrayList<>();
     for (int l = 0; l < weighted.size(); l++) {
       boolean last = l + 1 == weighted.size();
-      boolean[] k = last ? all(weighted.get(l).w().out()) : PrunedNetwork.liveOutputs(weighted.get(l).w());
+      EvalForm.Linear w = weighted.get(l).w();
+      boolean[] k = last ? all(w.out()) : PrunedNetwork.liveOutputs(w);
       kept.add(java.util.stream.IntStream.range(0, k.length).filter(j -> k[j]).toArray());
       if (kept.get(l).length == 0) {
         throw new IllegalArgumentException("weighted layer " + (l + 1) + " kept no output");

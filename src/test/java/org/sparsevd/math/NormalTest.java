@@ -29,9 +29,11 @@ class NormalTest {
 
   @Test
   void expTimesUpperTailStaysFiniteWhereItsFactorsDoNot() {
-    // e^800 overflows and P(X > 45) underflows; the product is e^(800 - 45^2 / 2) / (45 sqrt(2 pi)) roughly.
+    // e^800 overflows and P(X > 45) underflows; the product is about
+    // e^(800 - 45^2 / 2) / (45 sqrt(2 pi)) (1 - 1 / 45^2), the tail's asymptotic series.
     double v = Normal.expTimesUpperTail(800, 45);
-    double expected = Math.exp(800 - 45 * 45 / 2.0) * ReferenceNormal.pdf(0) / 45 * (1 - 1 / 2025.0);
+    double expected = Math.exp(800 - 45 * 45 / 2.0) * ReferenceNormal.pdf(0) / 45
+        * (1 - 1 / 2025.0);
     assertEquals(expected, v, 1e-3 * expected);
     assertEquals(Math.exp(2) * ReferenceNormal.cdf(1.5), Normal.expTimesUpperTail(2, -1.5),
         1e-6);
