@@ -28,6 +28,8 @@ import org.sparsevd.nn.Workspace;
  * but a masked neuron's: the network's own input channels and the classes stay.
  */
 public final class ShrunkConvNetwork {
+  /** What {@link #unpruned} puts in place of a pruned weight. */
+  private static final float UNPRUNED_WEIGHT = 1e-3f;
   private final Network net;
   private final float[] params;
   private final List<int[]> kept;
@@ -53,6 +55,19 @@ public final class ShrunkConvNetwork {
    *     pooling or identity, or when a weighted layer is pruned to nothing
    */
   public static ShrunkConvNetwork of(Network full, float[] params) {
+    return shrink(full, params, false);
+  }
+
+  /**
+   * The unpruned baseline of the same shape: every filter and unit of {@code full}, as plain
+   * layers, with each pruned weight replaced by a small non-zero one so that no kernel can skip
+   * it; what the network costs before pruning, for comparing inference speed.
+   */
+  public static ShrunkConvNetwork unpruned(Network full, float[] params) {
+    return shrink(full, params, true);
+  }
+
+  private static ShrunkConvNetwork shrink(Network full, float[] params, boolean dense) {
     List<EvalForm> forms = full.evalForms(params);
     List<Weighted> weighted = new ArrayList<>();
     FeatureShape shape = full.layers().get(0) instanceof org.sparsevd.nn.ShapedLayer s
@@ -71,7 +86,15 @@ public final class ShrunkConvNetwork {
             + " has no shrunk form");
       }
     }
-    boolean changed = true;
+    if (dense) {
+      for (Weighted w : weighted) {
+        float[] v = w.w().weights();
+        for (int k = 0; k < v.length; k++) {
+          v[k] = v[k] != 0f ? v[k] : UNPRUNED_WEIGHT;
+        }
+      }
+    }
+    boolean changed = !dense;
     while (changed) {
       changed = false;
       for (int l = 0; l + 1 < weighted.size(); l++) {
@@ -90,7 +113,7 @@ public final class ShrunkConvNetwork {
     for (int l = 0; l < weighted.size(); l++) {
       boolean last = l + 1 == weighted.size();
       EvalForm.Linear w = weighted.get(l).w();
-      boolean[] k = last ? all(w.out()) : PrunedNetwork.liveOutputs(w);
+      boolean[] k = last || dense ? all(w.out()) : PrunedNetwork.liveOutputs(w);
       kept.add(java.util.stream.IntStream.range(0, k.length).filter(j -> k[j]).toArray());
       if (kept.get(l).length == 0) {
         throw new IllegalArgumentException("weighted layer " + (l + 1) + " kept no output");

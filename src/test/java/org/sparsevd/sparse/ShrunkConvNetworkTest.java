@@ -3,6 +3,7 @@ package org.sparsevd.sparse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,22 @@ class ShrunkConvNetworkTest {
     ShrunkConvNetwork shrunk = ShrunkConvNetwork.of(net, p);
     assertArrayEquals(new int[] {0, 1, 3}, shrunk.keptOutputs().get(0));
     assertSameLogits(net, p, shrunk);
+  }
+
+  @Test
+  void theUnprunedBaselineKeepsEveryChannelWithNoZeroWeight() {
+    Network net = NetworkSpec.parse(SPEC, 128, VdSettings.DEFAULTS);
+    float[] p = params(net, new int[][] {{1, 3}, {0, 2, 4}, {5}});
+    ShrunkConvNetwork full = ShrunkConvNetwork.unpruned(net, p);
+    assertEquals("image(8, 8, 2) | conv(4, 3) | relu | maxpool(2) | conv(5, 2) | relu | flatten "
+        + "| dense(6) | relu | dense(3)", full.spec());
+    Network plain = full.network();
+    for (int l = 0; l < plain.layers().size(); l++) {
+      var w = plain.layers().get(l).evalForm(full.params(), plain.offset(l)).weighted();
+      for (int k = 0; w != null && k < w.weights().length; k++) {
+        assertTrue(w.weights()[k] != 0f, "a zero weight in layer " + l + " of the baseline");
+      }
+    }
   }
 
   @Test
