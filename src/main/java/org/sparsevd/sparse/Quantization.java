@@ -5,6 +5,7 @@ import java.util.List;
 import org.sparsevd.nn.BatchNorm;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
+import org.sparsevd.nn.StructuredBayesianPruning;
 import org.sparsevd.nn.VariationalDense;
 
 /**
@@ -103,9 +104,11 @@ public final class Quantization {
    */
   public static Result quantize(Network net, float[] params, Bits bits, long seed) {
     for (Layer layer : net.layers()) {
-      if (layer instanceof BatchNorm) {
+      // Their evaluation forms fold into the weights, which quantisation writes back unfolded.
+      if (layer instanceof BatchNorm || layer instanceof StructuredBayesianPruning) {
         throw new IllegalArgumentException("network '" + net.spec() + "': quantisation does not "
-            + "support batch normalisation (bn)");
+            + "support " + (layer instanceof BatchNorm ? "batch normalisation (bn)"
+            : "structured Bayesian pruning (sbp)"));
       }
     }
     float[] out = params.clone();

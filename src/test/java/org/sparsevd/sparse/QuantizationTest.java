@@ -72,12 +72,18 @@ class QuantizationTest {
 
   /** bn's scale is folded into the weights quantisation would write back: refused. */
   @Test
-  void aNetworkWithBatchNormalisationIsRefused() {
+  void networksWhoseFormsFoldIntoTheWeightsAreRefused() {
     org.sparsevd.nn.Network net = org.sparsevd.nn.NetworkSpec.parse(
         "vd(5) | bn | relu | vd(3)", 4, org.sparsevd.nn.VdSettings.DEFAULTS);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Quantization.quantize(net, net.initParams(1), new Quantization.Bits(3, false), 1));
     assertEquals("network 'vd(5) | bn | relu | vd(3)': quantisation does not support batch "
         + "normalisation (bn)", e.getMessage());
+    org.sparsevd.nn.Network sbp = org.sparsevd.nn.NetworkSpec.parse(
+        "vd(5) | sbp | relu | vd(3)", 4, org.sparsevd.nn.VdSettings.DEFAULTS);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Quantization.quantize(sbp, sbp.initParams(1), new Quantization.Bits(3, false), 1));
+    assertEquals("network 'vd(5) | sbp | relu | vd(3)': quantisation does not support "
+        + "structured Bayesian pruning (sbp)", e.getMessage());
   }
 }
