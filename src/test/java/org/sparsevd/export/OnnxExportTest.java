@@ -103,6 +103,21 @@ class OnnxExportTest {
         .contains("BatchNormalization"), "no normalisation node is left");
   }
 
+  /**
+   * Structured Bayesian pruning folds into the layer before it as each channel's E theta (or 0
+   * when pruned): ONNX Runtime on the folded graph gives the engine's prediction.
+   */
+  @Test
+  void structuredPruningFoldsIntoTheExportedLayers() throws Exception {
+    SparseVdModel model = TrainedModels.model("image(28, 28, 1) | vdconv(6, 5) | sbp | relu "
+        + "| maxpool(2) | flatten | vd(32) | sbp | relu | vd(10)", Scaling.Mode.CENTER);
+    float[] raw = TrainedModels.rawTestFeatures();
+    float[][] engine = TrainedModels.enginePrediction(model, raw, ROWS);
+    assertTrue(accuracy(engine[1]) > 0.8, "accuracy " + accuracy(engine[1]));
+    assertClose(engine, run(OnnxExport.encode(model, OnnxExport.Weights.DENSE), raw, ROWS),
+        model.def().layers());
+  }
+
   @Test
   void denseLayerAndGaussianDropoutExportToo() throws Exception {
     SparseVdModel model = TrainedModels.model(
