@@ -124,6 +124,11 @@ public final class StructuredBayesianPruning implements Layer {
       return !(signalToNoise() > SNR_THRESHOLD);
     }
 
+    /** What evaluation multiplies the channel by: E theta, or 0 when pruned. */
+    float evalScale() {
+      return pruned() ? 0f : (float) moment(1);
+    }
+
     /** KL(q || log-uniform on [A, B]) = log(B - A) - H, H = log(sigma Z sqrt(2 pi e)) + N / 2Z. */
     double kl() {
       return KL_CONST - Math.log(sigma) - Math.log(z) - nOverZ() / 2;
@@ -159,8 +164,7 @@ public final class StructuredBayesianPruning implements Layer {
   public EvalForm.ChannelAffine evalForm(float[] params, int off) {
     float[] scale = new float[channels];
     for (int c = 0; c < channels; c++) {
-      Posterior q = posterior(params, off, c);
-      scale[c] = q.pruned() ? 0f : (float) q.moment(1);
+      scale[c] = posterior(params, off, c).evalScale();
     }
     return new EvalForm.ChannelAffine(shape.size(), scale, new float[channels]);
   }
@@ -186,11 +190,17 @@ public final class StructuredBayesianPruning implements Layer {
     }
     for (int c = 0; c < channels; c++) {
       Posterior q = posterior(params, off, c);
-      boolean zero = mode != Mode.TRAIN && q.pruned();
-      float mean = mode == Mode.EVAL && !zero ? (float) q.moment(1) : 0f;
+      if (mode == Mode.EVAL) {
+        float scale = q.evalScale();
+        for (int r = 0; r < rows; r++) {
+          d.theta[r * channels + c] = scale;
+        }
+        continue;
+      }
+      boolean zero = mode == Mode.SAMPLE && q.pruned();
       for (int r = 0; r < rows; r++) {
         int k = r * channels + c;
-        d.theta[k] = zero ? 0f : mode == Mode.EVAL ? mean : draw(q, d.u[k], d, k);
+        d.theta[k] = zero ? 0f : draw(q, d.u[k], d, k);
       }
     }
     for (int r = 0; r < rows; r++) {
