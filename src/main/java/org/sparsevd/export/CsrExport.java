@@ -26,7 +26,7 @@ import org.sparsevd.sparse.SparseNetwork;
  * classes     int32
  * scaling     int32 n, then n bytes: {@link Scaling#serialize()} in UTF-8
  * stepCount   int32, then each step:
- *   kind      int32     0 = ReLU (nothing follows), 1 = sparse linear:
+ *   kind      int32     0 = ReLU, 2 = softplus (nothing follows either), 1 = sparse linear:
  *   rows      int32     its outputs
  *   cols      int32     its inputs (the previous step's outputs, inputSize for the first)
  *   nnz       int32     kept weights
@@ -46,6 +46,7 @@ public final class CsrExport {
   private static final int SHA_BYTES = 32;
   private static final int RELU = 0;
   private static final int LINEAR = 1;
+  private static final int SOFTPLUS = 2;
   /** Magic, version, input size, classes, scaling length, step count. */
   private static final int HEADER_BYTES = MAGIC.length + 5 * 4;
   /** The largest file a Java array holds. */
@@ -72,7 +73,7 @@ public final class CsrExport {
     for (SparseNetwork.Step s : steps) {
       CsrMatrix m = s.weights();
       if (m == null) {
-        b.putInt(RELU);
+        b.putInt(s.activation() == SparseNetwork.Activation.RELU ? RELU : SOFTPLUS);
         continue;
       }
       b.putInt(LINEAR).putInt(m.rows()).putInt(m.cols()).putInt(m.nonZeros());
@@ -149,12 +150,13 @@ public final class CsrExport {
 
     SparseNetwork.Step step(int s, int width) throws IOException {
       int kind = field("kind of step " + s);
-      if (kind == RELU) {
-        return new SparseNetwork.Step(null, null);
+      if (kind == RELU || kind == SOFTPLUS) {
+        return SparseNetwork.Step.activation(kind == RELU ? SparseNetwork.Activation.RELU
+            : SparseNetwork.Activation.SOFTPLUS);
       }
       if (kind != LINEAR) {
         throw new IOException(source + ": step " + s + " has kind " + kind + ", expected "
-            + RELU + " (ReLU) or " + LINEAR + " (sparse linear)");
+            + RELU + " (ReLU), " + LINEAR + " (sparse linear) or " + SOFTPLUS + " (softplus)");
       }
       int rows = positive("rows of step " + s);
       int cols = positive("columns of step " + s);

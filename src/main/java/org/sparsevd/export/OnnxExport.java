@@ -17,8 +17,9 @@ import org.sparsevd.sparse.SparseNetwork;
  * features  float [N, inputSize], raw (unscaled) features
  *   -> the model's feature scaling as Div / Sub nodes, the operations and float arithmetic
  *      of {@link Scaling#applyInPlace} (none for mode NONE)
- *   -> per weighted layer MatMul (weights [in, out]) and Add (bias [out]), Relu between them
- *      as in the layer list; Gaussian dropout is the identity at evaluation and has no node
+ *   -> per weighted layer MatMul (weights [in, out]) and Add (bias [out]), Relu or Softplus
+ *      between them as in the layer list; Gaussian dropout is the identity at evaluation and
+ *      has no node
  *   -> convolutional networks: Reshape to [N, H, W, C] and Transpose to ONNX's [N, C, H, W]
  *      before the first convolution, Conv (weights [F, C, K, K], bias [F]) and MaxPool nodes,
  *      and Transpose back to channels-last and Reshape to [N, H * W * C] before a dense
@@ -105,7 +106,8 @@ public final class OnnxExport {
         map = null;
       }
       if (m == null) {
-        g.node("Relu", List.of(x), out, Map.of());
+        g.node(steps.get(s).activation() == SparseNetwork.Activation.RELU ? "Relu" : "Softplus",
+            List.of(x), out, Map.of());
       } else {
         String w = "step" + s + ".weight";
         String b = "step" + s + ".bias";

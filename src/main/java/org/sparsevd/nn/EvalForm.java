@@ -154,6 +154,12 @@ public sealed interface EvalForm {
     @Override public int outputSize() { return size; }
   }
 
+  /** y = log(1 + e^x) on {@code size} values ({@link org.sparsevd.nn.Softplus#of}). */
+  record Softplus(int size) implements EvalForm {
+    @Override public int inputSize() { return size; }
+    @Override public int outputSize() { return size; }
+  }
+
   /** y_i = x_i for a kept neuron, 0 for a pruned one. */
   record NeuronMask(boolean[] kept) implements EvalForm {
     @Override public int inputSize() { return kept.length; }

@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
 /**
  * Builds a network from a layer list that fits in a config file or on a command line:
  * {@code vd(300) | relu | vd(100) | relu | vd(10)}. Layers: {@code vd(N)} variational dense,
- * {@code dense(N)} plain dense, {@code relu}, {@code gdrop(P)} Gaussian dropout with the
- * variance of Bernoulli dropout at rate P, {@code drop(P)} Bernoulli dropout at rate P,
- * {@code nvd} per-neuron variational dropout on its inputs ({@code nvd(kl=weights)}: its KL
- * counted per weight of the next layer that the neuron scales), {@code cdense(N)} dense with
- * Concrete dropout on its inputs, {@code idense(N, B)} dense with information dropout (noise
- * scale a function of the input, KL weight B; a relu must follow), {@code idrop(B)} per-unit
- * information dropout.
+ * {@code dense(N)} plain dense, {@code relu}, {@code softplus}, {@code gdrop(P)} Gaussian
+ * dropout with the variance of Bernoulli dropout at rate P, {@code drop(P)} Bernoulli dropout
+ * at rate P, {@code nvd} per-neuron variational dropout on its inputs ({@code nvd(kl=weights)}:
+ * its KL counted per weight of the next layer that the neuron scales), {@code cdense(N)} dense
+ * with Concrete dropout on its inputs, {@code idense(N, B)} dense with information dropout
+ * (noise scale a function of the input, KL weight B; a relu must follow, or a softplus with
+ * {@code idense(N, B, prior=lognormal)}), {@code idrop(B)} per-unit information dropout.
  *
  * <p>Convolutional networks start by declaring the image shape and end their feature maps with
  * {@code flatten}: {@code image(H, W, C)}, {@code conv(F, K[, S, P])} plain,
@@ -44,7 +44,8 @@ public final class NetworkSpec {
 
   /** The layers this parser knows, in the form they are written (for help and errors). */
   public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), "
-      + "nvd[(kl=weights)], cdense(N), idense(N, B) | relu, idrop(B); for images image(H, W, C) "
+      + "softplus, nvd[(kl=weights)], cdense(N), idense(N, B) | relu, "
+      + "idense(N, B, prior=lognormal) | softplus, idrop(B); for images image(H, W, C) "
       + "first, then conv(F, K[, S, P]), vdconv(F, K[, S, P][, per=filter[, kl=weights]]), "
       + "maxpool(K), flatten, bn, sbp[(kl=weights)], crop(P), flip, "
       + "vgg_like(W[, classes=N][, dense])";
@@ -170,6 +171,7 @@ public final class NetworkSpec {
         case "vd" -> new VariationalDense(width, positive(arg, i, part), settings);
         case "dense" -> new Dense(width, positive(arg, i, part), settings.thetaInitStd());
         case "relu" -> new Relu(width);
+        case "softplus" -> new Softplus(width);
         case "gdrop" -> new GaussianDropout(width,
             GaussianDropout.alphaFromDropRate(number(arg, i, part)));
         case "drop" -> new BernoulliDropout(width, number(arg, i, part));
@@ -266,20 +268,29 @@ public final class NetworkSpec {
   private static final java.util.Set<String> DENSE =
       java.util.Set.of("vd", "dense", "cdense", "idense");
 
-  /** idense(N, B), whose KL is the one for ReLU activations: a relu must come next. */
+  /**
+   * idense(N, B[, prior=lognormal]): the prior's KL is the one for an activation, which must
+   * come next (relu for the default log-uniform prior, softplus for the log-normal one).
+   */
   private static Layer informationDense(String arg, int i, String part, String[] parts,
                                         int width, VdSettings settings) {
     String[] a = args(arg);
-    if (a.length != 2) {
+    String[] priors = {"prior=loguniform", "prior=lognormal"};
+    int p = a.length == 3 ? java.util.Arrays.asList(priors).indexOf(a[2].replace(" ", "")) : 0;
+    if (a.length < 2 || a.length > 3 || p < 0) {
       throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
-          + "': expected idense(UNITS, BETA)");
+          + "': expected idense(UNITS, BETA) or idense(UNITS, BETA, prior=lognormal)");
     }
-    if (i + 1 >= parts.length || !parts[i + 1].trim().equalsIgnoreCase("relu")) {
+    InformationDense.Prior prior = InformationDense.Prior.values()[p];
+    if (i + 1 >= parts.length || !parts[i + 1].trim().equalsIgnoreCase(prior.activation)) {
       throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
-          + "': information dropout's KL is the one for ReLU activations; put relu after it");
+          + "': information dropout's " + (p == 0 ? "log-uniform" : "log-normal")
+          + " prior gives the KL for " + prior.activation + " activations; put "
+          + prior.activation + " after it" + (p == 0 ? " (or use prior=lognormal with softplus)"
+          : ""));
     }
     return new InformationDense(width, positive(a[0], i, part), number(a[1], i, part),
-        settings.thetaInitStd());
+        settings.thetaInitStd(), prior);
   }
 
   private static Layer image(String arg, int i, String part, int inputSize) {

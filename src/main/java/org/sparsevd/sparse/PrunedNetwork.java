@@ -7,24 +7,28 @@ import org.sparsevd.nn.Network;
 
 /**
  * The deterministic network a trained one evaluates as, layer kinds reduced to two: weighted
- * steps (dense weights [in x out] with every pruned weight 0, and a bias) and ReLUs, read from
+ * steps (dense weights [in x out] with every pruned weight 0, and a bias) and activations
+ * (ReLU, softplus), read from
  * the network's evaluation forms ({@link Network#evalForms}). Dropout layers are the identity
  * at evaluation and disappear; a per-neuron variational dropout layer multiplies its pruned
  * neurons by 0, which the forms fold into the weights next to it.
  *
  * <p>Neurons kept: input i of a weighted step is kept when a non-zero weight leaves it, after
  * removing neurons whose output nothing reads and neurons that always output 0 (no kept
- * incoming weight and a zero bias), repeated until nothing changes. {@link #shrink} removes
+ * incoming weight and a zero bias, when no softplus follows: softplus(0) is log 2), repeated until
+ * nothing changes. {@link #shrink} removes
  * the others, giving a smaller dense network with the same predictions.
  */
 public final class PrunedNetwork {
   /**
-   * A weighted step, or a ReLU when {@code weights} is null.
+   * A weighted step, or an activation when {@code weights} is null.
    *
    * @param layer index of the layer it comes from in the original network
+   * @param activation the activation of a step without weights, else null
    */
-  public record Step(int layer, int in, int out, float[] weights, float[] bias) {
-    public boolean isRelu() {
+  public record Step(int layer, int in, int out, float[] weights, float[] bias,
+                     SparseNetwork.Activation activation) {
+    public boolean isActivation() {
       return weights == null;
     }
   }
@@ -49,15 +53,17 @@ public final class PrunedNetwork {
     for (int l = 0; l < forms.size(); l++) {
       EvalForm f = forms.get(l);
       if (f instanceof EvalForm.Linear w) {
-        steps.add(new Step(l, w.in(), w.out(), w.weights(), w.bias()));
-      } else if (f instanceof EvalForm.Relu) {
-        steps.add(new Step(l, f.inputSize(), f.outputSize(), null, null));
+        steps.add(new Step(l, w.in(), w.out(), w.weights(), w.bias(), null));
+      } else if (f instanceof EvalForm.Relu || f instanceof EvalForm.Softplus) {
+        steps.add(new Step(l, f.inputSize(), f.outputSize(), null, null,
+            f instanceof EvalForm.Relu ? SparseNetwork.Activation.RELU
+                : SparseNetwork.Activation.SOFTPLUS));
       } else if (!(f instanceof EvalForm.Identity)) {
         throw new IllegalArgumentException("layer " + l + " (" + net.layers().get(l).spec()
             + ") has no pruned form");
       }
     }
-    if (steps.stream().allMatch(Step::isRelu)) {
+    if (steps.stream().allMatch(Step::isActivation)) {
       throw new IllegalArgumentException("network '" + net.spec() + "' has no weighted layer");
     }
     return new PrunedNetwork(net.inputSize(), net.numClasses(), steps);
@@ -71,7 +77,7 @@ public final class PrunedNetwork {
   public long weights() {
     long n = 0;
     for (Step s : steps) {
-      n += s.isRelu() ? 0 : (long) s.in() * s.out();
+      n += s.isActivation() ? 0 : (long) s.in() * s.out();
     }
     return n;
   }
@@ -80,7 +86,7 @@ public final class PrunedNetwork {
   public long keptWeights() {
     long n = 0;
     for (Step s : steps) {
-      if (!s.isRelu()) {
+      if (!s.isActivation()) {
         for (float v : s.weights()) {
           n += v != 0f ? 1 : 0;
         }
@@ -89,7 +95,7 @@ public final class PrunedNetwork {
     return n;
   }
 
-  /** Multiply-adds of the full dense network, 2 per weight (biases and ReLUs not counted). */
+  /** Multiply-adds of the full dense network, 2 per weight (biases and activations not counted). */
   public long denseFlops() {
     return 2 * weights();
   }
@@ -97,16 +103,25 @@ public final class PrunedNetwork {
   /** Per weighted step, the indices of its kept input neurons (see the class comment). */
   public List<int[]> keptNeurons() {
     List<EvalForm.Linear> w = new ArrayList<>();
+    // Per weighted step: a softplus before the next one makes every output live.
+    List<Boolean> softplusAfter = new ArrayList<>();
     for (Step s : steps) {
-      if (!s.isRelu()) {
+      if (!s.isActivation()) {
         w.add(new EvalForm.Linear(s.in(), s.out(), s.weights().clone(), s.bias().clone()));
+        softplusAfter.add(false);
+      } else if (s.activation() == SparseNetwork.Activation.SOFTPLUS && !w.isEmpty()) {
+        softplusAfter.set(w.size() - 1, true);
       }
     }
     boolean changed = true;
     while (changed) {
       changed = false;
       for (int l = 0; l + 1 < w.size(); l++) {
-        boolean[] both = and(nonZeroRows(w.get(l + 1)), liveOutputs(w.get(l)));
+        boolean[] live = liveOutputs(w.get(l));
+        if (softplusAfter.get(l)) {
+          java.util.Arrays.fill(live, true);
+        }
+        boolean[] both = and(nonZeroRows(w.get(l + 1)), live);
         changed |= w.get(l).zeroOutputs(both) | w.get(l + 1).zeroInputs(both);
       }
     }
@@ -129,8 +144,8 @@ public final class PrunedNetwork {
     int w = 0;
     int width = kept.get(0).length;
     for (Step s : steps) {
-      if (s.isRelu()) {
-        out.add(new Step(s.layer(), width, width, null, null));
+      if (s.isActivation()) {
+        out.add(new Step(s.layer(), width, width, null, null, s.activation()));
         continue;
       }
       int[] rows = kept.get(w);
@@ -145,7 +160,7 @@ public final class PrunedNetwork {
       for (int b = 0; b < cols.length; b++) {
         bias[b] = s.bias()[cols[b]];
       }
-      out.add(new Step(s.layer(), rows.length, cols.length, weights, bias));
+      out.add(new Step(s.layer(), rows.length, cols.length, weights, bias, null));
       width = cols.length;
       w++;
     }

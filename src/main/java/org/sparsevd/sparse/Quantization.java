@@ -114,7 +114,7 @@ public final class Quantization {
     float[] out = params.clone();
     List<LayerCode> codes = new ArrayList<>();
     for (PrunedNetwork.Step s : PrunedNetwork.of(net, params).steps()) {
-      if (s.isRelu()) {
+      if (s.isActivation()) {
         continue;
       }
       Layer layer = net.layers().get(s.layer());

@@ -8,6 +8,7 @@ import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.Relu;
+import org.sparsevd.nn.Softplus;
 import org.sparsevd.nn.Workspace;
 
 /**
@@ -24,7 +25,7 @@ public final class ShrunkNetwork {
   /**
    * @param rawInputs the feature count of the network it came from
    * @param inputs the features it reads, ascending
-   * @param steps dense weighted steps and ReLUs, the first taking {@code inputs.length}
+   * @param steps dense weighted steps and activations, the first taking {@code inputs.length}
    */
   ShrunkNetwork(int rawInputs, int[] inputs, List<PrunedNetwork.Step> steps) {
     if (inputs.length == 0) {
@@ -35,8 +36,9 @@ public final class ShrunkNetwork {
     List<Layer> layers = new ArrayList<>();
     int count = 0;
     for (PrunedNetwork.Step s : steps) {
-      if (s.isRelu()) {
-        layers.add(new Relu(s.in()));
+      if (s.isActivation()) {
+        layers.add(s.activation() == SparseNetwork.Activation.RELU ? new Relu(s.in())
+            : new Softplus(s.in()));
       } else {
         if (s.in() == 0 || s.out() == 0) {
           throw new IllegalArgumentException("a weighted layer kept " + s.in() + " inputs and "
@@ -50,7 +52,7 @@ public final class ShrunkNetwork {
     this.params = new float[count];
     int off = 0;
     for (PrunedNetwork.Step s : steps) {
-      if (!s.isRelu()) {
+      if (!s.isActivation()) {
         System.arraycopy(s.weights(), 0, params, off, s.weights().length);
         System.arraycopy(s.bias(), 0, params, off + s.weights().length, s.out());
         off += s.weights().length + s.out();

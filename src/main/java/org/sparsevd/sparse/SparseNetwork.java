@@ -5,13 +5,14 @@ import java.util.List;
 import org.sparsevd.nn.EvalForm;
 import org.sparsevd.nn.FeatureShape;
 import org.sparsevd.nn.Network;
+import org.sparsevd.nn.Softplus;
 import org.sparsevd.math.SparseMatMul;
 
 /**
- * The pruned network for serving: each weighted layer as a {@link CsrMatrix} plus bias, ReLUs
- * and max-pools between them, dropout layers gone (they are the identity at evaluation). Its
- * logits equal the deterministic {@link org.sparsevd.nn.Mode#EVAL} logits of the network it
- * came from.
+ * The pruned network for serving: each weighted layer as a {@link CsrMatrix} plus bias,
+ * activations (ReLU, softplus) and max-pools between them, dropout layers gone (they are the
+ * identity at evaluation). Its logits equal the deterministic
+ * {@link org.sparsevd.nn.Mode#EVAL} logits of the network it came from.
  *
  * <p>A convolution is its kept filter bank as a sparse matrix (row f = filter f, column = patch
  * entry (ky, kx, ch)) slid over the feature map: each kept weight is one multiply-add per
@@ -20,13 +21,36 @@ import org.sparsevd.math.SparseMatMul;
  */
 public final class SparseNetwork {
   /**
-   * One step of inference: a sparse linear map ({@code weights}, {@code bias}); a ReLU when
-   * both are null; with {@code spatial} set, a convolution (with weights) or a max-pool
+   * One step of inference: a sparse linear map ({@code weights}, {@code bias}); an activation
+   * when both are null; with {@code spatial} set, a convolution (with weights) or a max-pool
    * (without).
+   *
+   * @param activation the activation of a step without weights or geometry, else null
    */
-  public record Step(CsrMatrix weights, float[] bias, Spatial spatial) {
+  public record Step(CsrMatrix weights, float[] bias, Spatial spatial, Activation activation) {
+    /** A linear map, or a ReLU without weights (and so without a bias). */
     public Step(CsrMatrix weights, float[] bias) {
-      this(weights, bias, null);
+      this(weights, bias, null, weights == null ? Activation.RELU : null);
+    }
+
+    /** A convolution or a max-pool. */
+    public Step(CsrMatrix weights, float[] bias, Spatial spatial) {
+      this(weights, bias, spatial, null);
+    }
+
+    public static Step activation(Activation a) {
+      return new Step(null, null, null, a);
+    }
+  }
+
+  /** The element-wise activations between linear steps. */
+  public enum Activation {
+    RELU, SOFTPLUS;
+
+    void apply(float[] a, int n) {
+      for (int k = 0; k < n; k++) {
+        a[k] = this == RELU ? Math.max(0f, a[k]) : (float) Softplus.of(a[k]);
+      }
     }
   }
 
@@ -140,7 +164,9 @@ public final class SparseNetwork {
         steps.add(new Step(CsrMatrix.fromWeights(linear.weights(), linear.in(), linear.out()),
             linear.bias()));
       } else if (f instanceof EvalForm.Relu) {
-        steps.add(new Step(null, null));
+        steps.add(Step.activation(Activation.RELU));
+      } else if (f instanceof EvalForm.Softplus) {
+        steps.add(Step.activation(Activation.SOFTPLUS));
       } else if (f instanceof EvalForm.NeuronMask) {
         throw new IllegalArgumentException("layer " + l + " (" + net.layers().get(l).spec()
             + ") is a per-neuron mask, which has a sparse form only next to a dense layer");
@@ -151,13 +177,13 @@ public final class SparseNetwork {
   }
 
   /**
-   * Throws unless every step is a linear map or a ReLU: the CSR file format ({@code what})
-   * holds no convolutions or pools.
+   * Throws unless every step is a linear map or an activation: the CSR file format
+   * ({@code what}) holds no convolutions or pools.
    */
   public void requireNoSpatialSteps(String what) {
     for (Step s : steps) {
       if (s.spatial() != null) {
-        throw new IllegalArgumentException(what + " holds dense and ReLU layers only; this "
+        throw new IllegalArgumentException(what + " holds dense layers and activations only; this "
             + "network has a " + (s.weights() == null ? "max-pool" : "convolution") + " over "
             + s.spatial().in() + "; export it as ONNX instead");
       }
@@ -186,10 +212,14 @@ public final class SparseNetwork {
         width = g.out().size();
         continue;
       }
-      if (m == null ? bias != null : m.cols() != width || bias == null || bias.length != m.rows()) {
-        throw new IllegalArgumentException("sparse step " + s + ": "
-            + (m == null ? "a ReLU with a bias" : m.rows() + "x" + m.cols() + " weights with "
-            + (bias == null ? "no" : bias.length) + " biases after a width of " + width));
+      Activation act = steps.get(s).activation();
+      if (m == null ? bias != null || act == null
+          : act != null || m.cols() != width || bias == null || bias.length != m.rows()) {
+        throw new IllegalArgumentException("sparse step " + s + ": " + (m == null
+            ? (act == null ? "neither weights nor an activation" : "an activation with a bias")
+            : m.rows() + "x" + m.cols() + " weights" + (act == null ? "" : " and an activation")
+            + " with " + (bias == null ? "no" : bias.length) + " biases after a width of "
+            + width));
       }
       width = m == null ? width : m.rows();
     }
@@ -279,10 +309,8 @@ public final class SparseNetwork {
       width[0] = usedInputs.length;
       for (int i = 0; i < compacted.size(); i++) {
         Step s = compacted.get(i);
-        if (s.weights() == null && s.spatial() == null) {
-          for (int k = 0; k < width[0] * stride; k++) {
-            a[k] = Math.max(0f, a[k]);
-          }
+        if (s.activation() != null) {
+          s.activation().apply(a, width[0] * stride);
           continue;
         }
         apply(i, s, a, b, stride, width);

@@ -42,6 +42,11 @@ class CsrExportTest {
         Scaling.Mode.STANDARDIZE));
   }
 
+  @Test
+  void softplusRoundTrips() throws Exception {
+    roundTrip(TrainedModels.model(OnnxExportTest.SOFTPLUS_LAYERS, Scaling.Mode.CENTER));
+  }
+
   private void roundTrip(SparseVdModel model) throws Exception {
     OnnxExportTest.assertPruned(model);
     CsrModel memory = CsrModel.of(model);
@@ -115,7 +120,7 @@ class CsrExportTest {
     byte[] good = encoded();
     int step0 = firstStepAt(good);
     assertFails(withChecksum(putInt(good.clone(), step0, 7)),
-        "step 0 has kind 7, expected 0 (ReLU) or 1 (sparse linear)");
+        "step 0 has kind 7, expected 0 (ReLU), 1 (sparse linear) or 2 (softplus)");
     assertFails(withChecksum(putInt(good.clone(), step0 + 8, 783)),
         "step 0 takes 783 inputs, the previous step gives 784");
     assertFails(withChecksum(putInt(good.clone(), step0 + 4, 0)), "rows of step 0 is 0");

@@ -28,6 +28,9 @@ import org.sparsevd.nn.Sparsity;
  * MNIST images, for trained and genuinely pruned networks.
  */
 class OnnxExportTest {
+  /** Information dropout on softplus units between two sparse layers. */
+  static final String SOFTPLUS_LAYERS =
+      "vd(64) | relu | idense(32, 0.01, prior=lognormal) | softplus | vd(10)";
   static final String LAYERS = "vd(64) | relu | vd(32) | relu | vd(10)";
   private static final int ROWS = TrainedModels.TEST_ROWS;
   private static OrtEnvironment env;
@@ -115,6 +118,22 @@ class OnnxExportTest {
     float[][] engine = TrainedModels.enginePrediction(model, raw, ROWS);
     assertTrue(accuracy(engine[1]) > 0.8, "accuracy " + accuracy(engine[1]));
     assertClose(engine, run(OnnxExport.encode(model, OnnxExport.Weights.DENSE), raw, ROWS),
+        model.def().layers());
+  }
+
+  /**
+   * Information dropout under the log-normal prior evaluates as its dense layer and the
+   * softplus after it: ONNX Runtime's Softplus node gives the engine's prediction.
+   */
+  @Test
+  void softplusExports() throws Exception {
+    SparseVdModel model = TrainedModels.model(SOFTPLUS_LAYERS, Scaling.Mode.CENTER);
+    assertPruned(model);
+    float[] raw = TrainedModels.rawTestFeatures();
+    float[][] engine = TrainedModels.enginePrediction(model, raw, ROWS);
+    // Softplus units learn more slowly than ReLUs in the short training of these tests.
+    assertTrue(accuracy(engine[1]) > 0.7, "accuracy " + accuracy(engine[1]));
+    assertClose(engine, run(OnnxExport.encode(model, OnnxExport.Weights.SPARSE), raw, ROWS),
         model.def().layers());
   }
 

@@ -42,7 +42,7 @@ class QuantizedExportTest {
     assertEquals(3, q.layers().size());
     for (int s = 0, w = 0; s < after.steps().size(); s++) {
       PrunedNetwork.Step step = after.steps().get(s);
-      if (step.isRelu()) {
+      if (step.isActivation()) {
         continue;
       }
       Quantization.LayerCode code = q.layers().get(w++);

@@ -79,6 +79,8 @@ class LayerContractTest {
         new Case("dense(6) | cdense(3)", 7, s2, true),
         new Case("dense(6) | relu | idrop(0.3) | dense(3)", 7, s2, true),
         new Case("idense(5, 0.3) | relu | idense(4, 0.2) | relu | dense(3)", 7, s2, true),
+        new Case("idense(5, 0.3, prior=lognormal) | softplus | idense(4, 0.2, prior=lognormal) "
+            + "| softplus | dense(3)", 7, s2, true),
         new Case(image + "vdconv(3, 3) | relu | maxpool(2) | flatten | vd(3)", 72, s2, true),
         new Case(image + "vdconv(3, 3) | relu | maxpool(2) | flatten | vd(3)", 72, la, false),
         new Case(image + "vdconv(3, 3, 2, 1, per=filter) | relu | flatten | dense(3)", 72, s2,
@@ -460,6 +462,10 @@ class LayerContractTest {
       } else if (f instanceof EvalForm.NeuronMask m) {
         for (int k = 0; k < m.kept().length; k++) {
           y[iy + k] = m.kept()[k] ? a[ia + k] : 0;
+        }
+      } else if (f instanceof EvalForm.Softplus) {
+        for (int k = 0; k < f.outputSize(); k++) {
+          y[iy + k] = Math.log1p(Math.exp(a[ia + k]));
         }
       } else {
         boolean relu = f instanceof EvalForm.Relu;

@@ -79,6 +79,10 @@ final class ReferenceNet {
         for (int k = 0; k < y.length; k++) {
           y[k] = Math.max(0, a[k]);
         }
+      } else if (layer instanceof Softplus) {
+        for (int k = 0; k < y.length; k++) {
+          y[k] = Math.log1p(Math.exp(a[k]));
+        }
       } else if (layer instanceof GaussianDropout g) {
         noise.fill(l, rows, out, eps);
         for (int k = 0; k < y.length; k++) {
@@ -132,9 +136,22 @@ final class ReferenceNet {
             double alpha = InformationDense.ALPHA_MIN
                 + InformationDense.ALPHA_MAX / (1 + Math.exp(-g));
             int k = r * out + j;
-            y[k] = h * Math.exp(alpha * eps[k] - alpha * alpha / 2);
-            perExample += idense.beta()
-                * -Math.log(alpha / (InformationDense.ALPHA_MIN + InformationDense.ALPHA_MAX));
+            double factor = Math.exp(alpha * eps[k] - alpha * alpha / 2);
+            if (idense.prior() == InformationDense.Prior.LOG_UNIFORM) {
+              y[k] = h * factor;
+              perExample += idense.beta()
+                  * -Math.log(alpha / (InformationDense.ALPHA_MIN + InformationDense.ALPHA_MAX));
+              continue;
+            }
+            // The pre-activation whose softplus is softplus(h) times the factor, and the KL of
+            // N(log max(softplus(h), 1e-4) - alpha^2 / 2, alpha^2) from N(mu, sigma^2).
+            double f = Math.log1p(Math.exp(h));
+            y[k] = Math.log(Math.expm1(f * factor));
+            double mu = p[off + idense.priorOffset()];
+            double sigma = Math.exp(p[off + idense.priorOffset() + 1]);
+            double m = Math.log(Math.max(f, 1e-4)) - alpha * alpha / 2;
+            perExample += idense.beta() * (Math.log(sigma / alpha)
+                + (alpha * alpha + (m - mu) * (m - mu)) / (2 * sigma * sigma) - 0.5);
           }
         }
       } else if (layer instanceof BatchNorm bn) {

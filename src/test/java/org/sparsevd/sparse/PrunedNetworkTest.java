@@ -85,6 +85,43 @@ class PrunedNetworkTest {
     assertClose(expected, csr, "csr");
   }
 
+  /**
+   * A unit without weights or bias outputs 0 through a ReLU, and goes; through a softplus it
+   * outputs log 2, which the next layer reads, and stays.
+   */
+  @org.junit.jupiter.api.Test
+  void aDeadUnitStaysBeforeASoftplusAndGoesBeforeARelu() {
+    Network net = NetworkSpec.parse("dense(6) | softplus | dense(4) | relu | dense(3)", INPUTS,
+        VdSettings.DEFAULTS);
+    SplittableRandom rnd = new SplittableRandom(5);
+    float[] params = new float[net.paramCount()];
+    for (int k = 0; k < params.length; k++) {
+      params[k] = (float) (0.3 * rnd.nextGaussian());
+    }
+    for (int l : new int[] {0, 2}) {
+      Layer layer = net.layers().get(l);
+      int off = net.offset(l);
+      for (int i = 0; i <= layer.inputSize(); i++) {
+        // Unit 2's column of weights and its bias (the row after the weights).
+        params[off + i * layer.outputSize() + 2] = 0f;
+      }
+    }
+    float[] x = new float[ROWS * INPUTS];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) rnd.nextGaussian();
+    }
+    float[] expected = net.forward(params, x, ROWS, Mode.EVAL, null, net.newWorkspace(ROWS))
+        .clone();
+    PrunedNetwork pruned = PrunedNetwork.of(net, params);
+    assertArrayEquals(new int[] {INPUTS, 6, 3}, pruned.keptNeuronCounts());
+    ShrunkNetwork shrunk = pruned.shrink();
+    assertEquals("dense(6) | softplus | dense(3) | relu | dense(3)", shrunk.spec());
+    assertClose(expected, shrunk.predict(x, ROWS), "shrunk");
+    float[] csr = new float[ROWS * 3];
+    SparseNetwork.export(net, params).predict(x, ROWS, csr);
+    assertClose(expected, csr, "csr");
+  }
+
   /** A mask after the last dense layer (through a ReLU) folds into that layer's outputs. */
   @org.junit.jupiter.api.Test
   void perNeuronDropoutAfterTheLastDenseLayerFoldsIntoItsOutputs() {

@@ -67,7 +67,7 @@ class SparseConvTest {
     SparseNetwork sparse = SparseNetwork.export(net, net.initParams(1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> CsrExport.encode(new CsrModel(sparse, org.sparsevd.data.Scaling.none())));
-    assertTrue(e.getMessage().contains("the CSR file format holds dense and ReLU layers only; "
+    assertTrue(e.getMessage().contains("the CSR file format holds dense layers and activations only; "
         + "this network has a convolution over 6x6x1"), e.getMessage());
   }
 

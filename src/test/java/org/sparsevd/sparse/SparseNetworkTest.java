@@ -84,7 +84,7 @@ class SparseNetworkTest {
     assertEquals("sparse network ends in 1 outputs, 2 classes expected",
         assertThrows(IllegalArgumentException.class, () -> new SparseNetwork(3, 2, steps))
             .getMessage());
-    assertEquals("sparse step 0: a ReLU with a bias",
+    assertEquals("sparse step 0: an activation with a bias",
         assertThrows(IllegalArgumentException.class, () -> new SparseNetwork(3, 1,
             List.of(new SparseNetwork.Step(null, new float[1])))).getMessage());
   }

@@ -143,11 +143,14 @@ class LocalTrainingTest {
     }
     assertTrue(!java.util.Arrays.equals(params[0], params[1]),
         "the KL weight changes the step");
-    TrainConfig longer = new TrainConfig("idense(100, 0.01) | relu | dense(10)", d.vd(), 100, 3,
-        3e-3, Schedules.learningRate("constant", 3e-3, 3), Schedules.klWeight("linear(1, 2)"),
-        d.optimizer(), 7, 1);
-    List<EpochReport> r = train(longer, 2, new TrainingState[1]);
-    double accuracy = r.get(2).evaluation().accuracy();
-    assertTrue(accuracy > 0.85, "accuracy " + accuracy);
+    for (String spec : new String[] {"idense(100, 0.01) | relu | dense(10)",
+        "idense(100, 0.01, prior=lognormal) | softplus | dense(10)"}) {
+      TrainConfig longer = new TrainConfig(spec, d.vd(), 100, 3, 3e-3,
+          Schedules.learningRate("constant", 3e-3, 3), Schedules.klWeight("linear(1, 2)"),
+          d.optimizer(), 7, 1);
+      List<EpochReport> r = train(longer, 2, new TrainingState[1]);
+      double accuracy = r.get(2).evaluation().accuracy();
+      assertTrue(accuracy > 0.85, spec + ": accuracy " + accuracy);
+    }
   }
 }
