@@ -10,14 +10,19 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.LayerWeights;
 import org.sparsevd.nn.Mode;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.Noise;
 import org.sparsevd.nn.SoftmaxCrossEntropy;
+import org.sparsevd.nn.StructuredBayesianPruning;
+import org.sparsevd.nn.VariationalDense;
 import org.sparsevd.nn.VdSettings;
 
 /**
@@ -28,17 +33,40 @@ class BatchScorerTest {
   private static final int IN = 30;
   private static final int CLASSES = 4;
 
-  /** Random weights, about 70% pruned, features scaled by centring. */
-  private static SparseVdModel model() {
-    NetworkDef def = new NetworkDef("vd(16) | relu | vd(4)", IN, VdSettings.DEFAULTS);
+  /**
+   * Every kind of evaluation form the scorer reads: per-weight dropout alone, with structured
+   * Bayesian pruning folded into its layer, and information dropout before a softplus.
+   */
+  private static final String[] LAYERS = {"vd(16) | relu | vd(4)",
+      "vd(16) | sbp | relu | vd(4)", "idense(16, 0.1, prior=lognormal) | softplus | vd(4)"};
+
+  /**
+   * Random weights, about 70% of the variational ones pruned, some sbp channels pruned;
+   * features scaled by centring.
+   */
+  private static SparseVdModel model(String layers) {
+    NetworkDef def = new NetworkDef(layers, IN, VdSettings.DEFAULTS);
     Network net = def.build();
     float[] params = net.initParams(3);
     SplittableRandom rnd = new SplittableRandom(3);
-    for (int l : new int[] {0, 2}) {
-      int n = LayerWeights.count(net.layers().get(l));
-      for (int k = 0; k < n; k++) {
-        params[net.offset(l) + k] = (float) rnd.nextGaussian();
-        params[net.offset(l) + n + k] = rnd.nextDouble() < 0.7 ? 5f : -3f;
+    for (int l = 0; l < net.layers().size(); l++) {
+      Layer layer = net.layers().get(l);
+      int off = net.offset(l);
+      if (layer instanceof VariationalDense) {
+        int n = LayerWeights.count(layer);
+        for (int k = 0; k < n; k++) {
+          params[off + k] = (float) rnd.nextGaussian();
+          params[off + n + k] = rnd.nextDouble() < 0.7 ? 5f : -3f;
+        }
+      } else if (layer instanceof StructuredBayesianPruning sbp) {
+        for (int c = 0; c < sbp.channels(); c++) {
+          params[off + c] = (float) rnd.nextDouble(-8, 0.05);
+          params[off + sbp.channels() + c] = (float) rnd.nextDouble(-2, 2);
+        }
+      } else {
+        for (int k = 0; k < layer.paramCount(); k++) {
+          params[off + k] = (float) (0.3 * rnd.nextGaussian());
+        }
       }
     }
     double[] means = new double[IN];
@@ -58,9 +86,10 @@ class BatchScorerTest {
     return x;
   }
 
-  @Test
-  void deterministicScoresAreTheMaskedDenseNetworks() {
-    SparseVdModel m = model();
+  @ParameterizedTest
+  @FieldSource("LAYERS")
+  void deterministicScoresAreTheMaskedDenseNetworks(String layers) {
+    SparseVdModel m = model(layers);
     int n = 37;
     float[] raw = rows(n, 5);
     BatchScorer s = new BatchScorer(m);
@@ -87,9 +116,10 @@ class BatchScorerTest {
     }
   }
 
-  @Test
-  void monteCarloColumnsAreTheAverageOfSampledNetworks() {
-    SparseVdModel m = model();
+  @ParameterizedTest
+  @FieldSource("LAYERS")
+  void monteCarloColumnsAreTheAverageOfSampledNetworks(String layers) {
+    SparseVdModel m = model(layers);
     int n = 9;
     int samples = 6;
     float[] raw = rows(n, 6);
@@ -126,9 +156,10 @@ class BatchScorerTest {
     }
   }
 
-  @Test
-  void aRowScoresTheSameInAnyBatchAndPosition() {
-    SparseVdModel m = model();
+  @ParameterizedTest
+  @FieldSource("LAYERS")
+  void aRowScoresTheSameInAnyBatchAndPosition(String layers) {
+    SparseVdModel m = model(layers);
     int n = 40;
     float[] raw = rows(n, 7);
     BatchScorer whole = new BatchScorer(m);
@@ -157,7 +188,7 @@ class BatchScorerTest {
     assertEquals(BatchScorer.exampleKey(a, 0, 3), BatchScorer.exampleKey(b, 0, 3));
     assertNotEquals(BatchScorer.exampleKey(a, 0, 3), BatchScorer.exampleKey(c, 0, 3));
     assertNotEquals(BatchScorer.exampleKey(a, 0, 2), BatchScorer.exampleKey(a, 0, 3));
-    assertThrows(IllegalArgumentException.class, () -> new BatchScorer(model())
+    assertThrows(IllegalArgumentException.class, () -> new BatchScorer(model(LAYERS[0]))
         .score(new float[0], 0, BatchScorer.MAX_ROWS + 1, 0, 0));
   }
 }
