@@ -61,10 +61,7 @@ class PrunedNetworkTest {
         weighted++;
       }
     }
-    float[] x = new float[ROWS * INPUTS];
-    for (int k = 0; k < x.length; k++) {
-      x[k] = (float) rnd.nextGaussian();
-    }
+    float[] x = gaussianRows(rnd);
     float[] expected = net.forward(params, x, ROWS, Mode.EVAL, null, net.newWorkspace(ROWS))
         .clone();
 
@@ -106,10 +103,7 @@ class PrunedNetworkTest {
         params[off + i * layer.outputSize() + 2] = 0f;
       }
     }
-    float[] x = new float[ROWS * INPUTS];
-    for (int k = 0; k < x.length; k++) {
-      x[k] = (float) rnd.nextGaussian();
-    }
+    float[] x = gaussianRows(rnd);
     float[] expected = net.forward(params, x, ROWS, Mode.EVAL, null, net.newWorkspace(ROWS))
         .clone();
     PrunedNetwork pruned = PrunedNetwork.of(net, params);
@@ -132,10 +126,7 @@ class PrunedNetworkTest {
       params[mask + j] = 6f;
     }
     SplittableRandom rnd = new SplittableRandom(3);
-    float[] x = new float[ROWS * INPUTS];
-    for (int k = 0; k < x.length; k++) {
-      x[k] = (float) rnd.nextGaussian();
-    }
+    float[] x = gaussianRows(rnd);
     float[] expected = last.forward(params, x, ROWS, Mode.EVAL, null, last.newWorkspace(ROWS))
         .clone();
     float[] csr = new float[ROWS * 8];
@@ -153,6 +144,14 @@ class PrunedNetworkTest {
     e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> PrunedNetwork.of(conv, conv.initParams(1)));
     assertTrue(e.getMessage().contains("layer 1 (nvd)"), e.getMessage());
+  }
+
+  private static float[] gaussianRows(SplittableRandom rnd) {
+    float[] x = new float[ROWS * INPUTS];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) rnd.nextGaussian();
+    }
+    return x;
   }
 
   private static void assertClose(float[] expected, float[] actual, String what) {
