@@ -122,7 +122,7 @@ public final class ConvBench {
       conv.backward(params, off, x, dy, dx, grad, BATCH, scratch);
     }, 5, 21);
     int products = switch (conv.kind()) {
-      case PER_WEIGHT -> inputGradient ? 6 : 4;
+      case PER_WEIGHT, INFORMATION -> inputGradient ? 6 : 4;
       case PER_FILTER, PLAIN -> inputGradient ? 3 : 2;
     };
     double flops = products * 2.0 * BATCH * conv.outputShape().height()
@@ -182,7 +182,8 @@ public final class ConvBench {
       int products;
       if (layer instanceof Conv2d conv) {
         positions = conv.outputShape().height() * conv.outputShape().width();
-        products = conv.kind() == Conv2d.Kind.PER_WEIGHT ? 6 : 3;
+        products = conv.kind() == Conv2d.Kind.PER_WEIGHT
+            || conv.kind() == Conv2d.Kind.INFORMATION ? 6 : 3;
       } else if (layer instanceof org.sparsevd.nn.VariationalDense
           || layer instanceof org.sparsevd.nn.Dense) {
         positions = 1;

@@ -12,16 +12,19 @@ import org.sparsevd.math.Im2Col;
  *   <li>{@code conv}: a plain {@link Dense} filter bank;
  *   <li>{@code vdconv} per weight: {@link VariationalDense}, the local reparameterisation trick
  *       for convolutions (mean = conv(x, theta), variance = conv(x^2, alpha theta^2));
- *   <li>{@code vdconv} per filter: {@link FilterVd}, one log alpha per output filter.
+ *   <li>{@code vdconv} per filter: {@link FilterVd}, one log alpha per output filter;
+ *   <li>{@code iconv}: {@link InformationDense}, information dropout with a noise scale
+ *       convolved from the same patches; its KL depends on the example, so the convolution
+ *       passes the core's on ({@link PerExampleKl}; 0 for the other kinds).
  * </ul>
  * Parameter layout: the core's, with theta[k * k * c x filters] and patch entries ordered
  * (ky, kx, ch). Weights start N(0, thetaInitStd^2) like the dense layers, as in the authors'
  * LeNet-5 experiment.
  */
-public final class Conv2d implements ShapedLayer, Variational {
+public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
   /** What learns the filter bank. */
   public enum Kind {
-    PLAIN("conv"), PER_WEIGHT("vdconv"), PER_FILTER("vdconv");
+    PLAIN("conv"), PER_WEIGHT("vdconv"), PER_FILTER("vdconv"), INFORMATION("iconv");
 
     final String name;
 
@@ -46,6 +49,21 @@ public final class Conv2d implements ShapedLayer, Variational {
    */
   public Conv2d(FeatureShape in, int filters, int kernel, int stride, int pad, Kind kind,
                 boolean klPerWeight, VdSettings settings) {
+    this(in, filters, kernel, stride, pad, kind, klPerWeight, settings, 0,
+        InformationDense.Prior.LOG_UNIFORM);
+  }
+
+  /** {@code iconv}: information dropout with KL weight {@code beta} under {@code prior}. */
+  public static Conv2d information(FeatureShape in, int filters, int kernel, int stride, int pad,
+                                   double beta, InformationDense.Prior prior,
+                                   VdSettings settings) {
+    return new Conv2d(in, filters, kernel, stride, pad, Kind.INFORMATION, false, settings, beta,
+        prior);
+  }
+
+  private Conv2d(FeatureShape in, int filters, int kernel, int stride, int pad, Kind kind,
+                 boolean klPerWeight, VdSettings settings, double beta,
+                 InformationDense.Prior prior) {
     if (klPerWeight && kind != Kind.PER_FILTER) {
       throw new IllegalArgumentException("kl=weights applies to per=filter convolutions only");
     }
@@ -74,6 +92,8 @@ public final class Conv2d implements ShapedLayer, Variational {
       case PER_WEIGHT -> new VariationalDense(patch, filters, positions, settings);
       case PER_FILTER -> new FilterVd(patch, filters, positions, klPerWeight ? patch : 1,
           settings);
+      case INFORMATION -> new InformationDense(patch, filters, positions, beta,
+          settings.thetaInitStd(), prior);
     };
   }
 
@@ -86,6 +106,11 @@ public final class Conv2d implements ShapedLayer, Variational {
   /** True when a per-filter KL counts once per weight of the filter. */
   public boolean klPerWeight() { return klPerWeight; }
   public int filters() { return out.channels(); }
+  /** The information dropout core of an {@code iconv}, else null. */
+  public InformationDense information() {
+    return core instanceof InformationDense i ? i : null;
+  }
+
   /** Values per patch row: the rows of the filter bank theta. */
   public int patchSize() { return kernel * kernel * in.channels(); }
 
@@ -97,8 +122,11 @@ public final class Conv2d implements ShapedLayer, Variational {
   @Override
   public String spec() {
     String geometry = stride == 1 && pad == 0 ? "" : ", " + stride + ", " + pad;
+    InformationDense info = information();
     return kind.name + "(" + out.channels() + ", " + kernel + geometry
         + (kind == Kind.PER_FILTER ? ", per=filter" : "") + (klPerWeight ? ", kl=weights" : "")
+        + (info == null ? "" : ", " + info.beta()
+            + (info.prior() == InformationDense.Prior.LOG_NORMAL ? ", prior=lognormal" : ""))
         + ")";
   }
 
@@ -131,6 +159,18 @@ public final class Conv2d implements ShapedLayer, Variational {
       Im2Col.accumulate(s.dPatches, rows, in.height(), in.width(), in.channels(), kernel, stride,
           pad, dx);
     }
+  }
+
+  @Override
+  public void setKlWeight(Scratch scratch, float weight) {
+    if (core instanceof PerExampleKl k) {
+      k.setKlWeight(((ConvScratch) scratch).core, weight);
+    }
+  }
+
+  @Override
+  public double exampleKl(Scratch scratch) {
+    return core instanceof PerExampleKl k ? k.exampleKl(((ConvScratch) scratch).core) : 0;
   }
 
   @Override

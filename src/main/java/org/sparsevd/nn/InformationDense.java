@@ -33,6 +33,11 @@ import org.sparsevd.rand.CounterRng;
  * <p>Layout from the offset: W[in x out] row-major, b[out], Wa[in x out], ba[out], then for
  * the log-normal prior mu and log sigma. The evaluation form is the linear map (W, b); the
  * noise map only acts in training and sampling. Scratch rows are [rows x out], row-major.
+ *
+ * <p>As the core of a convolution ({@link Conv2d}, {@code iconv}) each example is
+ * {@code positions} rows of patches, and the noise scale is a convolution of the same input (the
+ * authors' information pooling): each position and filter draws its own noise and adds its
+ * KL to the example's.
  */
 public final class InformationDense implements PerExampleKl {
   /** The paper's cap on the noise scale. */
@@ -56,17 +61,23 @@ public final class InformationDense implements PerExampleKl {
 
   private final int in;
   private final int out;
+  private final int positions;
   private final float beta;
   private final float initStd;
   private final Prior prior;
 
   public InformationDense(int in, int out, double beta, float initStd, Prior prior) {
+    this(in, out, 1, beta, initStd, prior);
+  }
+
+  InformationDense(int in, int out, int positions, double beta, float initStd, Prior prior) {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException("idense layer " + in + " -> " + out
           + ": sizes must be > 0");
     }
     this.in = in;
     this.out = out;
+    this.positions = positions;
     this.beta = checkBeta(beta);
     this.initStd = initStd;
     this.prior = prior;
@@ -135,12 +146,14 @@ public final class InformationDense implements PerExampleKl {
 
   @Override
   public Scratch newScratch(int maxRows) {
-    return new NoiseScratch(maxRows * out, prior);
+    return new NoiseScratch(maxRows * positions * out, prior);
   }
 
   @Override
   public void forward(float[] params, int off, float[] x, float[] y, int rows, Mode mode,
                       Noise noise, int stream, Scratch scratch) {
+    int examples = rows;
+    rows *= positions;
     if (mode == Mode.EVAL) {
       Dense.affine(params, off, in, out, x, y, rows);
       return;
@@ -148,7 +161,7 @@ public final class InformationDense implements PerExampleKl {
     NoiseScratch s = (NoiseScratch) scratch;
     Dense.affine(params, off, in, out, x, s.h, rows);
     Dense.affine(params, off + noiseMap(), in, out, x, s.sig, rows);
-    noise.fill(stream, rows, out, s.eps);
+    noise.fill(stream, examples, positions * out, s.eps);
     for (int k = 0, n = rows * out; k < n; k++) {
       float sig = FastMath.sigmoid(s.sig[k]);
       float a = ALPHA_MIN + ALPHA_MAX * sig;
@@ -211,6 +224,7 @@ public final class InformationDense implements PerExampleKl {
   @Override
   public void backward(float[] params, int off, float[] x, float[] dy, float[] dx, float[] grad,
                        int rows, Scratch scratch) {
+    rows *= positions;
     NoiseScratch s = (NoiseScratch) scratch;
     float klGrad = s.klWeight * beta;
     if (prior == Prior.LOG_UNIFORM) {

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * {@code flatten}: {@code image(H, W, C)}, {@code conv(F, K[, S, P])} plain,
  * {@code vdconv(F, K[, S, P])} variational per weight, {@code vdconv(F, K[, S, P], per=filter)}
  * variational per filter (F filters of K x K, stride S = 1, zero padding P = 0; adding
- * {@code kl=weights} counts a filter's KL per weight of the filter), and {@code maxpool(K)}.
+ * {@code kl=weights} counts a filter's KL per weight of the filter), {@code iconv(F, K[, S,
+ * P], B[, prior=lognormal])} with information dropout (as {@code idense}, a relu or softplus
+ * after it), and {@code maxpool(K)}.
  * Element-wise layers (relu, dropout) keep the feature map's shape. {@code bn} is batch
  * normalisation, right after a convolution or dense layer (it folds into it for inference);
  * {@code sbp} is structured Bayesian pruning of the channels or units of the layer it follows,
@@ -47,6 +49,7 @@ public final class NetworkSpec {
       + "softplus, nvd[(kl=weights)], cdense(N), idense(N, B) | relu, "
       + "idense(N, B, prior=lognormal) | softplus, idrop(B); for images image(H, W, C) "
       + "first, then conv(F, K[, S, P]), vdconv(F, K[, S, P][, per=filter[, kl=weights]]), "
+      + "iconv(F, K[, S, P], B[, prior=lognormal]) | relu or softplus, "
       + "maxpool(K), flatten, bn, sbp[(kl=weights)], crop(P), flip, "
       + "vgg_like(W[, classes=N][, dense])";
 
@@ -161,6 +164,7 @@ public final class NetworkSpec {
       Layer layer = switch (name) {
         case "image" -> image(arg, i, part, inputSize);
         case "conv", "vdconv" -> conv(name, arg, i, part, shape, settings);
+        case "iconv" -> informationConv(arg, i, part, parts, shape, settings);
         case "maxpool" -> new MaxPool2d(shape, positive(arg, i, part));
         case "crop" -> new RandomCrop(shape, nonNegative(arg, i, part));
         case "flip" -> new RandomFlip(shape);
@@ -243,7 +247,7 @@ public final class NetworkSpec {
     return layers;
   }
 
-  private static final java.util.Set<String> CONV = java.util.Set.of("conv", "vdconv");
+  private static final java.util.Set<String> CONV = java.util.Set.of("conv", "vdconv", "iconv");
   private static final java.util.Set<String> MAP =
       java.util.Set.of("maxpool", "flatten", "crop", "flip");
   /** The layers whose evaluation form bn and sbp fold into. */
@@ -274,23 +278,58 @@ public final class NetworkSpec {
    */
   private static Layer informationDense(String arg, int i, String part, String[] parts,
                                         int width, VdSettings settings) {
-    String[] a = args(arg);
-    String[] priors = {"prior=loguniform", "prior=lognormal"};
-    int p = a.length == 3 ? java.util.Arrays.asList(priors).indexOf(a[2].replace(" ", "")) : 0;
-    if (a.length < 2 || a.length > 3 || p < 0) {
+    List<String> a = new ArrayList<>(List.of(args(arg)));
+    InformationDense.Prior prior = informationPrior(a, i, part, parts);
+    if (a.size() != 2) {
       throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
           + "': expected idense(UNITS, BETA) or idense(UNITS, BETA, prior=lognormal)");
     }
-    InformationDense.Prior prior = InformationDense.Prior.values()[p];
+    return new InformationDense(width, positive(a.get(0), i, part), number(a.get(1), i, part),
+        settings.thetaInitStd(), prior);
+  }
+
+  /** iconv(F, K[, S, P], B[, prior=lognormal]): as idense, over patches. */
+  private static Layer informationConv(String arg, int i, String part, String[] parts,
+                                       FeatureShape shape, VdSettings settings) {
+    List<String> a = new ArrayList<>(List.of(args(arg)));
+    InformationDense.Prior prior = informationPrior(a, i, part, parts);
+    if (a.size() != 3 && a.size() != 5) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': expected iconv(FILTERS, KERNEL[, STRIDE, PADDING], BETA[, prior=lognormal])");
+    }
+    boolean geometry = a.size() == 5;
+    return Conv2d.information(shape, positive(a.get(0), i, part), positive(a.get(1), i, part),
+        geometry ? positive(a.get(2), i, part) : 1, geometry ? nonNegative(a.get(3), i, part) : 0,
+        number(a.get(a.size() - 1), i, part), prior, settings);
+  }
+
+  /**
+   * Removes a trailing prior=loguniform|lognormal from {@code a} and returns the prior; its KL
+   * is the one for an activation, which must come next (relu for the default log-uniform
+   * prior, softplus for the log-normal one).
+   */
+  private static InformationDense.Prior informationPrior(List<String> a, int i, String part,
+                                                         String[] parts) {
+    String last = a.get(a.size() - 1).replace(" ", "");
+    InformationDense.Prior prior = InformationDense.Prior.LOG_UNIFORM;
+    if (last.startsWith("prior=")) {
+      a.remove(a.size() - 1);
+      prior = switch (last) {
+        case "prior=loguniform" -> InformationDense.Prior.LOG_UNIFORM;
+        case "prior=lognormal" -> InformationDense.Prior.LOG_NORMAL;
+        default -> throw new IllegalArgumentException("network spec layer " + (i + 1) + " '"
+            + part + "': " + last + ", expected prior=loguniform or prior=lognormal");
+      };
+    }
+    boolean logUniform = prior == InformationDense.Prior.LOG_UNIFORM;
     if (i + 1 >= parts.length || !parts[i + 1].trim().equalsIgnoreCase(prior.activation)) {
       throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
-          + "': information dropout's " + (p == 0 ? "log-uniform" : "log-normal")
+          + "': information dropout's " + (logUniform ? "log-uniform" : "log-normal")
           + " prior gives the KL for " + prior.activation + " activations; put "
-          + prior.activation + " after it" + (p == 0 ? " (or use prior=lognormal with softplus)"
-          : ""));
+          + prior.activation + " after it"
+          + (logUniform ? " (or use prior=lognormal with softplus)" : ""));
     }
-    return new InformationDense(width, positive(a[0], i, part), number(a[1], i, part),
-        settings.thetaInitStd(), prior);
+    return prior;
   }
 
   private static Layer image(String arg, int i, String part, int inputSize) {

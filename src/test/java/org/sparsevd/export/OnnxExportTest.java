@@ -137,6 +137,18 @@ class OnnxExportTest {
         model.def().layers());
   }
 
+  /** An information dropout convolution evaluates as its filter bank. */
+  @Test
+  void informationConvolutionExports() throws Exception {
+    SparseVdModel model = TrainedModels.model("image(28, 28, 1) | iconv(6, 5, 2, 0, 0.01) "
+        + "| relu | flatten | vd(10)", Scaling.Mode.CENTER);
+    float[] raw = TrainedModels.rawTestFeatures();
+    float[][] engine = TrainedModels.enginePrediction(model, raw, ROWS);
+    assertTrue(accuracy(engine[1]) > 0.8, "accuracy " + accuracy(engine[1]));
+    assertClose(engine, run(OnnxExport.encode(model, OnnxExport.Weights.DENSE), raw, ROWS),
+        model.def().layers());
+  }
+
   @Test
   void denseLayerAndGaussianDropoutExportToo() throws Exception {
     SparseVdModel model = TrainedModels.model(

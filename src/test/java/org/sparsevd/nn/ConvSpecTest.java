@@ -63,7 +63,11 @@ class ConvSpecTest {
       "image(6, 6, 2) | flatten | idense(5, 0.1) | vd(3); information dropout's log-uniform prior gives the KL for relu activations; put relu after it (or use prior=lognormal with softplus)",
       "image(6, 6, 2) | flatten | idense(5, 0.1) | softplus | vd(3); log-uniform prior gives the KL for relu activations",
       "image(6, 6, 2) | flatten | idense(5, 0.1, prior=lognormal) | relu | vd(3); log-normal prior gives the KL for softplus activations; put softplus after it",
-      "image(6, 6, 2) | flatten | idense(5, 0.1, prior=gamma) | relu | vd(3); layer 3 'idense(5, 0.1, prior=gamma)': expected idense(UNITS, BETA) or idense(UNITS, BETA, prior=lognormal)",
+      "image(6, 6, 2) | flatten | idense(5, 0.1, prior=gamma) | relu | vd(3); layer 3 'idense(5, 0.1, prior=gamma)': prior=gamma, expected prior=loguniform or prior=lognormal",
+      "image(6, 6, 2) | flatten | idense(5) | relu | vd(3); expected idense(UNITS, BETA) or idense(UNITS, BETA, prior=lognormal)",
+      "image(6, 6, 2) | iconv(4, 3, 0.1) | maxpool(2) | flatten | vd(3); log-uniform prior gives the KL for relu activations; put relu after it",
+      "image(6, 6, 2) | iconv(4, 3, 1, 0.1) | relu | flatten | vd(3); expected iconv(FILTERS, KERNEL[, STRIDE, PADDING], BETA[, prior=lognormal])",
+      "vd(3) | iconv(4, 3, 0.1) | relu | flatten | vd(3); layer 2 'iconv(4, 3, 0.1)': needs a feature map",
       "image(6, 6, 2) | maxpool(7) | flatten | vd(3); max-pool window 7 does not fit its input 6x6x2",
       "vd(3) | image(6, 6, 2); layer 2 'image(6, 6, 2)': image(H, W, C) must be the first layer",
       "image(6, 6, 2) | conv(4, 3, per=filter) | flatten | vd(3); layer 2 'conv(4, 3, per=filter)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING])"})

@@ -88,6 +88,8 @@ class LayerContractTest {
         new Case(image + "vdconv(4, 3, per=filter) | relu | flatten | vd(3)", 72, la, false),
         new Case(image + "vdconv(4, 3, per=filter, kl=weights) | relu | flatten | vd(3)", 72, s2,
             true),
+        new Case(image + "iconv(3, 3, 0.2) | relu | maxpool(2) | iconv(2, 2, 2, 1, 0.3, "
+            + "prior=lognormal) | softplus | flatten | dense(3)", 72, s2, true),
         new Case(image + "conv(4, 3) | relu | vdconv(3, 2) | maxpool(3) | flatten | vd(3)", 72,
             s2, true),
         new Case("dense(6) | bn | relu | vd(4) | bn | relu | dense(3)", 7, s2, true),
@@ -214,6 +216,7 @@ class LayerContractTest {
             case PLAIN -> Dense.class;
             case PER_WEIGHT -> VariationalDense.class;
             case PER_FILTER -> FilterVd.class;
+            case INFORMATION -> InformationDense.class;
           });
         }
       }

@@ -19,6 +19,12 @@ final class ReferenceConv {
     // Per weight: mean and variance weights; per filter: theta and one log alpha per filter.
     double[] mean = new double[n];
     double[] var = new double[n];
+    // iconv: the noise map's weights, after W and its bias.
+    double[] noiseMap = new double[n];
+    InformationDense info = conv.information();
+    for (int k = 0; info != null && k < n; k++) {
+      noiseMap[k] = p[off + n + f + k];
+    }
     double[] filterLogAlpha = new double[f];
     for (int k = 0; k < n; k++) {
       double theta = p[off + k];
@@ -44,11 +50,14 @@ final class ReferenceConv {
         }
       }
     }
-    int bias = off + (conv.kind() == Conv2d.Kind.PLAIN ? n
-        : conv.kind() == Conv2d.Kind.PER_WEIGHT ? 2 * n : n + f);
+    int bias = off + switch (conv.kind()) {
+      case PLAIN, INFORMATION -> n;
+      case PER_WEIGHT -> 2 * n;
+      case PER_FILTER -> n + f;
+    };
     int positions = out.height() * out.width();
     float[] eps = new float[rows * (conv.kind() == Conv2d.Kind.PER_FILTER ? f : positions * f)];
-    if (conv.kind() == Conv2d.Kind.PER_WEIGHT) {
+    if (conv.kind() == Conv2d.Kind.PER_WEIGHT || info != null) {
       noise.fill(stream, rows, positions * f, eps);
     } else if (conv.kind() == Conv2d.Kind.PER_FILTER) {
       noise.fill(stream, rows, f, eps);
@@ -61,6 +70,7 @@ final class ReferenceConv {
           for (int j = 0; j < f; j++) {
             double mu = 0;
             double v = 0;
+            double g = 0;
             for (int ky = 0; ky < k; ky++) {
               for (int kx = 0; kx < k; kx++) {
                 int iy = oy * conv.stride() - conv.pad() + ky;
@@ -73,6 +83,7 @@ final class ReferenceConv {
                   int w = ((ky * k + kx) * c + ch) * f + j;
                   mu += xi * mean[w];
                   v += xi * xi * var[w];
+                  g += xi * noiseMap[w];
                 }
               }
             }
@@ -84,7 +95,12 @@ final class ReferenceConv {
                   + Math.sqrt(v + 1e-8) * eps[(r * positions + pos) * f + j];
               case PER_FILTER -> mu * (1 + Math.exp(0.5 * filterLogAlpha[j]) * eps[r * f + j])
                   + p[bias + j];
+              case INFORMATION -> 0;
             };
+            if (info != null) {
+              kl += ReferenceNet.information(info, p, off, mu + p[bias + j],
+                  g + p[off + 2 * n + f + j], eps[(r * positions + pos) * f + j], y, o);
+            }
           }
         }
       }

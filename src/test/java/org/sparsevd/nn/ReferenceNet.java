@@ -133,25 +133,8 @@ final class ReferenceNet {
               h += a[r * in + i] * p[off + i * out + j];
               g += a[r * in + i] * p[wa + i * out + j];
             }
-            double alpha = InformationDense.ALPHA_MIN
-                + InformationDense.ALPHA_MAX / (1 + Math.exp(-g));
             int k = r * out + j;
-            double factor = Math.exp(alpha * eps[k] - alpha * alpha / 2);
-            if (idense.prior() == InformationDense.Prior.LOG_UNIFORM) {
-              y[k] = h * factor;
-              perExample += idense.beta()
-                  * -Math.log(alpha / (InformationDense.ALPHA_MIN + InformationDense.ALPHA_MAX));
-              continue;
-            }
-            // The pre-activation whose softplus is softplus(h) times the factor, and the KL of
-            // N(log max(softplus(h), 1e-4) - alpha^2 / 2, alpha^2) from N(mu, sigma^2).
-            double f = Math.log1p(Math.exp(h));
-            y[k] = Math.log(Math.expm1(f * factor));
-            double mu = p[off + idense.priorOffset()];
-            double sigma = Math.exp(p[off + idense.priorOffset() + 1]);
-            double m = Math.log(Math.max(f, 1e-4)) - alpha * alpha / 2;
-            perExample += idense.beta() * (Math.log(sigma / alpha)
-                + (alpha * alpha + (m - mu) * (m - mu)) / (2 * sigma * sigma) - 0.5);
+            perExample += information(idense, p, off, h, g, eps[k], y, k);
           }
         }
       } else if (layer instanceof BatchNorm bn) {
@@ -310,4 +293,30 @@ final class ReferenceNet {
     return l2 / ConcreteDense.TAU * w2 / (1 - rate)
         + 2.0 / ConcreteDense.TAU * in * (rate * Math.log(rate) + (1 - rate) * Math.log(1 - rate));
   }
+  /**
+   * Information dropout's output y[k] for one unit (or filter at one position) with
+   * pre-activation h, noise map g and draw eps; returns its beta-weighted KL.
+   *
+   * @param off the layer's (or convolution core's) parameter offset
+   */
+  static double information(InformationDense layer, double[] p, int off, double h, double g,
+                            double eps, double[] y, int k) {
+    double alpha = InformationDense.ALPHA_MIN + InformationDense.ALPHA_MAX / (1 + Math.exp(-g));
+    double factor = Math.exp(alpha * eps - alpha * alpha / 2);
+    if (layer.prior() == InformationDense.Prior.LOG_UNIFORM) {
+      y[k] = h * factor;
+      return layer.beta()
+          * -Math.log(alpha / (InformationDense.ALPHA_MIN + InformationDense.ALPHA_MAX));
+    }
+    // The pre-activation whose softplus is softplus(h) times the factor, and the KL of
+    // N(log max(softplus(h), 1e-4) - alpha^2 / 2, alpha^2) from N(mu, sigma^2).
+    double f = Math.log1p(Math.exp(h));
+    y[k] = Math.log(Math.expm1(f * factor));
+    double mu = p[off + layer.priorOffset()];
+    double sigma = Math.exp(p[off + layer.priorOffset() + 1]);
+    double m = Math.log(Math.max(f, 1e-4)) - alpha * alpha / 2;
+    return layer.beta() * (Math.log(sigma / alpha)
+        + (alpha * alpha + (m - mu) * (m - mu)) / (2 * sigma * sigma) - 0.5);
+  }
+
 }
