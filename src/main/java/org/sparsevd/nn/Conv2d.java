@@ -51,6 +51,9 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
                 boolean klPerWeight, VdSettings settings) {
     this(in, filters, kernel, stride, pad, kind, klPerWeight, settings, 0,
         InformationDense.Prior.LOG_UNIFORM);
+    if (kind == Kind.INFORMATION) {
+      throw new IllegalArgumentException("an iconv needs its beta and prior: use information()");
+    }
   }
 
   /** {@code iconv}: information dropout with KL weight {@code beta} under {@code prior}. */
