@@ -63,6 +63,24 @@ public final class ArrayMath {
   }
 
   /**
+   * dst[i] = g[i] where x[i] > 0, else 0, for i in [0, n): a selection, so both paths agree
+   * bitwise, with no branch on the data (ReLU's backward pass, half of whose signs a branch
+   * would mispredict).
+   *
+   * @param x not modified
+   * @param g not modified
+   * @param dst modified (may be g)
+   */
+  public static void wherePositive(float[] x, float[] g, float[] dst, int n) {
+    check(x, 0, dst, 0, n);
+    check(g, 0, dst, 0, n);
+    int i = VECTOR ? Lanes.wherePositive(x, g, dst, n) : 0;
+    for (; i < n; i++) {
+      dst[i] = x[i] > 0f ? g[i] : 0f;
+    }
+  }
+
+  /**
    * sin[i] = sin(2 pi v[vOff + i]) and cos[i] = cos(2 pi v[vOff + i]) for i in [0, n), for v in
    * [0, 1), as {@link FastMath#sinCos2Pi}.
    *
@@ -96,7 +114,6 @@ public final class ArrayMath {
    */
   private static final class Lanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
     static int exp(float[] src, int sOff, float[] dst, int dOff, int n) {
       int i = 0;
@@ -124,8 +141,9 @@ public final class ArrayMath {
       int i = 0;
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
         IntVector bits = (IntVector) FloatVector.fromArray(F, src, sOff + i).reinterpretAsInts();
-        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
-            .convert(VectorOperators.I2F, 0);
+        // The exponent as a float through the shifter's bits: I2F runs boxed on this JDK.
+        FloatVector e = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23)
+            .add(FastMath.SHIFTER_BITS - 127).reinterpretAsFloats()).sub(FastMath.SHIFTER);
         FloatVector m = (FloatVector) bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
         VectorMask<Float> big = m.compare(VectorOperators.GT, FastMath.SQRT2);
         m = m.blend(m.mul(0.5f), big);
@@ -144,20 +162,23 @@ public final class ArrayMath {
     }
 
     /**
-     * The quarter turn q = Math.round(4 v) exactly: 4 v is exact, its truncation is its floor
-     * (v >= 0), and the remainder 4 v - floor is exact, so q is the floor plus one when the
-     * remainder is at least a half.
+     * The quarter turn q = Math.round(4 v) exactly: 4 v is exact, adding and subtracting the
+     * shifter rounds it to the nearest integer (ties to even) exactly, and the remainder is
+     * exact, so q is that integer plus one when the remainder is a half.
      */
     static int sinCos2Pi(float[] v, int vOff, float[] sin, float[] cos, int n) {
       int i = 0;
       for (int bound = F.loopBound(n); i < bound; i += F.length()) {
         FloatVector vv = FloatVector.fromArray(F, v, vOff + i);
+        // Math.round(4 v) without a conversion (on this JDK, F2I and I2F leave the vector
+        // intrinsics for a boxed fallback): the shifter rounds to nearest even, and a tie
+        // rounded down is moved up, as Math.round rounds it.
         FloatVector four = vv.mul(4f);
-        IntVector floor = (IntVector) four.convert(VectorOperators.F2I, 0);
-        FloatVector rest = four.sub((FloatVector) floor.convert(VectorOperators.I2F, 0));
-        IntVector quarter = floor.add(1, rest.compare(VectorOperators.GE, 0.5f).cast(I));
-        FloatVector x = vv.sub(((FloatVector) quarter.convert(VectorOperators.I2F, 0)).mul(0.25f))
-            .mul(FastMath.TWO_PI);
+        FloatVector nearest = four.add(FastMath.SHIFTER).sub(FastMath.SHIFTER);
+        FloatVector quarter = nearest.blend(nearest.add(1f),
+            four.sub(nearest).compare(VectorOperators.GE, 0.5f));
+        IntVector turns = (IntVector) quarter.add(FastMath.SHIFTER).reinterpretAsInts();
+        FloatVector x = vv.sub(quarter.mul(0.25f)).mul(FastMath.TWO_PI);
         FloatVector z = x.mul(x);
         FloatVector sp = z.fma(FastMath.SIN_C[0], FastMath.SIN_C[1]);
         for (int c = 2; c < FastMath.SIN_C.length; c++) {
@@ -168,13 +189,27 @@ public final class ArrayMath {
         for (int c = 2; c < FastMath.COS_C.length; c++) {
           cp = z.fma(cp, bc(FastMath.COS_C[c]));
         }
-        // An odd quarter turn gives (c, -s); the second and third negate both.
-        VectorMask<Float> odd = quarter.and(1).compare(VectorOperators.NE, 0).cast(F);
-        VectorMask<Float> half = quarter.and(2).compare(VectorOperators.NE, 0).cast(F);
-        FloatVector sn = sp.blend(cp, odd);
-        FloatVector cs = cp.blend(sp.neg(), odd);
-        sn.blend(sn.neg(), half).intoArray(sin, i);
-        cs.blend(cs.neg(), half).intoArray(cos, i);
+        // An odd quarter turn gives (c, -s); the second and third negate both: the sign bit
+        // of a half turn, xor-ed on the bits (masks stay integer, as a cast to a float mask
+        // also runs boxed).
+        IntVector s = (IntVector) sp.reinterpretAsInts();
+        IntVector c = (IntVector) cp.reinterpretAsInts();
+        VectorMask<Integer> odd = turns.and(1).compare(VectorOperators.NE, 0);
+        IntVector half = turns.and(2).lanewise(VectorOperators.LSHL, 30);
+        ((FloatVector) s.blend(c, odd).lanewise(VectorOperators.XOR, half)
+            .reinterpretAsFloats()).intoArray(sin, i);
+        ((FloatVector) c.blend(s.lanewise(VectorOperators.XOR, Integer.MIN_VALUE), odd)
+            .lanewise(VectorOperators.XOR, half).reinterpretAsFloats()).intoArray(cos, i);
+      }
+      return i;
+    }
+
+    static int wherePositive(float[] x, float[] g, float[] dst, int n) {
+      int i = 0;
+      FloatVector zero = FloatVector.zero(F);
+      for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        VectorMask<Float> on = FloatVector.fromArray(F, x, i).compare(VectorOperators.GT, 0f);
+        zero.blend(FloatVector.fromArray(F, g, i), on).intoArray(dst, i);
       }
       return i;
     }

@@ -13,9 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Blocking: four rows of C by four vectors of columns are held in sixteen accumulators
  * while p runs over the nonzero columns of those four rows of A; each step broadcasts four
  * scalars of A, loads four vectors of B and issues sixteen FMAs. Columns left over after the
- * four-vector blocks are padded with zeros to one vector if they fit in one, to two if they fit
- * in two (the 20 filters of a thin convolution), else to a full block: lanes are wasted only on
- * that block, and three kernel shapes cover every n.
+ * four-vector blocks run in one vector if they fit in one, two if they fit in two (the 20
+ * filters of a thin convolution), else a full block, so three kernel shapes cover every n.
+ * That block reads B in place: its lanes past n read on into the next row of B, and their
+ * sums land in the padding of a copy of those columns of C, which is dropped. Only B's last
+ * rows, where such a read would leave the array, are copied with zeros (copying all of B cost
+ * more than the products of a thin convolution's weight gradient: 57,600 rows of 20 filters).
  *
  * <p>Loop order: groups of GROUP rows, then blocks of columns, then k-blocks of at most KC
  * rows of B, then the four-row quads of the group. The innermost loop reuses one KC x WIDE
@@ -24,11 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
  * beyond by every quad.
  *
  * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
- * built once per group; rows left over after the quads run alone on their own lists. The
- * lists depend only on the data, so results stay deterministic. Building a list costs about
- * as much per p as one vector of products, so products at most two vectors wide (a thin
- * convolution's filters, its weight gradient) run over every p instead: a skipped p only
- * saves adding a zero product, which leaves the sum's bits alone.
+ * built once per group; rows left over after the quads run alone on their own lists. A list
+ * pays only when it skips enough: a sample of A estimates the share of p a list would skip,
+ * and lists are built when that share, times the column blocks each p feeds, exceeds
+ * LIST_COST (twice that for a transposed A); otherwise every p runs. The choice depends only
+ * on the data, and a skipped p only saves adding a zero product, which leaves the sum's bits
+ * alone: no choice changes a result.
  */
 final class VectorMatMul implements MatMulKernels {
 
@@ -41,6 +45,16 @@ final class VectorMatMul implements MatMulKernels {
   private static final int MAX_LISTS = GROUP / 4 + 3;
   /** Most rows of B per k-block: such a panel of B stays in cache while GROUP rows use it. */
   private static final int KC = 256;
+  /**
+   * What one quad's list entry for one p costs, in four-vector product steps, with A stored by
+   * rows and transposed (gemmTN): where the lists break even in gemm and gemmTN at batch 1000,
+   * k = 784, n = 300 and at 6,400 x 500 x 64, over 50-90% random zeros.
+   */
+  private static final double LIST_COST = 1.0;
+  private static final double LIST_COST_TRANSPOSED = 2.0;
+  /** Quads and p sampled by {@link #skippedShare}. */
+  private static final int SAMPLE_QUADS = 32;
+  private static final int SAMPLE_P = 128;
 
   @Override
   public String name() {
@@ -97,18 +111,23 @@ final class VectorMatMul implements MatMulKernels {
     }
     int nWide = n - n % WIDE;
     int rest = n - nWide;
-    // The last partial block of columns runs on zero-padded copies of B's columns (rb) and
-    // of C's (rc), so that no load or store overruns either array; it is one vector wide when
-    // that suffices (the 10 outputs of a classifier), two when that does, four otherwise.
+    // The last partial block of columns: restWidth lanes, read in place from B's rows below
+    // inPlace, and from rb (row p - inPlace, zero padded) for the rest; C's columns in rc.
     int restWidth = rest <= L ? L : rest <= 2 * L ? 2 * L : WIDE;
-    float[] rb = new float[rest == 0 ? 0 : k * restWidth];
-    for (int p = 0; p < k && rest > 0; p++) {
-      System.arraycopy(b, bOff + p * n + nWide, rb, p * restWidth, rest);
+    int inPlace = rest == 0 ? k
+        : Math.max(0, Math.min(k, Math.floorDiv(b.length - bOff - nWide - restWidth, n) + 1));
+    float[] rb = new float[(k - inPlace) * restWidth];
+    for (int p = inPlace; p < k; p++) {
+      System.arraycopy(b, bOff + p * n + nWide, rb, (p - inPlace) * restWidth, rest);
     }
     float[] rc = new float[rest == 0 ? 0 : GROUP * restWidth];
     int kBlocks = (k + KC - 1) / KC;
     int kc = (k + kBlocks - 1) / kBlocks; // equal blocks: 784 is 4 x 196, not 3 x 256 + 16
-    boolean skip = n > 2 * L;
+    // Lists pay when the share of p they skip, times the products a p costs (in four-vector
+    // blocks of columns), outweighs building them.
+    double blocks = (double) (nWide + (rest == 0 ? 0 : restWidth)) / WIDE;
+    boolean skip = skippedShare(a, aOff, rs, cs, m, k) * blocks
+        > (cs == 1 ? LIST_COST : LIST_COST_TRANSPOSED);
     int[] lists = new int[skip ? MAX_LISTS * k : k];
     int[] starts = new int[MAX_LISTS * (kBlocks + 1)];
     for (int p = 0; p < k && !skip; p++) {
@@ -124,10 +143,7 @@ final class VectorMatMul implements MatMulKernels {
       for (int j = 0; j < n; j += WIDE) {
         boolean padded = j == nWide;
         boolean narrow = padded && restWidth == L;
-        boolean mid = padded && restWidth == 2 * L;
-        float[] bm = padded ? rb : b;
-        int bj = padded ? 0 : bOff + j;
-        int ldb = padded ? restWidth : n;
+        int bj = bOff + j;
         float[] cm = padded ? rc : c;
         int cj = padded ? 0 : cOff + i0 * n + j;
         int ldc = padded ? restWidth : n;
@@ -143,18 +159,16 @@ final class VectorMatMul implements MatMulKernels {
                 : Math.min(kc, k - q * kc);
             int ar = aOff + (i0 + row) * rs;
             int ci = cj + row * ldc;
-            if (t < quads && narrow) {
-              narrow4(a, ar, rs, cs, lists, from, cnt, bm, bj, ldb, cm, ci, ldc, add);
-            } else if (t < quads && mid) {
-              mid4(a, ar, rs, cs, lists, from, cnt, bm, bj, ldb, cm, ci, ldc, add);
-            } else if (t < quads) {
-              wide4(a, ar, rs, cs, lists, from, cnt, bm, bj, ldb, cm, ci, ldc, add);
-            } else if (narrow) {
-              narrow1(a, ar, cs, lists, from, cnt, bm, bj, ldb, cm, ci, add);
-            } else if (mid) {
-              mid1(a, ar, cs, lists, from, cnt, bm, bj, ldb, cm, ci, add);
-            } else {
-              wide1(a, ar, cs, lists, from, cnt, bm, bj, ldb, cm, ci, add);
+            int kind = (t < quads ? 0 : 3) + (!padded || restWidth == WIDE ? 2 : narrow ? 0 : 1);
+            // The p past inPlace, at the end of the list, read the copied rows.
+            int tail = from + cnt;
+            while (padded && tail > from && lists[tail - 1] >= inPlace) {
+              tail--;
+            }
+            products(kind, a, ar, rs, cs, lists, from, tail - from, b, bj, n, cm, ci, ldc, add);
+            if (tail < from + cnt) {
+              products(kind, a, ar, rs, cs, lists, tail, from + cnt - tail, rb,
+                  -inPlace * restWidth, restWidth, cm, ci, ldc, true);
             }
           }
         }
@@ -166,9 +180,52 @@ final class VectorMatMul implements MatMulKernels {
   }
 
   /**
+   * One kernel over the listed p: kind 0-2 four rows, 3-5 one row; one, two or four vectors
+   * of columns.
+   */
+  private static void products(int kind, float[] a, int ar, int rs, int cs, int[] list,
+      int from, int cnt, float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean add) {
+    switch (kind) {
+      case 0 -> narrow4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      case 1 -> mid4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      case 2 -> wide4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      case 3 -> narrow1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+      case 4 -> mid1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+      default -> wide1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+    }
+  }
+
+  /**
+   * The share of (four rows, p) with all four A values zero, over up to SAMPLE_QUADS quads
+   * and SAMPLE_P values of p spread evenly: what the lists would skip. It depends only on the
+   * data, so the choice it makes is deterministic, and skipping a zero product leaves every
+   * sum's bits alone either way.
+   */
+  private static double skippedShare(float[] a, int aOff, int rs, int cs, int m, int k) {
+    int quads = m / 4;
+    if (quads == 0) {
+      return 0;
+    }
+    int qs = Math.min(quads, SAMPLE_QUADS);
+    int ps = Math.min(k, SAMPLE_P);
+    int zero = 0;
+    for (int i = 0; i < qs; i++) {
+      int r = (int) ((long) i * quads / qs) * 4;
+      for (int j = 0; j < ps; j++) {
+        int at = aOff + r * rs + (int) ((long) j * k / ps) * cs;
+        boolean none = a[at] == 0f & a[at + rs] == 0f & a[at + 2 * rs] == 0f
+            & a[at + 3 * rs] == 0f;
+        zero += none ? 1 : 0;
+      }
+    }
+    return (double) zero / (qs * ps);
+  }
+
+  /**
    * For each group of four rows (then each leftover row) t, stores in lists[t*k ..) the
    * columns p where any of its rows is nonzero, and in starts[t*(kBlocks+1) + q] the position
-   * in that list of the first p of k-block q. Written without branches on the data.
+   * in that list of the first p of k-block q. Written without branches on the data, and
+   * without a division per p.
    */
   private static void collectNonzeros(float[] a, int base, int rs, int cs, int rows, int k,
       int kc, int kBlocks, int[] lists, int[] starts) {
@@ -181,21 +238,22 @@ final class VectorMatMul implements MatMulKernels {
       return;
     }
     for (int t = 0; t < nLists; t++) {
-      int first = t < quads ? 4 * t : quads * 4 + t - quads;
-      int last = t < quads ? first + 3 : first;
+      int a0 = base + (t < quads ? 4 * t : quads * 4 + t - quads) * rs;
+      // A single row reads itself four times, which keeps one loop for both.
+      int step = t < quads ? rs : 0;
+      int a1 = a0 + step;
+      int a2 = a1 + step;
+      int a3 = a2 + step;
       int out = t * k;
       int st = t * (kBlocks + 1);
       int cnt = 0;
-      for (int p = 0; p < k; p++) {
-        if (p % kc == 0) {
-          starts[st + p / kc] = cnt;
+      for (int q = 0; q < kBlocks; q++) {
+        starts[st + q] = cnt;
+        for (int p = q * kc, end = Math.min(k, p + kc); p < end; p++) {
+          lists[out + cnt] = p;
+          boolean any = a[a0 + p] != 0f | a[a1 + p] != 0f | a[a2 + p] != 0f | a[a3 + p] != 0f;
+          cnt += any ? 1 : 0;
         }
-        lists[out + cnt] = p;
-        boolean any = false;
-        for (int r = first; r <= last; r++) {
-          any |= a[base + r * rs + p * cs] != 0f;
-        }
-        cnt += any ? 1 : 0;
       }
       starts[st + kBlocks] = cnt;
     }
@@ -205,22 +263,20 @@ final class VectorMatMul implements MatMulKernels {
   private static void collectNonzerosByP(float[] a, int base, int rs, int cs, int quads,
       int nLists, int k, int kc, int kBlocks, int[] lists, int[] starts) {
     int[] cnt = new int[nLists];
-    for (int p = 0; p < k; p++) {
-      if (p % kc == 0) {
-        for (int t = 0; t < nLists; t++) {
-          starts[t * (kBlocks + 1) + p / kc] = cnt[t];
-        }
-      }
-      int ap = base + p * cs;
+    for (int q = 0; q < kBlocks; q++) {
       for (int t = 0; t < nLists; t++) {
-        int first = t < quads ? 4 * t : quads * 4 + t - quads;
-        int last = t < quads ? first + 3 : first;
-        lists[t * k + cnt[t]] = p;
-        boolean any = false;
-        for (int r = first; r <= last; r++) {
-          any |= a[ap + r * rs] != 0f;
+        starts[t * (kBlocks + 1) + q] = cnt[t];
+      }
+      for (int p = q * kc, end = Math.min(k, p + kc); p < end; p++) {
+        int ap = base + p * cs;
+        for (int t = 0; t < nLists; t++) {
+          int r0 = ap + (t < quads ? 4 * t : quads * 4 + t - quads) * rs;
+          int step = t < quads ? rs : 0;
+          lists[t * k + cnt[t]] = p;
+          boolean any = a[r0] != 0f | a[r0 + step] != 0f | a[r0 + 2 * step] != 0f
+              | a[r0 + 3 * step] != 0f;
+          cnt[t] += any ? 1 : 0;
         }
-        cnt[t] += any ? 1 : 0;
       }
     }
     for (int t = 0; t < nLists; t++) {

@@ -1,5 +1,7 @@
 package org.sparsevd.nn;
 
+import org.sparsevd.math.ArrayMath;
+
 /** y = max(0, x); dx = dy where y > 0. */
 public final class Relu extends StatelessLayer {
   public Relu(int size) {
@@ -27,8 +29,6 @@ public final class Relu extends StatelessLayer {
     if (dx == null) {
       return;
     }
-    for (int k = 0, n = rows * size; k < n; k++) {
-      dx[k] = x[k] > 0f ? dy[k] : 0f;
-    }
+    ArrayMath.wherePositive(x, dy, dx, rows * size);
   }
 }

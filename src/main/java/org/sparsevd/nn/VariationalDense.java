@@ -178,17 +178,11 @@ public final class VariationalDense implements Variational {
     if (mode == Mode.EVAL) {
       return;
     }
-    for (int k = 0, n = rows * in; k < n; k++) {
-      s.x2[k] = x[k] * x[k];
-    }
+    LrtElementwise.square(x, s.x2, rows * in);
     MatMul.gemm(s.x2, 0, mode == Mode.TRAIN ? s.variance : s.maskedVariance(alphaThreshold), 0, s.std, 0,
         rows, in, out, false);
     noise.fill(stream, examples, positions * out, s.eps);
-    for (int k = 0, n = rows * out; k < n; k++) {
-      float sd = (float) Math.sqrt(s.std[k] + VAR_EPS);
-      s.std[k] = sd;
-      y[k] += sd * s.eps[k];
-    }
+    LrtElementwise.sample(s.std, s.eps, y, rows * out);
   }
 
   /**
@@ -213,10 +207,7 @@ public final class VariationalDense implements Variational {
     VdScratch s = (VdScratch) scratch;
     rows *= positions;
     int n = in * out;
-    // dvar = dy * eps / (2 std): the gradient reaching the variance through the sample.
-    for (int k = 0, m = rows * out; k < m; k++) {
-      s.dVar[k] = dy[k] * s.eps[k] / (2f * s.std[k]);
-    }
+    LrtElementwise.varianceGradient(dy, s.eps, s.std, s.dVar, rows * out);
     MatMul.gemmTN(x, 0, dy, 0, s.gradMean, 0, in, rows, out, false);
     MatMul.gemmTN(s.x2, 0, s.dVar, 0, s.gradVar, 0, in, rows, out, false);
     for (int r = 0; r < s.runCount; r++) {
@@ -241,9 +232,7 @@ public final class VariationalDense implements Variational {
       }
       // dx = dy theta^T + 2 x (dvar var^T)
       MatMul.gemmNT(s.dVar, 0, s.variance, 0, dx, 0, rows, out, in, false);
-      for (int k = 0, m = rows * in; k < m; k++) {
-        dx[k] *= 2f * x[k];
-      }
+      LrtElementwise.timesTwice(x, dx, rows * in);
       MatMul.gemmNT(dy, 0, s.meanTheta, 0, dx, 0, rows, out, in, true);
     }
   }

@@ -1,6 +1,7 @@
 package org.sparsevd.rand;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,7 +24,13 @@ import org.sparsevd.math.ArrayMath;
 final class GaussianLanes {
   private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
   private static final int LANES = LS.length();
+  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
   private static final long WORD = 0xFFFFFFFFL;
+  /** Lane numbers 0, 1, ...: addIndex runs boxed on this JDK, a load from an array does not. */
+  private static final long[] IOTA = java.util.stream.LongStream.range(0, LANES).toArray();
+  /** 2^52 and its bits: a word w or-ed into them is the double 2^52 + w (L2D runs boxed). */
+  private static final double TWO_52 = 0x1.0p52;
+  private static final long TWO_52_BITS = Double.doubleToRawLongBits(TWO_52);
 
   private GaussianLanes() {}
 
@@ -37,7 +44,7 @@ final class GaussianLanes {
     double[] top = new double[2 * blocks];
     float[] radius = new float[2 * blocks];
     float[] angle = new float[2 * blocks];
-    LongVector iota = (LongVector) LongVector.zero(LS).addIndex(1);
+    LongVector iota = LongVector.fromArray(LS, IOTA, 0);
     for (int b = 0; b < blocks; b += LANES) {
       LongVector c0 = iota.add(b);
       LongVector c1 = LongVector.broadcast(LS, stream & WORD);
@@ -59,15 +66,16 @@ final class GaussianLanes {
         k0 = (k0 + CounterRng.W0) & WORD;
         k1 = (k1 + CounterRng.W1) & WORD;
       }
-      // Radius words to (0, 1) in double, as openUniform; the angle words' top 24 bits.
-      ((DoubleVector) c0.convert(VectorOperators.L2D, 0)).add(0.5).mul(CounterRng.INV_2_32)
-          .intoArray(wide, b);
-      ((DoubleVector) c2.convert(VectorOperators.L2D, 0)).add(0.5).mul(CounterRng.INV_2_32)
-          .intoArray(wide, blocks + b);
-      ((DoubleVector) c1.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.L2D, 0))
-          .intoArray(top, b);
-      ((DoubleVector) c3.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.L2D, 0))
-          .intoArray(top, blocks + b);
+      // Radius words to (0, 1) in double, as openUniform; the angle words' top 24 bits. A
+      // word below 2^32 is exactly (2^52 + w) - 2^52 in double.
+      ((DoubleVector) c0.or(TWO_52_BITS).reinterpretAsDoubles()).sub(TWO_52).add(0.5)
+          .mul(CounterRng.INV_2_32).intoArray(wide, b);
+      ((DoubleVector) c2.or(TWO_52_BITS).reinterpretAsDoubles()).sub(TWO_52).add(0.5)
+          .mul(CounterRng.INV_2_32).intoArray(wide, blocks + b);
+      ((DoubleVector) c1.lanewise(VectorOperators.LSHR, 8).or(TWO_52_BITS).reinterpretAsDoubles())
+          .sub(TWO_52).intoArray(top, b);
+      ((DoubleVector) c3.lanewise(VectorOperators.LSHR, 8).or(TWO_52_BITS).reinterpretAsDoubles())
+          .sub(TWO_52).intoArray(top, blocks + b);
     }
     // To float as openUniform and halfOpenUniform round them (both conversions are exact for
     // the angle's 24 bits).
@@ -79,11 +87,18 @@ final class GaussianLanes {
     float[] sin = new float[2 * blocks];
     float[] cos = new float[2 * blocks];
     ArrayMath.sinCos2Pi(angle, 0, sin, cos, 2 * blocks);
+    // r = sqrt(-2 ln u) in float lanes (a float square root is the double one rounded to
+    // float), times the cosine and sine in place; then the pairs interleave into out. 2 blocks
+    // is a whole number of float vectors, a float vector having twice the long lanes.
+    for (int u = 0; u < 2 * blocks; u += FS.length()) {
+      FloatVector r = FloatVector.fromArray(FS, radius, u).mul(-2f).sqrt();
+      r.mul(FloatVector.fromArray(FS, cos, u)).intoArray(cos, u);
+      r.mul(FloatVector.fromArray(FS, sin, u)).intoArray(sin, u);
+    }
     for (int t = 0; t < 2; t++) {
       for (int j = 0, u = t * blocks; j < blocks; j++, u++) {
-        float r = (float) Math.sqrt(-2f * radius[u]);
-        out[off + 4 * j + 2 * t] = r * cos[u];
-        out[off + 4 * j + 2 * t + 1] = r * sin[u];
+        out[off + 4 * j + 2 * t] = cos[u];
+        out[off + 4 * j + 2 * t + 1] = sin[u];
       }
     }
     return 4 * blocks;

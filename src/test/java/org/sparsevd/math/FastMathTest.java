@@ -93,4 +93,29 @@ class FastMathTest {
       assertEquals(Float.floatToRawIntBits(sc[1]), Float.floatToRawIntBits(cos[i]), "cos " + i);
     }
   }
+
+  /** ReLU's selection: the gradient where x > 0, else +0, for -0, NaN and every tail size. */
+  @Test
+  void wherePositiveSelectsBitwise() {
+    SplittableRandom rnd = new SplittableRandom(6);
+    for (int n : new int[] {0, 1, 16, 19, 100}) {
+      float[] x = new float[n];
+      float[] g = new float[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = switch (i % 5) {
+          case 0 -> -0f;
+          case 1 -> Float.NaN;
+          case 2 -> Float.MIN_VALUE;
+          default -> (float) rnd.nextDouble(-1, 1);
+        };
+        g[i] = (float) rnd.nextDouble(-1, 1);
+      }
+      float[] dst = new float[n];
+      ArrayMath.wherePositive(x, g, dst, n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToRawIntBits(x[i] > 0f ? g[i] : 0f),
+            Float.floatToRawIntBits(dst[i]), "n=" + n + " i=" + i + " x=" + x[i]);
+      }
+    }
+  }
 }
