@@ -7,10 +7,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Elementwise {@link FastMath#exp} and {@link FastMath#log} over float arrays. The per-weight
- * terms of a training step (the variance alpha theta^2, the KL gradient) need a few of these
- * for each of the 266k weights of LeNet-300-100; one call at a time they cost more than the
- * matrix products. The vector versions do the same operations as {@link FastMath} lane by
+ * Elementwise kernels over float arrays: {@link FastMath#exp}, {@link FastMath#log}, sine and
+ * cosine, axpy and ReLU's selection. The per-weight terms of a training step (the variance
+ * alpha theta^2, the KL gradient) need a few of these for each of the 266k weights of
+ * LeNet-300-100; one call at a time they cost more than the matrix products. The vector versions do the same operations as {@link FastMath} lane by
  * lane, so their results are bitwise equal to the scalar ones; the implementation follows
  * {@link MatMul}'s choice, made once.
  */
@@ -77,6 +77,43 @@ public final class ArrayMath {
     int i = VECTOR ? Lanes.wherePositive(x, g, dst, n) : 0;
     for (; i < n; i++) {
       dst[i] = x[i] > 0f ? g[i] : 0f;
+    }
+  }
+
+  /**
+   * y[r * cols + j] += bias[bOff + j] for r in [0, rows), j in [0, cols): one add per element on
+   * both paths. The vector path walks y flat, adding the bias repeated over a whole number of
+   * rows and vectors (lcm(cols, lanes) floats), so a narrow layer (20 filters) fills its lanes.
+   *
+   * @param bias not modified
+   * @param y modified
+   */
+  public static void addBias(float[] y, int rows, float[] bias, int bOff, int cols) {
+    check(bias, bOff, bias, bOff, cols);
+    check(y, 0, y, 0, rows * cols);
+    int i = VECTOR ? Lanes.addBias(y, rows, bias, bOff, cols) : 0;
+    for (int n = rows * cols; i < n; i++) {
+      y[i] += bias[bOff + i % cols];
+    }
+  }
+
+  /**
+   * g[gOff + j] += dy[r * cols + j] for r = 0, 1, ... in order, for j in [0, cols): a bias's
+   * gradient. Each column is summed in row order on both paths, so they agree bitwise.
+   *
+   * @param dy not modified
+   * @param g modified
+   */
+  public static void addColumnSums(float[] dy, int rows, int cols, float[] g, int gOff) {
+    check(dy, 0, dy, 0, rows * cols);
+    check(g, gOff, g, gOff, cols);
+    int j = VECTOR ? Lanes.addColumnSums(dy, rows, cols, g, gOff) : 0;
+    for (; j < cols; j++) {
+      float sum = g[gOff + j];
+      for (int r = 0; r < rows; r++) {
+        sum += dy[r * cols + j];
+      }
+      g[gOff + j] = sum;
     }
   }
 
@@ -212,6 +249,39 @@ public final class ArrayMath {
         zero.blend(FloatVector.fromArray(F, g, i), on).intoArray(dst, i);
       }
       return i;
+    }
+
+    static int addBias(float[] y, int rows, float[] bias, int bOff, int cols) {
+      int period = cols / gcd(cols, F.length()) * F.length();
+      float[] pattern = new float[period];
+      for (int i = 0; i < period; i++) {
+        pattern[i] = bias[bOff + i % cols];
+      }
+      int n = rows * cols;
+      int i = 0;
+      for (; i + period <= n; i += period) {
+        for (int q = 0; q < period; q += F.length()) {
+          FloatVector.fromArray(F, y, i + q).add(FloatVector.fromArray(F, pattern, q))
+              .intoArray(y, i + q);
+        }
+      }
+      return i;
+    }
+
+    static int addColumnSums(float[] dy, int rows, int cols, float[] g, int gOff) {
+      int j = 0;
+      for (int bound = F.loopBound(cols); j < bound; j += F.length()) {
+        FloatVector sum = FloatVector.fromArray(F, g, gOff + j);
+        for (int r = 0; r < rows; r++) {
+          sum = sum.add(FloatVector.fromArray(F, dy, r * cols + j));
+        }
+        sum.intoArray(g, gOff + j);
+      }
+      return j;
+    }
+
+    private static int gcd(int a, int b) {
+      return b == 0 ? a : gcd(b, a % b);
     }
 
     static int axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {

@@ -1,6 +1,7 @@
 package org.sparsevd.nn;
 
 import java.util.Arrays;
+import org.sparsevd.math.ArrayMath;
 import org.sparsevd.math.MatMul;
 import org.sparsevd.rand.CounterRng;
 
@@ -77,11 +78,7 @@ public final class Dense implements Layer {
   static void affine(float[] params, int woff, int in, int out, float[] x, float[] y, int rows) {
     MatMul.gemm(x, 0, params, woff, y, 0, rows, in, out, false);
     int b = woff + in * out;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        y[r * out + j] += params[b + j];
-      }
-    }
+    ArrayMath.addBias(y, rows, params, b, out);
   }
 
   /** Adds the gradients of {@link #affine}'s W and b for the output gradient {@code dy}. */
@@ -89,11 +86,7 @@ public final class Dense implements Layer {
                              int rows) {
     MatMul.gemmTN(x, 0, dy, 0, grad, woff, in, rows, out, true);
     int b = woff + in * out;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        grad[b + j] += dy[r * out + j];
-      }
-    }
+    ArrayMath.addColumnSums(dy, rows, out, grad, b);
   }
 
   @Override

@@ -170,11 +170,7 @@ public final class VariationalDense implements Variational {
     }
     int b = off + 2 * in * out;
     MatMul.gemm(x, 0, s.meanTheta, 0, y, 0, rows, in, out, false);
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        y[r * out + j] += params[b + j];
-      }
-    }
+    ArrayMath.addBias(y, rows, params, b, out);
     if (mode == Mode.EVAL) {
       return;
     }
@@ -215,11 +211,7 @@ public final class VariationalDense implements Variational {
           s.alpha, bounds, s.trainMask, s.gradMean, s.gradVar, grad, off, off + n);
     }
     int b = off + 2 * n;
-    for (int r = 0; r < rows; r++) {
-      for (int j = 0; j < out; j++) {
-        grad[b + j] += dy[r * out + j];
-      }
-    }
+    ArrayMath.addColumnSums(dy, rows, out, grad, b);
     if (dx != null) {
       // The input gradient reads every weight row: prepare the rows forward skipped.
       int next = 0;

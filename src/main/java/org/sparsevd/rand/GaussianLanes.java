@@ -32,7 +32,35 @@ final class GaussianLanes {
   private static final double TWO_52 = 0x1.0p52;
   private static final long TWO_52_BITS = Double.doubleToRawLongBits(TWO_52);
 
+  /**
+   * This thread's buffers: the layers fill one example at a time, and six new arrays a call
+   * (184 KB for an example of conv1) cost about as much as the draws.
+   */
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
   private GaussianLanes() {}
+
+  /** Uniforms, radii, angles, sines and cosines of up to {@code wide.length} pairs. */
+  private static final class Buffers {
+    double[] wide = new double[0];
+    double[] top = new double[0];
+    float[] radius = new float[0];
+    float[] angle = new float[0];
+    float[] sin = new float[0];
+    float[] cos = new float[0];
+
+    Buffers ensure(int size) {
+      if (wide.length < size) {
+        wide = new double[size];
+        top = new double[size];
+        radius = new float[size];
+        angle = new float[size];
+        sin = new float[size];
+        cos = new float[size];
+      }
+      return this;
+    }
+  }
 
   /** Fills the normals of whole groups of blocks in {@code out[off, off + n)}; returns how many. */
   static int fill(long seed, long step, long example, int stream, float[] out, int off, int n) {
@@ -40,10 +68,11 @@ final class GaussianLanes {
     if (blocks == 0) {
       return 0;
     }
-    double[] wide = new double[2 * blocks];
-    double[] top = new double[2 * blocks];
-    float[] radius = new float[2 * blocks];
-    float[] angle = new float[2 * blocks];
+    Buffers buffers = BUFFERS.get().ensure(2 * blocks);
+    double[] wide = buffers.wide;
+    double[] top = buffers.top;
+    float[] radius = buffers.radius;
+    float[] angle = buffers.angle;
     LongVector iota = LongVector.fromArray(LS, IOTA, 0);
     for (int b = 0; b < blocks; b += LANES) {
       LongVector c0 = iota.add(b);
@@ -84,8 +113,8 @@ final class GaussianLanes {
       angle[u] = (float) top[u] * 0x1.0p-24f;
     }
     ArrayMath.log(radius, 0, radius, 0, 2 * blocks);
-    float[] sin = new float[2 * blocks];
-    float[] cos = new float[2 * blocks];
+    float[] sin = buffers.sin;
+    float[] cos = buffers.cos;
     ArrayMath.sinCos2Pi(angle, 0, sin, cos, 2 * blocks);
     // r = sqrt(-2 ln u) in float lanes (a float square root is the double one rounded to
     // float), times the cosine and sine in place; then the pairs interleave into out. 2 blocks

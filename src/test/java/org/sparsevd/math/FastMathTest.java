@@ -118,4 +118,47 @@ class FastMathTest {
       }
     }
   }
+
+  /**
+   * A bias added to every row and a bias's gradient summed down the rows give the scalar loops'
+   * bits: widths below, at and between the lane counts, offsets, and rows that leave a tail.
+   */
+  @Test
+  void biasKernelsEqualTheScalarLoopsBitwise() {
+    SplittableRandom rnd = new SplittableRandom(8);
+    for (int cols : new int[] {1, 10, 16, 20, 50, 64, 100}) {
+      for (int rows : new int[] {0, 1, 3, 17, 64}) {
+        float[] y = new float[rows * cols];
+        float[] bias = new float[cols + 2];
+        float[] g = new float[cols + 3];
+        for (int i = 0; i < y.length; i++) {
+          y[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        for (int j = 0; j < bias.length; j++) {
+          bias[j] = (float) rnd.nextDouble(-1, 1);
+        }
+        for (int j = 0; j < g.length; j++) {
+          g[j] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] wantY = y.clone();
+        float[] wantG = g.clone();
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < cols; j++) {
+            wantY[r * cols + j] += bias[2 + j];
+            wantG[3 + j] += y[r * cols + j];
+          }
+        }
+        ArrayMath.addColumnSums(y, rows, cols, g, 3);
+        ArrayMath.addBias(y, rows, bias, 2, cols);
+        for (int i = 0; i < y.length; i++) {
+          assertEquals(Float.floatToRawIntBits(wantY[i]), Float.floatToRawIntBits(y[i]),
+              "bias cols=" + cols + " rows=" + rows + " i=" + i);
+        }
+        for (int j = 0; j < g.length; j++) {
+          assertEquals(Float.floatToRawIntBits(wantG[j]), Float.floatToRawIntBits(g[j]),
+              "column sums cols=" + cols + " rows=" + rows + " j=" + j);
+        }
+      }
+    }
+  }
 }
