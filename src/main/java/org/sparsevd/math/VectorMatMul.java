@@ -126,8 +126,8 @@ final class VectorMatMul implements MatMulKernels {
     // Lists pay when the share of p they skip, times the products a p costs (in four-vector
     // blocks of columns), outweighs building them.
     double blocks = (double) (nWide + (rest == 0 ? 0 : restWidth)) / WIDE;
-    boolean skip = skippedShare(a, aOff, rs, cs, m, k) * blocks
-        > (cs == 1 ? LIST_COST : LIST_COST_TRANSPOSED);
+    double listCost = cs == 1 ? LIST_COST : LIST_COST_TRANSPOSED;
+    boolean skip = blocks > listCost && skippedShare(a, aOff, rs, cs, m, k) * blocks > listCost;
     int[] lists = new int[skip ? MAX_LISTS * k : k];
     int[] starts = new int[MAX_LISTS * (kBlocks + 1)];
     for (int p = 0; p < k && !skip; p++) {
@@ -197,7 +197,8 @@ final class VectorMatMul implements MatMulKernels {
 
   /**
    * The share of (four rows, p) with all four A values zero, over up to SAMPLE_QUADS quads
-   * and SAMPLE_P values of p spread evenly: what the lists would skip. It depends only on the
+   * and SAMPLE_P values of p spread evenly: what the lists would skip. Asked only where the
+   * lists could pay at all (more column blocks than a list entry costs). It depends only on the
    * data, so the choice it makes is deterministic, and skipping a zero product leaves every
    * sum's bits alone either way.
    */
@@ -207,7 +208,9 @@ final class VectorMatMul implements MatMulKernels {
       return 0;
     }
     int qs = Math.min(quads, SAMPLE_QUADS);
-    int ps = Math.min(k, SAMPLE_P);
+    // At most an eighth of what the lists would read, so a small product does not pay more
+    // for the sample than for itself.
+    int ps = Math.max(1, Math.min(Math.min(k, SAMPLE_P), quads * k / 8 / qs));
     int zero = 0;
     for (int i = 0; i < qs; i++) {
       int r = (int) ((long) i * quads / qs) * 4;
