@@ -210,7 +210,7 @@ final class VectorMatMul implements MatMulKernels {
     int qs = Math.min(quads, SAMPLE_QUADS);
     // At most an eighth of what the lists would read, so a small product does not pay more
     // for the sample than for itself.
-    int ps = Math.max(1, Math.min(Math.min(k, SAMPLE_P), quads * k / 8 / qs));
+    int ps = (int) Math.max(1, Math.min(Math.min(k, SAMPLE_P), (long) quads * k / 8 / qs));
     int zero = 0;
     for (int i = 0; i < qs; i++) {
       int r = (int) ((long) i * quads / qs) * 4;
