@@ -142,7 +142,8 @@ final class VectorMatMul implements MatMulKernels {
       }
       for (int j = 0; j < n; j += WIDE) {
         boolean padded = j == nWide;
-        boolean narrow = padded && restWidth == L;
+        // The kernel's columns: 0 one vector, 1 two, 2 four; plus 3 for a single row below.
+        int width = !padded || restWidth == WIDE ? 2 : restWidth == L ? 0 : 1;
         int bj = bOff + j;
         float[] cm = padded ? rc : c;
         int cj = padded ? 0 : cOff + i0 * n + j;
@@ -159,7 +160,7 @@ final class VectorMatMul implements MatMulKernels {
                 : Math.min(kc, k - q * kc);
             int ar = aOff + (i0 + row) * rs;
             int ci = cj + row * ldc;
-            int kind = (t < quads ? 0 : 3) + (!padded || restWidth == WIDE ? 2 : narrow ? 0 : 1);
+            int kind = (t < quads ? 0 : 3) + width;
             // The p past inPlace, at the end of the list, read the copied rows.
             int tail = from + cnt;
             while (padded && tail > from && lists[tail - 1] >= inPlace) {
