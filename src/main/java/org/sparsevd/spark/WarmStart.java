@@ -7,7 +7,10 @@ import org.apache.hadoop.fs.Path;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.Layer;
+import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
+import org.sparsevd.nn.StructuredBayesianPruning;
 import org.sparsevd.train.TrainConfig;
 import org.sparsevd.train.TrainingState;
 
@@ -15,7 +18,8 @@ import org.sparsevd.train.TrainingState;
  * A warm start (the train job's {@code init_model}, the Estimator's {@code initModel}):
  * training begins from a saved model's parameters, with a fresh optimiser at epoch 0, instead
  * of a random initialisation. The model's feature scaling is kept rather than refitted, so that
- * its parameters see inputs scaled as they were trained on; the network must be the same one.
+ * its parameters see inputs scaled as they were trained on. The network must be the model's,
+ * or the model's with {@code sbp} layers added.
  */
 public final class WarmStart {
   private final Path dir;
@@ -56,26 +60,65 @@ public final class WarmStart {
   }
 
   /**
-   * The state to train from: a copy of the model's parameters and a fresh optimiser.
+   * The state to train from: the model's parameters and a fresh optimiser. The job's network
+   * is the model's, or the model's with {@code sbp} layers added (structured pruning of a
+   * trained network, as its authors run it): the model's layers keep their parameters and each
+   * added layer starts from its own initialisation, seeded as a fresh training's.
    *
-   * @throws IllegalArgumentException if this job's network or classes differ from the model's
+   * @throws IllegalArgumentException if this job's network, beyond added {@code sbp} layers,
+   *     or its classes differ from the model's
    */
   public TrainingState initialState(NetworkDef def, int classes, TrainConfig tc) {
     NetworkDef m = model.def();
-    if (!canonical(m.layers()).equals(canonical(def.layers())) || m.inputSize() != def.inputSize()
-        || m.vd().parameterization() != def.vd().parameterization()
-        || model.numClasses() != classes) {
+    int[] matched = m.inputSize() == def.inputSize()
+        && m.vd().parameterization() == def.vd().parameterization()
+        && model.numClasses() == classes ? match(m.build(), def.build()) : null;
+    if (matched == null) {
       throw new IllegalArgumentException(what + " " + dir + " is '" + m.layers() + "' on "
           + m.inputSize() + " inputs, " + model.numClasses() + " classes, "
           + m.vd().parameterization() + "; this job is '" + def.layers() + "' on "
           + def.inputSize() + " inputs, " + classes + " classes, " + def.vd().parameterization()
-          + ": a warm start needs the same network");
+          + ": a warm start needs the same network, or the same with sbp layers added");
     }
-    float[] params = model.params().clone();
+    Network from = m.build();
+    Network to = def.build();
+    float[] params = to.initParams(tc.seed());
+    for (int l = 0; l < matched.length; l++) {
+      System.arraycopy(model.params(), from.offset(l), params, to.offset(matched[l]),
+          from.layers().get(l).paramCount());
+    }
     return new TrainingState(params, tc.optimizer().optimizer().newState(params.length), 0, 0);
   }
 
-  private static String canonical(String layers) {
-    return layers.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+  /**
+   * For each layer of {@code from}, the index of the same layer in {@code to}, in order, where
+   * {@code to} may have {@link StructuredBayesianPruning} layers that {@code from} has not;
+   * null when the two differ otherwise.
+   */
+  static int[] match(Network from, Network to) {
+    int[] at = new int[from.layers().size()];
+    int j = 0;
+    for (int l = 0; l < at.length; l++) {
+      while (j < to.layers().size() && !same(from.layers().get(l), to.layers().get(j))
+          && to.layers().get(j) instanceof StructuredBayesianPruning) {
+        j++;
+      }
+      if (j == to.layers().size() || !same(from.layers().get(l), to.layers().get(j))) {
+        return null;
+      }
+      at[l] = j++;
+    }
+    for (; j < to.layers().size(); j++) {
+      if (!(to.layers().get(j) instanceof StructuredBayesianPruning)) {
+        return null;
+      }
+    }
+    return at;
+  }
+
+  private static boolean same(Layer a, Layer b) {
+    return a.getClass() == b.getClass() && a.spec().equals(b.spec())
+        && a.inputSize() == b.inputSize() && a.outputSize() == b.outputSize()
+        && a.paramCount() == b.paramCount();
   }
 }

@@ -22,8 +22,11 @@ import org.sparsevd.nn.Workspace;
  *
  * <p>An output channel (a filter of a convolution, a unit of a dense layer) is removed when it
  * is always 0 (no non-zero weight into it and a zero bias) or when the next weighted layer
- * reads it with no non-zero weight; removing one can make others removable, so the rule runs
- * until nothing changes. The layers between two weighted ones must map 0 to 0 channel by
+ * reads it with no non-zero weight. A channel with no non-zero weight into it but a non-zero
+ * bias is a constant: when the next weighted layer reads every input position at every output
+ * (a dense layer, or a convolution without padding), the constant, through the ReLU between
+ * them if any, moves into that layer's biases and the channel goes too. Removing one can make
+ * others removable, so the rules run until nothing changes. The layers between two weighted ones must map 0 to 0 channel by
  * channel (ReLU, max pooling, flattening, dropout at evaluation), which holds for every form
  * but a masked neuron's: the network's own input channels and the classes stay.
  */
@@ -70,16 +73,21 @@ public final class ShrunkConvNetwork {
   private static ShrunkConvNetwork shrink(Network full, float[] params, boolean dense) {
     List<EvalForm> forms = full.evalForms(params);
     List<Weighted> weighted = new ArrayList<>();
+    List<Boolean> reluAfter = new ArrayList<>();
     FeatureShape shape = full.layers().get(0) instanceof org.sparsevd.nn.ShapedLayer s
         ? s.outputShape() : null;
     int channels = shape != null ? shape.channels() : full.inputSize();
     for (EvalForm f : forms) {
       if (f instanceof EvalForm.Conv c) {
         weighted.add(new Weighted(c.bank(), c, channels));
+        reluAfter.add(false);
         channels = c.out().channels();
       } else if (f instanceof EvalForm.Linear w) {
         weighted.add(new Weighted(w, null, channels));
+        reluAfter.add(false);
         channels = w.out();
+      } else if (f instanceof EvalForm.Relu && !reluAfter.isEmpty()) {
+        reluAfter.set(reluAfter.size() - 1, true);
       } else if (!(f instanceof EvalForm.Relu || f instanceof EvalForm.Pool
           || f instanceof EvalForm.Identity)) {
         throw new IllegalArgumentException("form " + f.getClass().getSimpleName()
@@ -98,6 +106,7 @@ public final class ShrunkConvNetwork {
     while (changed) {
       changed = false;
       for (int l = 0; l + 1 < weighted.size(); l++) {
+        changed |= foldConstants(weighted.get(l), reluAfter.get(l), weighted.get(l + 1));
         boolean[] live = PrunedNetwork.liveOutputs(weighted.get(l).w());
         boolean[] read = readChannels(weighted.get(l + 1), live.length);
         for (int j = 0; j < read.length; j++) {
@@ -187,6 +196,51 @@ public final class ShrunkConvNetwork {
     for (int b = 0; b < outs.length; b++) {
       params[off + row * outs.length + b] = w.bias()[outs[b]];
     }
+  }
+
+  /**
+   * Moves the constant output channels of {@code w} (no non-zero weight into them, a non-zero
+   * bias) into the biases of {@code next}, when {@code next} reads every input position at
+   * each of its outputs; true if a channel moved.
+   */
+  private static boolean foldConstants(Weighted w, boolean relu, Weighted next) {
+    if (next.conv() != null && next.conv().pad() != 0) {
+      return false;
+    }
+    EvalForm.Linear s = w.w();
+    EvalForm.Linear n = next.w();
+    boolean[] live = PrunedNetwork.liveOutputs(s);
+    boolean moved = false;
+    for (int j = 0; j < s.out(); j++) {
+      if (!live[j] || hasWeightInto(s, j)) {
+        continue;
+      }
+      double v = relu ? Math.max(0f, s.bias()[j]) : s.bias()[j];
+      double[] add = new double[n.out()];
+      for (int i = 0; i < n.in(); i++) {
+        if (next.channelOfRow(i) == j) {
+          for (int o = 0; o < n.out(); o++) {
+            add[o] += v * n.weights()[i * n.out() + o];
+          }
+        }
+      }
+      for (int o = 0; o < n.out(); o++) {
+        n.bias()[o] = (float) (n.bias()[o] + add[o]);
+      }
+      zeroInput(next, j);
+      s.bias()[j] = 0f;
+      moved = true;
+    }
+    return moved;
+  }
+
+  private static boolean hasWeightInto(EvalForm.Linear s, int j) {
+    for (int i = 0; i < s.in(); i++) {
+      if (s.weights()[i * s.out() + j] != 0f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The input channels a weighted form reads with some non-zero weight. */

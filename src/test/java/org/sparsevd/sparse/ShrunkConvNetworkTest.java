@@ -89,6 +89,40 @@ class ShrunkConvNetworkTest {
     assertSameLogits(net, p, shrunk);
   }
 
+  /**
+   * Zeroes the weights into output j of the [in x out | out] layer l and sets its bias; the
+   * outputs are the channels of the sbp layer after it.
+   */
+  private static void onlyBias(Network net, float[] p, int l, int j, float bias) {
+    int out = net.layers().get(l + 1).paramCount() / 2;
+    int in = net.layers().get(l).paramCount() / out - 1;
+    for (int i = 0; i < in; i++) {
+      p[net.offset(l) + i * out + j] = 0f;
+    }
+    p[net.offset(l) + in * out + j] = bias;
+  }
+
+  @Test
+  void aConstantChannelMovesIntoTheNextLayersBiases() {
+    Network net = NetworkSpec.parse(SPEC, 128, VdSettings.DEFAULTS);
+    float[] p = params(net, new int[][] {{}, {}, {}});
+    onlyBias(net, p, 1, 1, 0.7f);
+    onlyBias(net, p, 9, 2, 0.4f);
+    onlyBias(net, p, 9, 4, -0.3f);
+    ShrunkConvNetwork shrunk = ShrunkConvNetwork.of(net, p);
+    assertArrayEquals(new int[] {0, 2, 3}, shrunk.keptOutputs().get(0));
+    assertArrayEquals(new int[] {0, 1, 3, 5}, shrunk.keptOutputs().get(2));
+    assertSameLogits(net, p, shrunk);
+    // Behind a padded convolution the border positions read zeros: not a constant, it stays.
+    Network padded = NetworkSpec.parse(SPEC.replace("conv(5, 2)", "conv(5, 2, 1, 1)"), 128,
+        VdSettings.DEFAULTS);
+    float[] q = params(padded, new int[][] {{}, {}, {}});
+    onlyBias(padded, q, 1, 1, 0.7f);
+    ShrunkConvNetwork kept = ShrunkConvNetwork.of(padded, q);
+    assertArrayEquals(new int[] {0, 1, 2, 3}, kept.keptOutputs().get(0));
+    assertSameLogits(padded, q, kept);
+  }
+
   @Test
   void theUnprunedBaselineKeepsEveryChannelWithNoZeroWeight() {
     Network net = NetworkSpec.parse(SPEC, 128, VdSettings.DEFAULTS);
