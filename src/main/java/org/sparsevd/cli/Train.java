@@ -27,6 +27,7 @@ import org.sparsevd.spark.SparkEvaluation;
 import org.sparsevd.spark.SparkTrainer;
 import org.sparsevd.spark.WarmStart;
 import org.sparsevd.spark.data.TrainingData;
+import org.sparsevd.sparse.ShrunkConvNetwork;
 import org.sparsevd.train.EpochReport;
 import org.sparsevd.train.TrainConfig;
 import org.sparsevd.train.TrainingLoop;
@@ -176,6 +177,8 @@ public final class Train {
     o.put("kept_weights", sp.kept());
     o.put("weights", sp.weights());
     o.set("layers", Progress.layers(sp));
+    ShrunkConvNetwork.ofSupported(net, state.params())
+        .ifPresent(shrunk -> o.put("shrunk_network", shrunk.spec()));
     ObjectNode cfg = o.putObject("config");
     c.asMap().forEach(cfg::put);
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";

@@ -62,6 +62,18 @@ public final class ShrunkConvNetwork {
   }
 
   /**
+   * The shrunk network, or empty when a layer has no shrunk form or a weighted layer kept no
+   * output (the cases where {@link #of} throws).
+   */
+  public static java.util.Optional<ShrunkConvNetwork> ofSupported(Network full, float[] params) {
+    try {
+      return java.util.Optional.of(of(full, params));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
    * The unpruned baseline of the same shape: every filter and unit of {@code full}, as plain
    * layers, with each pruned weight replaced by a small non-zero one so that no kernel can skip
    * it; what the network costs before pruning, for comparing inference speed.

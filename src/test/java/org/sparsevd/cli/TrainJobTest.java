@@ -83,6 +83,10 @@ class TrainJobTest {
     assertEquals(last.get("compression").asDouble(), summary.get("compression").asDouble(), 1e-9);
     assertTrue(Files.exists(out.resolve(OutputDir.MARKER)));
     assertEquals(4000 / 100 * 4, summary.get("steps").asInt());
+    var model = ModelFormat.read(new org.apache.hadoop.fs.Path(out.resolve("model").toString()),
+        new Configuration());
+    assertEquals(org.sparsevd.sparse.ShrunkConvNetwork.of(model.network(), model.params()).spec(),
+        summary.get("shrunk_network").asText());
 
     String report = Evaluate.run(spark, Evaluate.COMMAND.parse(new String[] {config.toString(),
         "--output", out.toString(), "--mc_samples", "5"}));
