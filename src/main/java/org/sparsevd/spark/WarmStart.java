@@ -70,9 +70,11 @@ public final class WarmStart {
    */
   public TrainingState initialState(NetworkDef def, int classes, TrainConfig tc) {
     NetworkDef m = model.def();
+    Network from = m.build();
+    Network to = def.build();
     int[] matched = m.inputSize() == def.inputSize()
         && m.vd().parameterization() == def.vd().parameterization()
-        && model.numClasses() == classes ? match(m.build(), def.build()) : null;
+        && model.numClasses() == classes ? match(from, to) : null;
     if (matched == null) {
       throw new IllegalArgumentException(what + " " + dir + " is '" + m.layers() + "' on "
           + m.inputSize() + " inputs, " + model.numClasses() + " classes, "
@@ -80,8 +82,6 @@ public final class WarmStart {
           + def.inputSize() + " inputs, " + classes + " classes, " + def.vd().parameterization()
           + ": a warm start needs the same network, or the same with sbp layers added");
     }
-    Network from = m.build();
-    Network to = def.build();
     float[] params = to.initParams(tc.seed());
     for (int l = 0; l < matched.length; l++) {
       System.arraycopy(model.params(), from.offset(l), params, to.offset(matched[l]),

@@ -26,9 +26,10 @@ import org.sparsevd.nn.Workspace;
  * bias is a constant: when the next weighted layer reads every input position at every output
  * (a dense layer, or a convolution without padding), the constant, through the ReLU between
  * them if any, moves into that layer's biases and the channel goes too. Removing one can make
- * others removable, so the rules run until nothing changes. The layers between two weighted ones must map 0 to 0 channel by
- * channel (ReLU, max pooling, flattening, dropout at evaluation), which holds for every form
- * but a masked neuron's: the network's own input channels and the classes stay.
+ * others removable, so the rules run until nothing changes. The layers between two weighted
+ * ones must map 0 to 0 channel by channel (ReLU, max pooling, flattening, dropout at
+ * evaluation), which holds for every form but a masked neuron's: the network's own input
+ * channels and the classes stay.
  */
 public final class ShrunkConvNetwork {
   /** What {@link #unpruned} puts in place of a pruned weight. */
@@ -221,10 +222,9 @@ public final class ShrunkConvNetwork {
     }
     EvalForm.Linear s = w.w();
     EvalForm.Linear n = next.w();
-    boolean[] live = PrunedNetwork.liveOutputs(s);
     boolean moved = false;
     for (int j = 0; j < s.out(); j++) {
-      if (!live[j] || hasWeightInto(s, j)) {
+      if (s.bias()[j] == 0f || hasWeightInto(s, j)) {
         continue;
       }
       double v = relu ? Math.max(0f, s.bias()[j]) : s.bias()[j];
