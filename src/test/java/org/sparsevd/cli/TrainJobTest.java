@@ -120,6 +120,22 @@ class TrainJobTest {
   }
 
   @Test
+  void aWarmStartAddsStructuredPruningToATrainedNetwork() throws Exception {
+    Path base = tmp.resolve("base");
+    train(base);
+    Path sbp = tmp.resolve("sbp");
+    train(sbp, "--init_model", base.resolve("model").toString(), "--layers",
+        "vd(64) | sbp | relu | vd(10)", "--epochs", "1", "--lr", "1e-5");
+    double before = JSON.readTree(base.resolve("summary.json").toFile())
+        .get("test_accuracy").asDouble();
+    JsonNode after = JSON.readTree(sbp.resolve("summary.json").toFile());
+    // The trained layers carry over and sbp starts as theta = 1: one epoch at a tiny rate
+    // keeps the accuracy, where a fresh start would be near chance.
+    assertEquals(before, after.get("test_accuracy").asDouble(), 0.02, after.toString());
+    assertEquals("vd(64) | sbp | relu | vd(10)", after.get("config").get("layers").asText());
+  }
+
+  @Test
   void partitionCountChangesOnlyRoundOff() throws Exception {
     Path two = tmp.resolve("two");
     Path three = tmp.resolve("three");
