@@ -18,8 +18,9 @@ import org.sparsevd.math.Im2Col;
  *       passes the core's on ({@link PerExampleKl}; 0 for the other kinds).
  * </ul>
  * Parameter layout: the core's, with theta[k * k * c x filters] and patch entries ordered
- * (ky, kx, ch). Weights start N(0, thetaInitStd^2) like the dense layers, as in the authors'
- * LeNet-5 experiment.
+ * (ky, kx, ch). Weights start N(0, thetaInitStd^2) like the dense layers, or with
+ * {@code init=glorot} Glorot-uniform over the patch and the filters ({@link WeightInit}), the
+ * default of the authors' Lasagne convolutions.
  */
 public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
   /** What learns the filter bank. */
@@ -40,16 +41,18 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
   private final int pad;
   private final Kind kind;
   private final boolean klPerWeight;
+  private final WeightInit init;
   private final Layer core;
   private final VdSettings settings;
 
   /**
    * @param klPerWeight for {@link Kind#PER_FILTER}: count each filter's KL once per weight of
    *     the filter ({@code kl=weights}), not once per filter
+   * @param glorot start the weights Glorot-uniform, not N(0, thetaInitStd^2)
    */
   public Conv2d(FeatureShape in, int filters, int kernel, int stride, int pad, Kind kind,
-                boolean klPerWeight, VdSettings settings) {
-    this(in, filters, kernel, stride, pad, kind, klPerWeight, settings, 0,
+                boolean klPerWeight, boolean glorot, VdSettings settings) {
+    this(in, filters, kernel, stride, pad, kind, klPerWeight, glorot, settings, 0,
         InformationDense.Prior.LOG_UNIFORM);
     if (kind == Kind.INFORMATION) {
       throw new IllegalArgumentException("an iconv needs its beta and prior: use information()");
@@ -60,12 +63,12 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
   public static Conv2d information(FeatureShape in, int filters, int kernel, int stride, int pad,
                                    double beta, InformationDense.Prior prior,
                                    VdSettings settings) {
-    return new Conv2d(in, filters, kernel, stride, pad, Kind.INFORMATION, false, settings, beta,
-        prior);
+    return new Conv2d(in, filters, kernel, stride, pad, Kind.INFORMATION, false, false, settings,
+        beta, prior);
   }
 
   private Conv2d(FeatureShape in, int filters, int kernel, int stride, int pad, Kind kind,
-                 boolean klPerWeight, VdSettings settings, double beta,
+                 boolean klPerWeight, boolean glorot, VdSettings settings, double beta,
                  InformationDense.Prior prior) {
     if (klPerWeight && kind != Kind.PER_FILTER) {
       throw new IllegalArgumentException("kl=weights applies to per=filter convolutions only");
@@ -90,11 +93,13 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
         Im2Col.outputSize(in.width(), kernel, stride, pad), filters);
     int patch = kernel * kernel * in.channels();
     int positions = out.height() * out.width();
+    this.init = glorot ? WeightInit.glorotUniform(patch, kernel * kernel * filters)
+        : WeightInit.normal(settings.thetaInitStd());
     this.core = switch (kind) {
-      case PLAIN -> new Dense(patch, filters, positions, settings.thetaInitStd());
-      case PER_WEIGHT -> new VariationalDense(patch, filters, positions, settings);
+      case PLAIN -> new Dense(patch, filters, positions, init);
+      case PER_WEIGHT -> new VariationalDense(patch, filters, positions, settings, init);
       case PER_FILTER -> new FilterVd(patch, filters, positions, klPerWeight ? patch : 1,
-          settings);
+          settings, init);
       case INFORMATION -> new InformationDense(patch, filters, positions, beta,
           settings.thetaInitStd(), prior);
     };
@@ -128,6 +133,7 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
     InformationDense info = information();
     return kind.name + "(" + out.channels() + ", " + kernel + geometry
         + (kind == Kind.PER_FILTER ? ", per=filter" : "") + (klPerWeight ? ", kl=weights" : "")
+        + init.specOption()
         + (info == null ? "" : ", " + info.beta()
             + (info.prior() == InformationDense.Prior.LOG_NORMAL ? ", prior=lognormal" : ""))
         + ")";

@@ -3,7 +3,6 @@ package org.sparsevd.nn;
 import java.util.Arrays;
 import org.sparsevd.math.ArrayMath;
 import org.sparsevd.math.MatMul;
-import org.sparsevd.rand.CounterRng;
 
 /**
  * A plain dense layer y = x theta + b, the deterministic baseline. Layout from the offset:
@@ -16,26 +15,26 @@ public final class Dense implements Layer {
   private final int in;
   private final int out;
   private final int positions;
-  private final float initStd;
+  private final WeightInit init;
 
   public Dense(int in, int out, float initStd) {
-    this(in, out, 1, initStd);
+    this(in, out, 1, WeightInit.normal(initStd));
   }
 
-  Dense(int in, int out, int positions, float initStd) {
+  Dense(int in, int out, int positions, WeightInit init) {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException("dense layer " + in + " -> " + out + ": sizes must be > 0");
     }
     this.in = in;
     this.out = out;
     this.positions = positions;
-    this.initStd = initStd;
+    this.init = init;
   }
 
   @Override public int inputSize() { return in; }
   @Override public int outputSize() { return out; }
   @Override public int paramCount() { return in * out + out; }
-  @Override public String spec() { return "dense(" + out + ")"; }
+  @Override public String spec() { return "dense(" + out + init.specOption() + ")"; }
   @Override public boolean stochastic() { return false; }
   @Override public Scratch newScratch(int maxRows) { return Scratch.NONE; }
 
@@ -52,20 +51,8 @@ public final class Dense implements Layer {
 
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
-    normalWeights(params, off, in * out, initStd, seed, layerIndex);
+    init.fill(params, off, in * out, seed, layerIndex);
     Arrays.fill(params, off + in * out, off + in * out + out, 0f);
-  }
-
-  /**
-   * Writes n initial weights N(0, std^2) at {@code params[off, off + n)}, a function of
-   * (seed, layer index) only: every layer with weights starts from these.
-   */
-  static void normalWeights(float[] params, int off, int n, float std, long seed,
-                            int layerIndex) {
-    CounterRng.gaussians(seed, 0, layerIndex, CounterRng.STREAM_INIT, params, off, n);
-    for (int k = 0; k < n; k++) {
-      params[off + k] *= std;
-    }
   }
 
   @Override

@@ -35,13 +35,15 @@ final class FilterVd implements Layer {
   /** How many times each filter's KL counts: 1, or the weights of a filter. */
   private final int klCount;
   private final VdSettings settings;
+  private final WeightInit init;
 
-  FilterVd(int in, int out, int positions, int klCount, VdSettings settings) {
+  FilterVd(int in, int out, int positions, int klCount, VdSettings settings, WeightInit init) {
     this.in = in;
     this.out = out;
     this.positions = positions;
     this.klCount = klCount;
     this.settings = settings;
+    this.init = init;
   }
 
   @Override public int inputSize() { return in; }
@@ -52,7 +54,7 @@ final class FilterVd implements Layer {
 
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
-    Dense.normalWeights(params, off, in * out, settings.thetaInitStd(), seed, layerIndex);
+    init.fill(params, off, in * out, seed, layerIndex);
     Arrays.fill(params, off + in * out, off + in * out + out, LOG_ALPHA_INIT);
     Arrays.fill(params, off + in * out + out, off + in * out + 2 * out, 0f);
   }

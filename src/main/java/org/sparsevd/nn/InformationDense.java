@@ -123,7 +123,7 @@ public final class InformationDense implements PerExampleKl {
    */
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
-    Dense.normalWeights(params, off, in * out, initStd, seed, layerIndex);
+    WeightInit.normal(initStd).fill(params, off, in * out, seed, layerIndex);
     CounterRng.gaussians(seed, 1, layerIndex, CounterRng.STREAM_INIT, params, off + noiseMap(),
         in * out);
     for (int k = 0; k < in * out; k++) {

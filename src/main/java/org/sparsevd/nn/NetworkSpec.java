@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * {@code sbp} is structured Bayesian pruning of the channels or units of the layer it follows,
  * placed the same way ({@link StructuredBayesianPruning}; {@code sbp(kl=weights)} counts a
  * channel's KL per weight into it).
+ * Weighted layers start N(0, theta_init_std^2); {@code init=glorot} in the arguments of conv,
+ * vdconv, dense or vd starts them Glorot-uniform instead ({@link WeightInit}).
  * {@code crop(P)} and {@code flip} augment training images (random crop with P pixels of zero
  * padding, random horizontal flip). {@code vgg_like(W[, classes=N][, dense])} stands for the
  * VGG-like network of the method's CIFAR-10 experiments at width W ({@link #vggLike}).
@@ -40,15 +42,20 @@ public final class NetworkSpec {
   /** The paper's LeNet-300-100. */
   public static final String LENET_300_100 = "vd(300) | relu | vd(100) | relu | vd(10)";
 
-  /** The paper's LeNet-5-Caffe, variational per weight, on 28 x 28 grey images. */
-  public static final String LENET_5_CAFFE = "image(28, 28, 1) | vdconv(20, 5) | relu "
-      + "| maxpool(2) | vdconv(50, 5) | relu | maxpool(2) | flatten | vd(500) | relu | vd(10)";
+  /**
+   * The paper's LeNet-5-Caffe, variational per weight, on 28 x 28 grey images, with the
+   * Glorot-uniform convolutions of the authors' code.
+   */
+  public static final String LENET_5_CAFFE = "image(28, 28, 1) | vdconv(20, 5, init=glorot) "
+      + "| relu | maxpool(2) | vdconv(50, 5, init=glorot) | relu | maxpool(2) | flatten | vd(500) "
+      + "| relu | vd(10)";
 
   /** The layers this parser knows, in the form they are written (for help and errors). */
-  public static final String LAYERS = "vd(N), dense(N), relu, gdrop(P), drop(P), "
-      + "softplus, nvd[(kl=weights)], cdense(N), idense(N, B) | relu, "
+  public static final String LAYERS = "vd(N[, init=glorot]), dense(N[, init=glorot]), relu, "
+      + "gdrop(P), drop(P), softplus, nvd[(kl=weights)], cdense(N), idense(N, B) | relu, "
       + "idense(N, B, prior=lognormal) | softplus, idrop(B); for images image(H, W, C) "
-      + "first, then conv(F, K[, S, P]), vdconv(F, K[, S, P][, per=filter[, kl=weights]]), "
+      + "first, then conv(F, K[, S, P][, init=glorot]), "
+      + "vdconv(F, K[, S, P][, per=filter[, kl=weights]][, init=glorot]), "
       + "iconv(F, K[, S, P], B[, prior=lognormal]) | relu or softplus, "
       + "maxpool(K), flatten, bn, sbp[(kl=weights)], crop(P), flip, "
       + "vgg_like(W[, classes=N][, dense])";
@@ -172,8 +179,7 @@ public final class NetworkSpec {
         case "sbp" -> new StructuredBayesianPruning(channelShape(i, part, parts, shape, width),
             structuredKl(arg, i, part, layers.get(layers.size() - 1)));
         case "flatten" -> new Flatten(width);
-        case "vd" -> new VariationalDense(width, positive(arg, i, part), settings);
-        case "dense" -> new Dense(width, positive(arg, i, part), settings.thetaInitStd());
+        case "vd", "dense" -> dense(name, arg, i, part, width, settings);
         case "relu" -> new Relu(width);
         case "softplus" -> new Softplus(width);
         case "gdrop" -> new GaussianDropout(width,
@@ -354,11 +360,14 @@ public final class NetworkSpec {
     List<String> numbers = new ArrayList<>();
     String per = "weight";
     boolean klPerWeight = false;
+    boolean glorot = false;
     for (String a : args(arg)) {
       if (a.startsWith("per=") && name.equals("vdconv")) {
         per = a.substring(4).trim();
       } else if (a.replace(" ", "").equals("kl=weights") && name.equals("vdconv")) {
         klPerWeight = true;
+      } else if (a.replace(" ", "").equals(WeightInit.GLOROT_OPTION)) {
+        glorot = true;
       } else {
         numbers.add(a);
       }
@@ -366,7 +375,8 @@ public final class NetworkSpec {
     if (numbers.size() != 2 && numbers.size() != 4) {
       throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
           + "': expected " + name + "(FILTERS, KERNEL[, STRIDE, PADDING]"
-          + (name.equals("vdconv") ? "[, per=weight|filter][, kl=weights]" : "") + ")");
+          + (name.equals("vdconv") ? "[, per=weight|filter][, kl=weights]" : "")
+          + "[, init=glorot])");
     }
     Conv2d.Kind kind = switch (name + "/" + per) {
       case "conv/weight" -> Conv2d.Kind.PLAIN;
@@ -382,7 +392,23 @@ public final class NetworkSpec {
           + "': kl=weights needs per=filter");
     }
     return new Conv2d(shape, positive(numbers.get(0), i, part), positive(numbers.get(1), i, part),
-        stride, pad, kind, klPerWeight, settings);
+        stride, pad, kind, klPerWeight, glorot, settings);
+  }
+
+  /** vd(N[, init=glorot]) or dense(N[, init=glorot]). */
+  private static Layer dense(String name, String arg, int i, String part, int width,
+                             VdSettings settings) {
+    String[] a = args(arg);
+    boolean glorot = a.length == 2 && a[1].replace(" ", "").equals(WeightInit.GLOROT_OPTION);
+    if (a.length != 1 && !glorot) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': expected " + name + "(UNITS) or " + name + "(UNITS, init=glorot)");
+    }
+    int units = positive(a[0], i, part);
+    WeightInit init = glorot ? WeightInit.glorotUniform(width, units)
+        : WeightInit.normal(settings.thetaInitStd());
+    return name.equals("vd") ? new VariationalDense(width, units, 1, settings, init)
+        : new Dense(width, units, 1, init);
   }
 
   private static String[] args(String arg) {

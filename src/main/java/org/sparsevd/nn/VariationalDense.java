@@ -36,12 +36,13 @@ public final class VariationalDense implements Variational {
   private final float alphaMax;
   private final float alphaThreshold;
   private final VdWeights.Bounds bounds;
+  private final WeightInit init;
 
   public VariationalDense(int in, int out, VdSettings settings) {
-    this(in, out, 1, settings);
+    this(in, out, 1, settings, WeightInit.normal(settings.thetaInitStd()));
   }
 
-  VariationalDense(int in, int out, int positions, VdSettings settings) {
+  VariationalDense(int in, int out, int positions, VdSettings settings, WeightInit init) {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException("vd layer " + in + " -> " + out + ": sizes must be > 0");
     }
@@ -49,6 +50,7 @@ public final class VariationalDense implements Variational {
     this.out = out;
     this.positions = positions;
     this.settings = settings;
+    this.init = init;
     // Compare alpha, not log alpha: one exp per weight instead of an exp and a log.
     this.alphaMin = (float) Math.exp(settings.logAlphaMin());
     this.alphaMax = (float) Math.exp(settings.logAlphaMax());
@@ -61,7 +63,7 @@ public final class VariationalDense implements Variational {
   @Override public int inputSize() { return in; }
   @Override public int outputSize() { return out; }
   @Override public int paramCount() { return 2 * in * out + out; }
-  @Override public String spec() { return "vd(" + out + ")"; }
+  @Override public String spec() { return "vd(" + out + init.specOption() + ")"; }
   @Override public boolean stochastic() { return true; }
 
   @Override public VdSettings settings() { return settings; }
@@ -78,7 +80,7 @@ public final class VariationalDense implements Variational {
   @Override
   public void init(float[] params, int off, long seed, int layerIndex) {
     int n = in * out;
-    Dense.normalWeights(params, off, n, settings.thetaInitStd(), seed, layerIndex);
+    init.fill(params, off, n, seed, layerIndex);
     for (int k = 0; k < n; k++) {
       float theta = params[off + k];
       params[off + n + k] = settings.parameterization() == Parameterization.LOG_SIGMA2

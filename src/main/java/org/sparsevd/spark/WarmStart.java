@@ -11,6 +11,7 @@ import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.nn.StructuredBayesianPruning;
+import org.sparsevd.nn.WeightInit;
 import org.sparsevd.train.TrainConfig;
 import org.sparsevd.train.TrainingState;
 
@@ -117,7 +118,8 @@ public final class WarmStart {
   }
 
   private static boolean same(Layer a, Layer b) {
-    return a.getClass() == b.getClass() && a.spec().equals(b.spec())
+    return a.getClass() == b.getClass()
+        && WeightInit.withoutOption(a.spec()).equals(WeightInit.withoutOption(b.spec()))
         && a.inputSize() == b.inputSize() && a.outputSize() == b.outputSize()
         && a.paramCount() == b.paramCount();
   }

@@ -33,7 +33,8 @@ class ConvSpecTest {
   @ParameterizedTest
   @CsvSource(delimiter = ';', value = {
       "image(9, 7, 2) | conv(4, 3, 2, 1) | relu | vdconv(3, 2, per=filter) | flatten | dense(5)",
-      "image(9, 7, 2) | vdconv(4, 3, 1, 1) | maxpool(3) | flatten | vd(5)"})
+      "image(9, 7, 2) | vdconv(4, 3, 1, 1) | maxpool(3) | flatten | vd(5)",
+      "image(9, 7, 2) | conv(4, 3, init=glorot) | vdconv(3, 2, per=filter, init=glorot) | flatten | vd(5, init=glorot) | dense(2, init=glorot)"})
   void specRoundTripsAndRebuildsTheSameInitialParameters(String spec) {
     Network net = NetworkSpec.parse(spec, 126, VdSettings.DEFAULTS);
     Network again = NetworkSpec.parse(net.spec(), 126, VdSettings.DEFAULTS);
@@ -56,7 +57,7 @@ class ConvSpecTest {
       "image(6, 6, 3) | flatten | vd(3); an image of 6x6x3 has 108 values, the input has 72",
       "image(6, 6, 2) | vdconv(4, 3, per=channel) | flatten | vd(3); per=channel, expected per=weight or per=filter",
       "image(6, 6, 2) | vdconv(4, 7) | flatten | vd(3); kernel 7x7 is larger than its padded input 6x6x2",
-      "image(6, 6, 2) | vdconv(4) | flatten | vd(3); expected vdconv(FILTERS, KERNEL[, STRIDE, PADDING][, per=weight|filter][, kl=weights])",
+      "image(6, 6, 2) | vdconv(4) | flatten | vd(3); expected vdconv(FILTERS, KERNEL[, STRIDE, PADDING][, per=weight|filter][, kl=weights][, init=glorot])",
       "image(6, 6, 2) | vdconv(4, 3, kl=weights) | flatten | vd(3); kl=weights needs per=filter",
       "image(6, 6, 2) | flatten | nvd(kl=once) | vd(3); expected nvd or nvd(kl=weights)",
       "image(6, 6, 2) | flatten | vd(3) | nvd(kl=weights); kl=weights counts the weights of a dense layer after it",
@@ -70,7 +71,10 @@ class ConvSpecTest {
       "vd(3) | iconv(4, 3, 0.1) | relu | flatten | vd(3); layer 2 'iconv(4, 3, 0.1)': needs a feature map",
       "image(6, 6, 2) | maxpool(7) | flatten | vd(3); max-pool window 7 does not fit its input 6x6x2",
       "vd(3) | image(6, 6, 2); layer 2 'image(6, 6, 2)': image(H, W, C) must be the first layer",
-      "image(6, 6, 2) | conv(4, 3, per=filter) | flatten | vd(3); layer 2 'conv(4, 3, per=filter)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING])"})
+      "image(6, 6, 2) | conv(4, 3, per=filter) | flatten | vd(3); layer 2 'conv(4, 3, per=filter)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING][, init=glorot])",
+      "image(6, 6, 2) | conv(4, 3, init=he) | flatten | vd(3); layer 2 'conv(4, 3, init=he)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING][, init=glorot])",
+      "image(6, 6, 2) | flatten | vd(3, init=he); layer 3 'vd(3, init=he)': expected vd(UNITS) or vd(UNITS, init=glorot)",
+      "image(6, 6, 2) | flatten | dense(3, 4); layer 3 'dense(3, 4)': expected dense(UNITS) or dense(UNITS, init=glorot)"})
   void badSpecsNameTheLayerAndTheProblem(String spec, String message) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> NetworkSpec.parse(spec, 72, VdSettings.DEFAULTS));

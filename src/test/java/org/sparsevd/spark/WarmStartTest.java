@@ -46,6 +46,16 @@ class WarmStartTest {
   }
 
   @Test
+  void anotherInitialisationOptionStillStartsFromTheModel() throws Exception {
+    float[] want = saved().initialState(new NetworkDef(CONVS, 64, VdSettings.DEFAULTS), 4,
+        TrainConfig.DEFAULTS).params();
+    String glorot = CONVS.replace("vdconv(3, 3)", "vdconv(3, 3, init=glorot)")
+        .replace("vd(5)", "vd(5, init=glorot)");
+    assertArrayEquals(want, saved().initialState(new NetworkDef(glorot, 64,
+        VdSettings.DEFAULTS), 4, TrainConfig.DEFAULTS).params());
+  }
+
+  @Test
   void addedSbpLayersStartFromTheirOwnInitialisation() throws Exception {
     String layers = "image(8, 8, 1) | vdconv(3, 3) | sbp | relu | maxpool(2) | flatten "
         + "| vd(5) | sbp | relu | vd(4)";
