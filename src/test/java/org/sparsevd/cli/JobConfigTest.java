@@ -41,7 +41,7 @@ class JobConfigTest {
     assertTrue(t.startsWith("| key | default | meaning |\n|---|---|---|\n| `pipeline` | `none` | "),
         t);
     assertTrue(t.contains("\n| `layers` | `vd(300) \\| relu \\| vd(100) \\| relu \\| vd(10)` | "
-        + "network: vd(N), dense(N), "), t);
+        + "network: vd(N[, init=glorot]), dense(N[, init=glorot]), "), t);
     assertTrue(t.contains("\n| `data.test` |  | held-out"), t);
     assertEquals(JobConfig.KEYS.size() + 2, t.split("\n").length);
   }
