@@ -93,8 +93,9 @@ public final class WarmStart {
 
   /**
    * For each layer of {@code from}, the index of the same layer in {@code to}, in order, where
-   * {@code to} may have {@link StructuredBayesianPruning} layers that {@code from} has not;
-   * null when the two differ otherwise.
+   * {@code to} may have {@link StructuredBayesianPruning} layers that {@code from} has not
+   * (and either may name another initialisation, which the model's values replace); null when
+   * the two differ otherwise.
    */
   static int[] match(Network from, Network to) {
     int[] at = new int[from.layers().size()];
