@@ -57,7 +57,8 @@ class GaussianDropoutTest {
     org.junit.jupiter.api.Assertions.assertArrayEquals(x, y);
   }
 
-  private static double[] moments(float[] v) {
+  /** Mean and variance of v. */
+  static double[] moments(float[] v) {
     double sum = 0;
     double sq = 0;
     for (float f : v) {

@@ -66,13 +66,6 @@ class WeightInitTest {
   }
 
   private static double variance(float[] w) {
-    double s = 0;
-    double s2 = 0;
-    for (float v : w) {
-      s += v;
-      s2 += (double) v * v;
-    }
-    double mean = s / w.length;
-    return s2 / w.length - mean * mean;
+    return GaussianDropoutTest.moments(w)[1];
   }
 }
