@@ -354,13 +354,20 @@ public final class NetworkSpec {
     return new ImageInput(shape);
   }
 
-  /** conv(F, K[, S, P]) or vdconv(F, K[, S, P][, per=weight|filter]). */
+  /**
+   * conv(F, K[, S, P][, init=glorot]) or
+   * vdconv(F, K[, S, P][, per=weight|filter][, kl=weights][, init=glorot]).
+   */
   private static Layer conv(String name, String arg, int i, String part, FeatureShape shape,
                             VdSettings settings) {
     List<String> numbers = new ArrayList<>();
     String per = "weight";
     boolean klPerWeight = false;
     boolean glorot = false;
+    String expected = "network spec layer " + (i + 1) + " '" + part + "': expected " + name
+        + "(FILTERS, KERNEL[, STRIDE, PADDING]"
+        + (name.equals("vdconv") ? "[, per=weight|filter][, kl=weights]" : "")
+        + "[, init=glorot])";
     for (String a : args(arg)) {
       if (a.startsWith("per=") && name.equals("vdconv")) {
         per = a.substring(4).trim();
@@ -368,15 +375,14 @@ public final class NetworkSpec {
         klPerWeight = true;
       } else if (a.replace(" ", "").equals(WeightInit.GLOROT_OPTION)) {
         glorot = true;
+      } else if (a.contains("=")) {
+        throw new IllegalArgumentException(expected);
       } else {
         numbers.add(a);
       }
     }
     if (numbers.size() != 2 && numbers.size() != 4) {
-      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
-          + "': expected " + name + "(FILTERS, KERNEL[, STRIDE, PADDING]"
-          + (name.equals("vdconv") ? "[, per=weight|filter][, kl=weights]" : "")
-          + "[, init=glorot])");
+      throw new IllegalArgumentException(expected);
     }
     Conv2d.Kind kind = switch (name + "/" + per) {
       case "conv/weight" -> Conv2d.Kind.PLAIN;

@@ -73,6 +73,7 @@ class ConvSpecTest {
       "vd(3) | image(6, 6, 2); layer 2 'image(6, 6, 2)': image(H, W, C) must be the first layer",
       "image(6, 6, 2) | conv(4, 3, per=filter) | flatten | vd(3); layer 2 'conv(4, 3, per=filter)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING][, init=glorot])",
       "image(6, 6, 2) | conv(4, 3, init=he) | flatten | vd(3); layer 2 'conv(4, 3, init=he)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING][, init=glorot])",
+      "image(6, 6, 2) | conv(4, 3, 1, 1, init=he) | flatten | vd(3); layer 2 'conv(4, 3, 1, 1, init=he)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING][, init=glorot])",
       "image(6, 6, 2) | flatten | vd(3, init=he); layer 3 'vd(3, init=he)': expected vd(UNITS) or vd(UNITS, init=glorot)",
       "image(6, 6, 2) | flatten | dense(3, 4); layer 3 'dense(3, 4)': expected dense(UNITS) or dense(UNITS, init=glorot)"})
   void badSpecsNameTheLayerAndTheProblem(String spec, String message) {
