@@ -93,8 +93,7 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
         Im2Col.outputSize(in.width(), kernel, stride, pad), filters);
     int patch = kernel * kernel * in.channels();
     int positions = out.height() * out.width();
-    this.init = glorot ? WeightInit.glorotUniform(patch, kernel * kernel * filters)
-        : WeightInit.normal(settings.thetaInitStd());
+    this.init = WeightInit.of(glorot, patch, kernel * kernel * filters, settings);
     this.core = switch (kind) {
       case PLAIN -> new Dense(patch, filters, positions, init);
       case PER_WEIGHT -> new VariationalDense(patch, filters, positions, settings, init);

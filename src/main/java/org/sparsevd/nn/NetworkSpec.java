@@ -411,8 +411,7 @@ public final class NetworkSpec {
           + "': expected " + name + "(UNITS) or " + name + "(UNITS, init=glorot)");
     }
     int units = positive(a[0], i, part);
-    WeightInit init = glorot ? WeightInit.glorotUniform(width, units)
-        : WeightInit.normal(settings.thetaInitStd());
+    WeightInit init = WeightInit.of(glorot, width, units, settings);
     return name.equals("vd") ? new VariationalDense(width, units, 1, settings, init)
         : new Dense(width, units, 1, init);
   }

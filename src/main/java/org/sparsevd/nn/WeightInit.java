@@ -24,6 +24,11 @@ public record WeightInit(boolean glorot, float scale) implements java.io.Seriali
     return new WeightInit(true, (float) Math.sqrt(6.0 / (fanIn + fanOut)));
   }
 
+  /** Glorot-uniform over the given fans when {@code glorot}, else the settings' normal. */
+  static WeightInit of(boolean glorot, int fanIn, int fanOut, VdSettings settings) {
+    return glorot ? glorotUniform(fanIn, fanOut) : normal(settings.thetaInitStd());
+  }
+
   /** Writes n initial weights at {@code params[off, off + n)}. */
   public void fill(float[] params, int off, int n, long seed, int layerIndex) {
     if (glorot) {
