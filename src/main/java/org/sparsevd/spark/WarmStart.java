@@ -1,12 +1,14 @@
 package org.sparsevd.spark;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
+import org.sparsevd.nn.Augmentation;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
@@ -20,7 +22,10 @@ import org.sparsevd.train.TrainingState;
  * training begins from a saved model's parameters, with a fresh optimiser at epoch 0, instead
  * of a random initialisation. The model's feature scaling is kept rather than refitted, so that
  * its parameters see inputs scaled as they were trained on. The network must be the model's,
- * or the model's with {@code sbp} layers added.
+ * or the model's with {@code sbp} layers added; augmentations ({@code crop}, {@code flip}) may
+ * be added or dropped, since they hold no parameters and act only in training (fine-tuning
+ * without the augmentation a model was trained with, as one changes a data loader's
+ * transforms).
  */
 public final class WarmStart {
   private final Path dir;
@@ -64,10 +69,11 @@ public final class WarmStart {
    * The state to train from: the model's parameters and a fresh optimiser. The job's network
    * is the model's, or the model's with {@code sbp} layers added (structured pruning of a
    * trained network, as its authors run it): the model's layers keep their parameters and each
-   * added layer starts from its own initialisation, seeded as a fresh training's.
+   * added layer starts from its own initialisation, seeded as a fresh training's. Augmentation
+   * layers are left out of the comparison on both sides.
    *
-   * @throws IllegalArgumentException if this job's network, beyond added {@code sbp} layers,
-   *     or its classes differ from the model's
+   * @throws IllegalArgumentException if this job's network, beyond added {@code sbp} layers
+   *     and augmentations, or its classes differ from the model's
    */
   public TrainingState initialState(NetworkDef def, int classes, TrainConfig tc) {
     NetworkDef m = model.def();
@@ -81,10 +87,14 @@ public final class WarmStart {
           + m.inputSize() + " inputs, " + model.numClasses() + " classes, "
           + m.vd().parameterization() + "; this job is '" + def.layers() + "' on "
           + def.inputSize() + " inputs, " + classes + " classes, " + def.vd().parameterization()
-          + ": a warm start needs the same network, or the same with sbp layers added");
+          + ": a warm start needs the same network, or the same with sbp layers added"
+          + " (augmentations may differ)");
     }
     float[] params = to.initParams(tc.seed());
     for (int l = 0; l < matched.length; l++) {
+      if (matched[l] < 0) {
+        continue;
+      }
       System.arraycopy(model.params(), from.offset(l), params, to.offset(matched[l]),
           from.layers().get(l).paramCount());
     }
@@ -94,28 +104,44 @@ public final class WarmStart {
   /**
    * For each layer of {@code from}, the index of the same layer in {@code to}, in order, where
    * {@code to} may have {@link StructuredBayesianPruning} layers that {@code from} has not
-   * (and either may name another initialisation, which the model's values replace); null when
-   * the two differ otherwise.
+   * (and either may name another initialisation, which the model's values replace), and
+   * {@link Augmentation} layers on either side are skipped (-1 for those of {@code from});
+   * null when the two differ otherwise.
    */
   static int[] match(Network from, Network to) {
-    int[] at = new int[from.layers().size()];
-    int j = 0;
+    List<Layer> f = from.layers();
+    List<Layer> t = to.layers();
+    int[] at = new int[f.size()];
+    int j = skipAugmentations(t, 0);
     for (int l = 0; l < at.length; l++) {
-      while (j < to.layers().size() && !same(from.layers().get(l), to.layers().get(j))
-          && to.layers().get(j) instanceof StructuredBayesianPruning) {
-        j++;
+      if (f.get(l) instanceof Augmentation) {
+        at[l] = -1;
+        continue;
       }
-      if (j == to.layers().size() || !same(from.layers().get(l), to.layers().get(j))) {
+      while (j < t.size() && !same(f.get(l), t.get(j))
+          && t.get(j) instanceof StructuredBayesianPruning) {
+        j = skipAugmentations(t, j + 1);
+      }
+      if (j == t.size() || !same(f.get(l), t.get(j))) {
         return null;
       }
-      at[l] = j++;
+      at[l] = j;
+      j = skipAugmentations(t, j + 1);
     }
-    for (; j < to.layers().size(); j++) {
-      if (!(to.layers().get(j) instanceof StructuredBayesianPruning)) {
+    for (; j < t.size(); j = skipAugmentations(t, j + 1)) {
+      if (!(t.get(j) instanceof StructuredBayesianPruning)) {
         return null;
       }
     }
     return at;
+  }
+
+  /** The first index from {@code j} on that is not an augmentation. */
+  private static int skipAugmentations(List<Layer> layers, int j) {
+    while (j < layers.size() && layers.get(j) instanceof Augmentation) {
+      j++;
+    }
+    return j;
   }
 
   private static boolean same(Layer a, Layer b) {

@@ -78,6 +78,26 @@ class WarmStartTest {
   }
 
   @Test
+  void augmentationsMayBeAddedOrDropped() throws Exception {
+    float[] want = saved().initialState(new NetworkDef(CONVS, 64, VdSettings.DEFAULTS), 4,
+        TrainConfig.DEFAULTS).params();
+    String augmented = CONVS.replace("image(8, 8, 1) |", "image(8, 8, 1) | crop(1) | flip |");
+    assertArrayEquals(want, saved().initialState(new NetworkDef(augmented, 64,
+        VdSettings.DEFAULTS), 4, TrainConfig.DEFAULTS).params());
+    Path back = dir.resolve("augmented");
+    ModelFormat.write(new SparseVdModel(new NetworkDef(augmented, 64, VdSettings.DEFAULTS), 4,
+        want, Scaling.none(), Map.of()), new org.apache.hadoop.fs.Path(back.toString()),
+        new Configuration());
+    WarmStart fromAugmented = WarmStart.read(back.toString(), "init_model", "none",
+        new Configuration());
+    assertArrayEquals(want, fromAugmented.initialState(new NetworkDef(CONVS, 64,
+        VdSettings.DEFAULTS), 4, TrainConfig.DEFAULTS).params());
+    assertThrows(IllegalArgumentException.class, () -> fromAugmented.initialState(
+        new NetworkDef(augmented.replace("vd(5)", "vd(6)"), 64, VdSettings.DEFAULTS), 4,
+        TrainConfig.DEFAULTS));
+  }
+
+  @Test
   void anyOtherChangeOfTheNetworkIsRefusedByName() throws Exception {
     WarmStart warm = saved();
     for (String layers : new String[] {
