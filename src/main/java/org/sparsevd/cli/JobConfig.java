@@ -107,8 +107,8 @@ public final class JobConfig {
       new Key("master", Sessions.LOCAL_MASTER, "Spark master when spark-submit did not set one"),
       new Key("output", "", "output directory (any Hadoop path); required"),
       new Key("init_model", "", "warm start: initial parameters (and scaling) from this model "
-          + "directory, same network or the same with sbp layers added; empty: random "
-          + "initialisation"),
+          + "directory, same network or the same with sbp layers added (image, flatten, crop, "
+          + "flip and dropout may differ); empty: random initialisation"),
       new Key("checkpoint_every", "5", "write a checkpoint every k epochs; 0: never"),
       new Key("checkpoint_every_steps", "0", "also write one every k steps within an epoch, "
           + "so that a crash loses at most k steps of a long epoch; 0: never"),

@@ -168,7 +168,8 @@ public final class SparseVDClassifier
         ParamValidators.inArray(new String[] {"global", "blocks"}));
     initModel = new Param<>(this, "initModel", "warm start: a saved model (a run folder, its "
         + "model/ or a saved SparseVDClassificationModel) with the same network, or the same "
-        + "with sbp layers added; its scaling is kept; \"\": initialise from the seed", ParamChecks.path());
+        + "with sbp layers added (image, flatten, crop, flip and dropout may differ); its "
+        + "scaling is kept; \"\": initialise from the seed", ParamChecks.path());
     validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "boolean column: "
         + "rows where it is true are not trained on but scored after each epoch (accuracy and "
         + "NLL in trainingHistory); \"\": no validation set", ParamChecks.columnName());

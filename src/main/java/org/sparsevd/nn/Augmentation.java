@@ -7,7 +7,7 @@ package org.sparsevd.nn;
  * Evaluation and Monte-Carlo samples pass the map through. The transform is linear in the map;
  * the backward pass applies its adjoint with the forward pass's draws.
  */
-public abstract class Augmentation implements ShapedLayer {
+abstract class Augmentation implements ShapedLayer {
   final FeatureShape shape;
 
   Augmentation(FeatureShape shape) {

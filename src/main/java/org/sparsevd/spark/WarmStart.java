@@ -8,7 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.model.ModelLocator;
 import org.sparsevd.model.SparseVdModel;
-import org.sparsevd.nn.Augmentation;
+import org.sparsevd.nn.EvalForm;
 import org.sparsevd.nn.Layer;
 import org.sparsevd.nn.Network;
 import org.sparsevd.nn.NetworkDef;
@@ -22,10 +22,10 @@ import org.sparsevd.train.TrainingState;
  * training begins from a saved model's parameters, with a fresh optimiser at epoch 0, instead
  * of a random initialisation. The model's feature scaling is kept rather than refitted, so that
  * its parameters see inputs scaled as they were trained on. The network must be the model's,
- * or the model's with {@code sbp} layers added; augmentations ({@code crop}, {@code flip}) may
- * be added or dropped, since they hold no parameters and act only in training (fine-tuning
- * without the augmentation a model was trained with, as one changes a data loader's
- * transforms).
+ * or the model's with {@code sbp} layers added. Layers that hold no parameters and pass their
+ * values through at evaluation ({@code image}, {@code flatten}, {@code crop}, {@code flip},
+ * dropout) may be added or dropped, as a PyTorch state dict ignores them: a model trained with
+ * random shifts can be fine-tuned without them, or a flat network given its image shape.
  */
 public final class WarmStart {
   private final Path dir;
@@ -69,11 +69,12 @@ public final class WarmStart {
    * The state to train from: the model's parameters and a fresh optimiser. The job's network
    * is the model's, or the model's with {@code sbp} layers added (structured pruning of a
    * trained network, as its authors run it): the model's layers keep their parameters and each
-   * added layer starts from its own initialisation, seeded as a fresh training's. Augmentation
-   * layers are left out of the comparison on both sides.
+   * added layer starts from its own initialisation, seeded as a fresh training's. Layers without
+   * parameters that pass their values through at evaluation are left out of the comparison
+   * on both sides.
    *
    * @throws IllegalArgumentException if this job's network, beyond added {@code sbp} layers
-   *     and augmentations, or its classes differ from the model's
+   *     and such pass-through layers, or its classes differ from the model's
    */
   public TrainingState initialState(NetworkDef def, int classes, TrainConfig tc) {
     NetworkDef m = model.def();
@@ -88,7 +89,7 @@ public final class WarmStart {
           + m.vd().parameterization() + "; this job is '" + def.layers() + "' on "
           + def.inputSize() + " inputs, " + classes + " classes, " + def.vd().parameterization()
           + ": a warm start needs the same network, or the same with sbp layers added"
-          + " (augmentations may differ)");
+          + " (image, flatten, crop, flip and dropout may differ)");
     }
     float[] params = to.initParams(tc.seed());
     for (int l = 0; l < matched.length; l++) {
@@ -105,30 +106,30 @@ public final class WarmStart {
    * For each layer of {@code from}, the index of the same layer in {@code to}, in order, where
    * {@code to} may have {@link StructuredBayesianPruning} layers that {@code from} has not
    * (and either may name another initialisation, which the model's values replace), and
-   * {@link Augmentation} layers on either side are skipped (-1 for those of {@code from});
+   * pass-through layers on either side are skipped (-1 for those of {@code from});
    * null when the two differ otherwise.
    */
   static int[] match(Network from, Network to) {
     List<Layer> f = from.layers();
     List<Layer> t = to.layers();
     int[] at = new int[f.size()];
-    int j = skipAugmentations(t, 0);
+    int j = skipPassThrough(t, 0);
     for (int l = 0; l < at.length; l++) {
-      if (f.get(l) instanceof Augmentation) {
+      if (passesThrough(f.get(l))) {
         at[l] = -1;
         continue;
       }
       while (j < t.size() && !same(f.get(l), t.get(j))
           && t.get(j) instanceof StructuredBayesianPruning) {
-        j = skipAugmentations(t, j + 1);
+        j = skipPassThrough(t, j + 1);
       }
       if (j == t.size() || !same(f.get(l), t.get(j))) {
         return null;
       }
       at[l] = j;
-      j = skipAugmentations(t, j + 1);
+      j = skipPassThrough(t, j + 1);
     }
-    for (; j < t.size(); j = skipAugmentations(t, j + 1)) {
+    for (; j < t.size(); j = skipPassThrough(t, j + 1)) {
       if (!(t.get(j) instanceof StructuredBayesianPruning)) {
         return null;
       }
@@ -136,12 +137,18 @@ public final class WarmStart {
     return at;
   }
 
-  /** The first index from {@code j} on that is not an augmentation. */
-  private static int skipAugmentations(List<Layer> layers, int j) {
-    while (j < layers.size() && layers.get(j) instanceof Augmentation) {
+  /** The first index from {@code j} on that is not a pass-through layer. */
+  private static int skipPassThrough(List<Layer> layers, int j) {
+    while (j < layers.size() && passesThrough(layers.get(j))) {
       j++;
     }
     return j;
+  }
+
+  /** No parameters and the identity at evaluation: nothing a warm start carries over. */
+  private static boolean passesThrough(Layer layer) {
+    return layer.paramCount() == 0
+        && layer.evalForm(new float[0], 0) instanceof EvalForm.Identity;
   }
 
   private static boolean same(Layer a, Layer b) {

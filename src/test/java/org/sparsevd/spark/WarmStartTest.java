@@ -78,7 +78,7 @@ class WarmStartTest {
   }
 
   @Test
-  void augmentationsMayBeAddedOrDropped() throws Exception {
+  void passThroughLayersMayBeAddedOrDropped() throws Exception {
     float[] want = saved().initialState(new NetworkDef(CONVS, 64, VdSettings.DEFAULTS), 4,
         TrainConfig.DEFAULTS).params();
     String augmented = CONVS.replace("image(8, 8, 1) |", "image(8, 8, 1) | crop(1) | flip |");
@@ -92,6 +92,16 @@ class WarmStartTest {
         new Configuration());
     assertArrayEquals(want, fromAugmented.initialState(new NetworkDef(CONVS, 64,
         VdSettings.DEFAULTS), 4, TrainConfig.DEFAULTS).params());
+    String flat = "vd(64) | relu | vd(5) | relu | vd(4)";
+    String shaped = "image(8, 8, 1) | crop(2) | gdrop(0.5) | flatten | " + flat;
+    NetworkDef flatDef = new NetworkDef(flat, 64, VdSettings.DEFAULTS);
+    float[] flatParams = flatDef.build().initParams(7);
+    Path flatDir = dir.resolve("flat");
+    ModelFormat.write(new SparseVdModel(flatDef, 4, flatParams, Scaling.none(), Map.of()),
+        new org.apache.hadoop.fs.Path(flatDir.toString()), new Configuration());
+    assertArrayEquals(flatParams, WarmStart.read(flatDir.toString(), "init_model", "none",
+        new Configuration()).initialState(new NetworkDef(shaped, 64, VdSettings.DEFAULTS), 4,
+        TrainConfig.DEFAULTS).params());
     assertThrows(IllegalArgumentException.class, () -> fromAugmented.initialState(
         new NetworkDef(augmented.replace("vd(5)", "vd(6)"), 64, VdSettings.DEFAULTS), 4,
         TrainConfig.DEFAULTS));
