@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * channel's KL per weight into it).
  * Weighted layers start N(0, theta_init_std^2); {@code init=glorot} in the arguments of conv,
  * vdconv, dense or vd starts them Glorot-uniform instead ({@link WeightInit}).
- * {@code crop(P)} and {@code flip} augment training images (random crop with P pixels of zero
- * padding, random horizontal flip). {@code vgg_like(W[, classes=N][, dense])} stands for the
+ * {@code crop(P[, p=Q])} and {@code flip} augment training images (random crop with P pixels of
+ * zero padding, of a fraction Q of the examples when given; random horizontal flip). {@code vgg_like(W[, classes=N][, dense])} stands for the
  * VGG-like network of the method's CIFAR-10 experiments at width W ({@link #vggLike}).
  */
 public final class NetworkSpec {
@@ -57,7 +57,7 @@ public final class NetworkSpec {
       + "first, then conv(F, K[, S, P][, init=glorot]), "
       + "vdconv(F, K[, S, P][, per=filter[, kl=weights]][, init=glorot]), "
       + "iconv(F, K[, S, P], B[, prior=lognormal]) | relu or softplus, "
-      + "maxpool(K), flatten, bn, sbp[(kl=weights)], crop(P), flip, "
+      + "maxpool(K), flatten, bn, sbp[(kl=weights)], crop(P[, p=Q]), flip, "
       + "vgg_like(W[, classes=N][, dense])";
 
   /** Filters of VGG-like's convolutions at width 1, 0 for a 2 x 2 max pooling. */
@@ -173,7 +173,7 @@ public final class NetworkSpec {
         case "conv", "vdconv" -> conv(name, arg, i, part, shape, settings);
         case "iconv" -> informationConv(arg, i, part, parts, shape, settings);
         case "maxpool" -> new MaxPool2d(shape, positive(arg, i, part));
-        case "crop" -> new RandomCrop(shape, nonNegative(arg, i, part));
+        case "crop" -> crop(arg, i, part, shape);
         case "flip" -> new RandomFlip(shape);
         case "bn" -> new BatchNorm(channelShape(i, part, parts, shape, width));
         case "sbp" -> new StructuredBayesianPruning(channelShape(i, part, parts, shape, width),
@@ -336,6 +336,21 @@ public final class NetworkSpec {
           + (logUniform ? " (or use prior=lognormal with softplus)" : ""));
     }
     return prior;
+  }
+
+  /** crop(P[, p=Q]) with Q in (0, 1]. */
+  private static Layer crop(String arg, int i, String part, FeatureShape shape) {
+    String[] a = args(arg);
+    String expected = "network spec layer " + (i + 1) + " '" + part
+        + "': expected crop(PADDING) or crop(PADDING, p=PROBABILITY), the probability in (0, 1]";
+    if (a.length > 2 || a.length == 2 && !a[1].replace(" ", "").startsWith("p=")) {
+      throw new IllegalArgumentException(expected);
+    }
+    double p = a.length == 2 ? number(a[1].replace(" ", "").substring(2), i, part) : 1;
+    if (!(p > 0 && p <= 1)) {
+      throw new IllegalArgumentException(expected);
+    }
+    return new RandomCrop(shape, nonNegative(a[0], i, part), p);
   }
 
   private static Layer image(String arg, int i, String part, int inputSize) {

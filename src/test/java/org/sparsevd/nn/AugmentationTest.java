@@ -8,7 +8,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * crop(P) and flip: what each draw does to an image, that every shift in [-P, P]^2 and both
+ * crop(P[, p=Q]) and flip: what each draw does to an image, that every shift in [-P, P]^2 and both
  * flips are drawn about equally often, that an example's draw depends only on (seed, step,
  * example id), and that evaluation leaves images alone. The gradients are checked in {@link
  * LayerContractTest}.
@@ -39,7 +39,7 @@ class AugmentationTest {
   @Test
   void cropShiftsByEveryOffsetInThePaddingUniformly() {
     int pad = 2;
-    RandomCrop crop = new RandomCrop(SHAPE, pad);
+    RandomCrop crop = new RandomCrop(SHAPE, pad, 1);
     float[] x = images();
     float[] y = new float[x.length];
     crop.forward(null, 0, x, y, ROWS, Mode.TRAIN, new Noise(7, 3, ids(0)), 0,
@@ -76,6 +76,33 @@ class AugmentationTest {
         assertEquals(expected, n, 5 * Math.sqrt(expected), "counts " + Arrays.deepToString(seen));
       }
     }
+  }
+
+  /**
+   * crop(2, p=0.3) leaves a row unchanged when it draws no shift (0.7) or the zero shift of
+   * the 25 (0.3 / 25), and otherwise shifts it; crop(0) with any probability changes nothing.
+   */
+  @Test
+  void cropWithAProbabilityShiftsThatFractionOfTheExamples() {
+    RandomCrop crop = (RandomCrop) NetworkSpec.parse("image(5, 6, 2) | crop(2, p=0.3)",
+        SHAPE.size(), VdSettings.DEFAULTS).layers().get(1);
+    assertEquals("crop(2, p=0.3)", crop.spec());
+    float[] x = images();
+    float[] y = new float[x.length];
+    crop.forward(null, 0, x, y, ROWS, Mode.TRAIN, new Noise(7, 3, ids(0)), 0,
+        crop.newScratch(ROWS));
+    int size = SHAPE.size();
+    int unchanged = 0;
+    for (int r = 0; r < ROWS; r++) {
+      unchanged += Arrays.equals(Arrays.copyOfRange(x, r * size, (r + 1) * size),
+          Arrays.copyOfRange(y, r * size, (r + 1) * size)) ? 1 : 0;
+    }
+    double p = 0.7 + 0.3 / 25;
+    assertEquals(ROWS * p, unchanged, 5 * Math.sqrt(ROWS * p * (1 - p)));
+    RandomCrop none = new RandomCrop(SHAPE, 0, 0.5);
+    none.forward(null, 0, x, y, ROWS, Mode.TRAIN, new Noise(7, 3, ids(0)), 0,
+        none.newScratch(ROWS));
+    assertArrayEquals(x, y);
   }
 
   @Test

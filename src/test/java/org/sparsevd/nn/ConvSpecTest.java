@@ -34,6 +34,7 @@ class ConvSpecTest {
   @CsvSource(delimiter = ';', value = {
       "image(9, 7, 2) | conv(4, 3, 2, 1) | relu | vdconv(3, 2, per=filter) | flatten | dense(5)",
       "image(9, 7, 2) | vdconv(4, 3, 1, 1) | maxpool(3) | flatten | vd(5)",
+      "image(9, 7, 2) | crop(2, p=0.25) | crop(1) | vdconv(4, 3, 1, 1) | flatten | vd(5)",
       "image(9, 7, 2) | conv(4, 3, init=glorot) | vdconv(3, 2, per=filter, init=glorot) | flatten | vd(5, init=glorot) | dense(2, init=glorot)"})
   void specRoundTripsAndRebuildsTheSameInitialParameters(String spec) {
     Network net = NetworkSpec.parse(spec, 126, VdSettings.DEFAULTS);
@@ -75,7 +76,11 @@ class ConvSpecTest {
       "image(6, 6, 2) | conv(4, 3, init=he) | flatten | vd(3); layer 2 'conv(4, 3, init=he)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING][, init=glorot])",
       "image(6, 6, 2) | conv(4, 3, 1, 1, init=he) | flatten | vd(3); layer 2 'conv(4, 3, 1, 1, init=he)': expected conv(FILTERS, KERNEL[, STRIDE, PADDING][, init=glorot])",
       "image(6, 6, 2) | flatten | vd(3, init=he); layer 3 'vd(3, init=he)': expected vd(UNITS) or vd(UNITS, init=glorot)",
-      "image(6, 6, 2) | flatten | dense(3, 4); layer 3 'dense(3, 4)': expected dense(UNITS) or dense(UNITS, init=glorot)"})
+      "image(6, 6, 2) | flatten | dense(3, 4); layer 3 'dense(3, 4)': expected dense(UNITS) or dense(UNITS, init=glorot)",
+      "image(6, 6, 2) | crop(1, q=0.5) | flatten | vd(3); layer 2 'crop(1, q=0.5)': expected crop(PADDING) or crop(PADDING, p=PROBABILITY), the probability in (0, 1]",
+      "image(6, 6, 2) | crop(1, p=0) | flatten | vd(3); layer 2 'crop(1, p=0)': expected crop(PADDING) or crop(PADDING, p=PROBABILITY)",
+      "image(6, 6, 2) | crop(1, p=1.5) | flatten | vd(3); the probability in (0, 1]",
+      "image(6, 6, 2) | crop(1, p=half) | flatten | vd(3); layer 2 'crop(1, p=half)': 'half' is not a number"})
   void badSpecsNameTheLayerAndTheProblem(String spec, String message) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> NetworkSpec.parse(spec, 72, VdSettings.DEFAULTS));

@@ -95,7 +95,7 @@ class LayerContractTest {
         new Case("dense(6) | bn | relu | vd(4) | bn | relu | dense(3)", 7, s2, true),
         new Case(image + "vdconv(3, 3, 1, 1) | bn | relu | maxpool(2) | flatten | vd(4) | bn "
             + "| relu | dense(3)", 72, la, false),
-        new Case(image + "crop(1) | conv(3, 3, 1, 1) | flip | crop(2) | relu | flatten "
+        new Case(image + "crop(1) | conv(3, 3, 1, 1) | flip | crop(2, p=0.5) | relu | flatten "
             + "| dense(3)", 72, s2, true),
         new Case(image + "vdconv(4, 3, 1, 1) | relu | maxpool(3) | vdconv(3, 2, per=filter) "
             + "| flatten | dense(3)", 72, s2, false),

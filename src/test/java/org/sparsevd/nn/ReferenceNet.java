@@ -142,12 +142,14 @@ final class ReferenceNet {
       } else if (layer instanceof StructuredBayesianPruning sbp) {
         kl += structuredPruning(sbp, p, off, a, y, rows, noise, l);
       } else if (layer instanceof RandomCrop crop) {
-        noise.fillUniform(l, rows, 2, eps);
+        int d = crop.probability() < 1 ? 3 : 2;
+        noise.fillUniform(l, rows, d, eps);
         FeatureShape f = crop.outputShape();
         int pad = crop.pad();
         for (int r = 0; r < rows; r++) {
-          int sy = (int) Math.floor(eps[2 * r] * (2 * pad + 1)) - pad;
-          int sx = (int) Math.floor(eps[2 * r + 1] * (2 * pad + 1)) - pad;
+          boolean shift = d == 2 || eps[d * r + 2] < crop.probability();
+          int sy = shift ? (int) Math.floor(eps[d * r] * (2 * pad + 1)) - pad : 0;
+          int sx = shift ? (int) Math.floor(eps[d * r + 1] * (2 * pad + 1)) - pad : 0;
           for (int i = 0; i < f.height(); i++) {
             for (int j = 0; j < f.width(); j++) {
               for (int c = 0; c < f.channels(); c++) {
