@@ -453,6 +453,10 @@ public final class NetworkSpec {
   }
 
   private static double number(String arg, int i, String part) {
+    if (arg != null && arg.contains(",")) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': takes one number here, got '" + arg + "'");
+    }
     try {
       return Double.parseDouble(arg == null ? "" : arg);
     } catch (NumberFormatException e) {

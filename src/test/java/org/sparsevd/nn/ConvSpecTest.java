@@ -80,7 +80,9 @@ class ConvSpecTest {
       "image(6, 6, 2) | crop(1, q=0.5) | flatten | vd(3); layer 2 'crop(1, q=0.5)': expected crop(PADDING) or crop(PADDING, p=PROBABILITY), the probability in (0, 1]",
       "image(6, 6, 2) | crop(1, p=0) | flatten | vd(3); layer 2 'crop(1, p=0)': expected crop(PADDING) or crop(PADDING, p=PROBABILITY)",
       "image(6, 6, 2) | crop(1, p=1.5) | flatten | vd(3); the probability in (0, 1]",
-      "image(6, 6, 2) | crop(1, p=half) | flatten | vd(3); layer 2 'crop(1, p=half)': 'half' is not a number"})
+      "image(6, 6, 2) | crop(1, p=half) | flatten | vd(3); layer 2 'crop(1, p=half)': 'half' is not a number",
+      "image(6, 6, 2) | flatten | cdense(3, init=glorot); layer 3 'cdense(3, init=glorot)': takes one number here, got '3, init=glorot'",
+      "image(6, 6, 2) | maxpool(2, 2) | flatten | vd(3); layer 2 'maxpool(2, 2)': takes one number here, got '2, 2'"})
   void badSpecsNameTheLayerAndTheProblem(String spec, String message) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> NetworkSpec.parse(spec, 72, VdSettings.DEFAULTS));
