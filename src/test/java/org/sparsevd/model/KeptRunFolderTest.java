@@ -16,7 +16,7 @@ import org.sparsevd.nn.Sparsity;
 
 /**
  * A run folder the train job wrote with model format 1, kept as a test resource
- * ({@code models/run-format1}: {@code jobs/train.sh conf/mnist-lenet300.properties --layers
+ * ({@code models/run-format1}: {@code jobs/train.sh conf/mnist-lenet300-plain.properties --layers
  * "vd(8) | relu | vd(10)" --epochs 2 --data.train_limit 2000 --batch_size 200 --lr_schedule
  * "linear(1)" --kl_schedule "linear(0, 1)"}): later code must still find and read it, and the
  * model must score the MNIST test set exactly as its run reported.
