@@ -115,7 +115,8 @@ public final class JobConfig {
       new Key("checkpoint_keep", String.valueOf(org.sparsevd.io.CheckpointStore.DEFAULT_KEEP),
           "checkpoints kept"),
       new Key("compare_mlp", "false", "tabular: also train Spark's "
-          + "MultilayerPerceptronClassifier with the same hidden layers and report both"),
+          + "MultilayerPerceptronClassifier with the same hidden layers and report both "
+          + "(layers vd(N) | relu | ... | vd(CLASSES) only)"),
       new Key("mlp.max_iter", "100", "tabular: L-BFGS iterations of the comparison MLP"),
       new Key("mc_samples", "0", "evaluate, score: Monte-Carlo samples in addition to the "
           + "deterministic prediction; 0: none"),

@@ -264,22 +264,21 @@ final class TabularJob {
         + "%.1f s%s%n", name, m.accuracy(), m.macroF1(), m.nll(), seconds, extra);
   }
 
-  /** The classifier the config describes; its layers must be vd(N) | relu | ... | vd(K). */
+  /**
+   * The classifier the config describes. A plain {@code vd(N) | relu | ... | vd(K)} list sets
+   * the hidden sizes, which {@code compare_mlp} gives MLlib's perceptron too; any other list of
+   * the train job's layers (an initialisation option, sbp, dense baselines) goes to the
+   * estimator whole.
+   */
   static SparseVDClassifier classifier(JobConfig c) {
-    String[] parts = c.get("layers").split("\\|");
-    int[] hidden = new int[parts.length / 2];
-    for (int i = 0; i < parts.length; i++) {
-      String p = parts[i].trim().toLowerCase(Locale.ROOT);
-      boolean ok = i % 2 == 1 ? p.equals("relu") : p.matches("vd\\(\\d+\\)");
-      if (!ok || parts.length % 2 == 0) {
-        throw new IllegalArgumentException("layers '" + c.get("layers") + "': the tabular "
-            + "pipeline takes vd(N) | relu | ... | vd(CLASSES)");
-      }
-      if (i % 2 == 0 && i < parts.length - 1) {
-        hidden[i / 2] = Integer.parseInt(p.substring(3, p.length() - 1));
-      }
+    int[] hidden = plainHiddenSizes(c.get("layers"));
+    if (hidden == null && c.getBoolean("compare_mlp")) {
+      throw new IllegalArgumentException("compare_mlp: layers '" + c.get("layers")
+          + "' has no perceptron of the same shape; it takes vd(N) | relu | ... | vd(CLASSES)");
     }
-    return new SparseVDClassifier().setHiddenLayers(hidden)
+    SparseVDClassifier vd = hidden != null ? new SparseVDClassifier().setHiddenLayers(hidden)
+        : new SparseVDClassifier().setLayers(c.get("layers"));
+    return vd
         .setLogAlphaThreshold(c.getDouble("threshold"))
         .setParameterization(c.get("parameterization"))
         .setBatchSize(c.getInt("batch_size")).setEpochs(c.getInt("epochs"))
@@ -287,6 +286,23 @@ final class TabularJob {
         .setKlSchedule(c.get("kl_schedule")).setOptimizer(c.get("optimizer"))
         .setSeed(c.getLong("seed")).setNumPartitions(c.getInt("partitions"))
         .setStorageLevel(c.get("storage_level"));
+  }
+
+  /** The hidden sizes of {@code vd(N) | relu | ... | vd(K)}, or null for any other list. */
+  static int[] plainHiddenSizes(String layers) {
+    String[] parts = layers.split("\\|");
+    int[] hidden = new int[parts.length / 2];
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i].trim().toLowerCase(Locale.ROOT);
+      boolean ok = i % 2 == 1 ? p.equals("relu") : p.matches("vd\\(\\d+\\)");
+      if (!ok || parts.length % 2 == 0) {
+        return null;
+      }
+      if (i % 2 == 0 && i < parts.length - 1) {
+        hidden[i / 2] = Integer.parseInt(p.substring(3, p.length() - 1));
+      }
+    }
+    return hidden;
   }
 
   /** The estimator takes the default clip range and initialisation; say so if set. */

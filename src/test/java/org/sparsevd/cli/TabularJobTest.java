@@ -168,6 +168,34 @@ class TabularJobTest {
     assertTrue(init.contains("runs/t0/model/stages/") && init.endsWith("/data"), init);
   }
 
+  /**
+   * A layer list other than vd(N) | relu | ... goes to the estimator whole; compare_mlp, which
+   * needs a perceptron of the same shape, refuses it before training.
+   */
+  @Test
+  void takesAnyLayerListOfTheTrainJob() throws Exception {
+    String layers = "vd(16, init=glorot) | sbp | relu | vd(3)";
+    Path out = tmp.resolve("layers");
+    List<String> a = args(csv, out);
+    a.set(a.indexOf("--layers") + 1, layers);
+    TabularJob.run(spark, Train.COMMAND.parse(a.toArray(new String[0])));
+    PipelineModel model = PipelineModel.load(out.resolve("model").toString());
+    SparseVDClassificationModel vd =
+        (SparseVDClassificationModel) model.stages()[model.stages().length - 1];
+    assertEquals(layers.replace(" ", ""), vd.trained().def().layers().replace(" ", ""));
+    JsonNode s = JSON.readTree(out.resolve("summary.json").toFile()).get("sparsevd");
+    assertTrue(s.get("accuracy").asDouble() > 0.9, s.toString());
+
+    Path refused = tmp.resolve("refused");
+    List<String> b = args(csv, refused, "--compare_mlp", "true");
+    b.set(b.indexOf("--layers") + 1, layers);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TabularJob.run(spark, Train.COMMAND.parse(b.toArray(new String[0]))));
+    assertTrue(e.getMessage().contains("compare_mlp") && e.getMessage().contains(layers),
+        e.getMessage());
+    assertTrue(!Files.exists(refused.resolve(OutputDir.MARKER)));
+  }
+
   @Test
   void aValueThatIsNotANumberNamesTheFileColumnAndRow() throws Exception {
     Path bad = tmp.resolve("bad.csv");
