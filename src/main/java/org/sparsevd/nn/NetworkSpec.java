@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * Weighted layers start N(0, theta_init_std^2); {@code init=glorot} in the arguments of conv,
  * vdconv, dense or vd starts them Glorot-uniform instead ({@link WeightInit}).
  * {@code crop(P[, p=Q])} and {@code flip} augment training images (random crop with P pixels of
- * zero padding, of a fraction Q of the examples when given; random horizontal flip). {@code vgg_like(W[, classes=N][, dense])} stands for the
- * VGG-like network of the method's CIFAR-10 experiments at width W ({@link #vggLike}).
+ * zero padding, of a fraction Q of the examples when given; random horizontal flip).
+ * {@code vgg_like(W[, classes=N][, dense])} stands for the VGG-like network of the method's
+ * CIFAR-10 experiments at width W ({@link #vggLike}).
  */
 public final class NetworkSpec {
   private static final Pattern LAYER = Pattern.compile("([a-z_]+)\\s*(?:\\(\\s*([^)]*)\\s*\\))?");
