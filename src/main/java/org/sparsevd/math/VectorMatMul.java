@@ -11,21 +11,22 @@ import jdk.incubator.vector.VectorSpecies;
  * floats, cheap next to the 2 * m * k * n flops) and becomes a gemm. A gemmTN with a C
  * narrower than one block and taller than wide runs as its transpose ({@link #gemmTN}).
  *
- * <p>Blocking: four rows of C by four vectors of columns are held in sixteen accumulators
- * while p runs over the nonzero columns of those four rows of A; each step broadcasts four
- * scalars of A, loads four vectors of B and issues sixteen FMAs. Columns left over after the
- * four-vector blocks run in one vector if they fit in one, two if they fit in two (the 20
- * filters of a thin convolution), else a full block, so three kernel shapes cover every n.
- * That block reads B in place: its lanes past n read on into the next row of B, and their
+ * <p>Blocking: six rows of C by four vectors of columns are held in twenty-four accumulators
+ * while p runs over a k-block, each step broadcasting six scalars of A, loading four vectors of
+ * B and issuing twenty-four FMAs ({@link VectorKernels}). Where zeros are skipped, four rows run
+ * at a time over the p where any of them is nonzero (a list for six rows would skip less).
+ * Columns left over after the four-vector blocks run in one vector if they fit in one, two if
+ * they fit in two (the 20 filters of a thin convolution), else a full block, so three kernel
+ * widths cover every n. That block reads B in place: its lanes past n read on into the next row of B, and their
  * sums land in the padding of a copy of those columns of C, which is dropped. Only B's last
  * rows, where such a read would leave the array, are copied with zeros (copying all of B cost
  * more than the products of a thin convolution's weight gradient: 57,600 rows of 20 filters).
  *
  * <p>Loop order: groups of GROUP rows, then blocks of columns, then k-blocks of at most KC
- * rows of B, then the four-row quads of the group. The innermost loop reuses one KC x WIDE
- * panel of B for every quad while it is in cache; walking all of B per quad instead ran at
+ * rows of B, then the units of six, four or one rows of the group. The innermost loop reuses
+ * one KC x WIDE panel of B for every unit while it is in cache; walking all of B per unit instead ran at
  * about two thirds of the speed, B (784 x 300 floats, 940 KB) being re-read from L2 or
- * beyond by every quad.
+ * beyond by every unit.
  *
  * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
  * built once per group; rows left over after the quads run alone on their own lists. A list
@@ -37,8 +38,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorMatMul implements MatMulKernels {
 
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
+  private static final VectorSpecies<Float> S = VectorKernels.S;
+  private static final int L = VectorKernels.L;
   private static final int WIDE = 4 * L;
   /** Rows whose nonzero lists are kept while one panel of B is reused across them. */
   private static final int GROUP = 64;
@@ -163,14 +164,18 @@ final class VectorMatMul implements MatMulKernels {
     }
     for (int i0 = 0; i0 < m; i0 += GROUP) {
       int rows = Math.min(GROUP, m - i0);
-      int quads = rows / 4;
-      int nLists = quads + rows % 4;
+      // Units of rows: without lists six at a time, then one four if four are left; with
+      // lists fours (a six would skip less); then single rows.
+      int sixes = skip ? 0 : rows / 6;
+      int quads = (rows - 6 * sixes) / 4;
+      int singles = rows - 6 * sixes - 4 * quads;
+      int nUnits = sixes + quads + singles;
       if (skip) {
         collectNonzeros(a, aOff + i0 * rs, rs, cs, rows, k, kc, kBlocks, lists, starts);
       }
       for (int j = 0; j < n; j += WIDE) {
         boolean padded = j == nWide;
-        // The kernel's columns: 0 one vector, 1 two, 2 four; plus 3 for a single row below.
+        // The kernel's columns: 0 one vector, 1 two, 2 four.
         int width = !padded || restWidth == WIDE ? 2 : restWidth == L ? 0 : 1;
         int bj = bOff + j;
         float[] cm = padded ? rc : c;
@@ -181,14 +186,18 @@ final class VectorMatMul implements MatMulKernels {
         }
         for (int q = 0; q < kBlocks; q++) {
           boolean add = acc || q > 0;
-          for (int t = 0; t < nLists; t++) {
-            int row = t < quads ? 4 * t : quads * 4 + t - quads;
-            int from = skip ? t * k + starts[t * (kBlocks + 1) + q] : q * kc;
-            int cnt = skip ? t * k + starts[t * (kBlocks + 1) + q + 1] - from
+          for (int t = 0; t < nUnits; t++) {
+            int height = t < sixes ? 6 : t < sixes + quads ? 4 : 1;
+            int row = t < sixes ? 6 * t
+                : t < sixes + quads ? 6 * sixes + 4 * (t - sixes) : rows - nUnits + t;
+            // A six's list is the identity (it runs only without lists); the k-block's range.
+            int list = t - sixes;
+            int from = skip ? list * k + starts[list * (kBlocks + 1) + q] : q * kc;
+            int cnt = skip ? list * k + starts[list * (kBlocks + 1) + q + 1] - from
                 : Math.min(kc, k - q * kc);
             int ar = aOff + (i0 + row) * rs;
             int ci = cj + row * ldc;
-            int kind = (t < quads ? 0 : 3) + width;
+            int kind = (height == 6 ? 0 : height == 4 ? 3 : 6) + width;
             // The p past inPlace, at the end of the list, read the copied rows.
             int tail = from + cnt;
             while (padded && tail > from && lists[tail - 1] >= inPlace) {
@@ -209,18 +218,25 @@ final class VectorMatMul implements MatMulKernels {
   }
 
   /**
-   * One kernel over the listed p: kind 0-2 four rows, 3-5 one row; one, two or four vectors
-   * of columns.
+   * One kernel over the listed p: kind 0-2 six rows (the listed p are a range: lists are the
+   * identity without skipping), 3-5 four rows, 6-8 one row; one, two or four vectors of
+   * columns.
    */
   private static void products(int kind, float[] a, int ar, int rs, int cs, int[] list,
       int from, int cnt, float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean add) {
     switch (kind) {
-      case 0 -> narrow4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
-      case 1 -> mid4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
-      case 2 -> wide4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
-      case 3 -> narrow1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
-      case 4 -> mid1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
-      default -> wide1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+      case 0 -> VectorKernels.narrow6(a, ar, rs, cs, from, from + cnt, b, bj, ldb, c, ci, ldc,
+          add);
+      case 1 -> VectorKernels.mid6(a, ar, rs, cs, from, from + cnt, b, bj, ldb, c, ci, ldc, add);
+      case 2 -> VectorKernels.wide6(a, ar, rs, cs, from, from + cnt, b, bj, ldb, c, ci, ldc,
+          add);
+      case 3 -> VectorKernels.narrow4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc,
+          add);
+      case 4 -> VectorKernels.mid4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      case 5 -> VectorKernels.wide4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      case 6 -> VectorKernels.narrow1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+      case 7 -> VectorKernels.mid1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+      default -> VectorKernels.wide1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
     }
   }
 
@@ -314,150 +330,5 @@ final class VectorMatMul implements MatMulKernels {
     for (int t = 0; t < nLists; t++) {
       starts[t * (kBlocks + 1) + kBlocks] = cnt[t];
     }
-  }
-
-  private static FloatVector start(float[] c, int at, boolean acc) {
-    return acc ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
-  }
-
-  /** C[4 rows][4 vectors] (+)= sum over listed p of A[row][p] * B[p][4 vectors]. */
-  private static void wide4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
-      float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
-    int c1 = ci + ldc;
-    int c2 = c1 + ldc;
-    int c3 = c2 + ldc;
-    FloatVector s00 = start(c, ci, acc), s01 = start(c, ci + L, acc);
-    FloatVector s02 = start(c, ci + 2 * L, acc), s03 = start(c, ci + 3 * L, acc);
-    FloatVector s10 = start(c, c1, acc), s11 = start(c, c1 + L, acc);
-    FloatVector s12 = start(c, c1 + 2 * L, acc), s13 = start(c, c1 + 3 * L, acc);
-    FloatVector s20 = start(c, c2, acc), s21 = start(c, c2 + L, acc);
-    FloatVector s22 = start(c, c2 + 2 * L, acc), s23 = start(c, c2 + 3 * L, acc);
-    FloatVector s30 = start(c, c3, acc), s31 = start(c, c3 + L, acc);
-    FloatVector s32 = start(c, c3 + 2 * L, acc), s33 = start(c, c3 + 3 * L, acc);
-    for (int t = from, end = from + cnt; t < end; t++) {
-      int p = list[t];
-      int ap = ar + p * cs;
-      int bp = bj + p * ldb;
-      FloatVector b0 = FloatVector.fromArray(S, b, bp);
-      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
-      s00 = b0.fma(x, s00); s01 = b1.fma(x, s01); s02 = b2.fma(x, s02); s03 = b3.fma(x, s03);
-      x = FloatVector.broadcast(S, a[ap + rs]);
-      s10 = b0.fma(x, s10); s11 = b1.fma(x, s11); s12 = b2.fma(x, s12); s13 = b3.fma(x, s13);
-      x = FloatVector.broadcast(S, a[ap + 2 * rs]);
-      s20 = b0.fma(x, s20); s21 = b1.fma(x, s21); s22 = b2.fma(x, s22); s23 = b3.fma(x, s23);
-      x = FloatVector.broadcast(S, a[ap + 3 * rs]);
-      s30 = b0.fma(x, s30); s31 = b1.fma(x, s31); s32 = b2.fma(x, s32); s33 = b3.fma(x, s33);
-    }
-    s00.intoArray(c, ci); s01.intoArray(c, ci + L);
-    s02.intoArray(c, ci + 2 * L); s03.intoArray(c, ci + 3 * L);
-    s10.intoArray(c, c1); s11.intoArray(c, c1 + L);
-    s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
-    s20.intoArray(c, c2); s21.intoArray(c, c2 + L);
-    s22.intoArray(c, c2 + 2 * L); s23.intoArray(c, c2 + 3 * L);
-    s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
-    s32.intoArray(c, c3 + 2 * L); s33.intoArray(c, c3 + 3 * L);
-  }
-
-  /** One row of C, four vectors of columns; the list holds only this row's nonzeros. */
-  private static void wide1(float[] a, int ar, int cs, int[] list, int from, int cnt,
-      float[] b, int bj, int ldb, float[] c, int ci, boolean acc) {
-    FloatVector s0 = start(c, ci, acc), s1 = start(c, ci + L, acc);
-    FloatVector s2 = start(c, ci + 2 * L, acc), s3 = start(c, ci + 3 * L, acc);
-    for (int t = from, end = from + cnt; t < end; t++) {
-      int p = list[t];
-      int bp = bj + p * ldb;
-      FloatVector x = FloatVector.broadcast(S, a[ar + p * cs]);
-      s0 = FloatVector.fromArray(S, b, bp).fma(x, s0);
-      s1 = FloatVector.fromArray(S, b, bp + L).fma(x, s1);
-      s2 = FloatVector.fromArray(S, b, bp + 2 * L).fma(x, s2);
-      s3 = FloatVector.fromArray(S, b, bp + 3 * L).fma(x, s3);
-    }
-    s0.intoArray(c, ci);
-    s1.intoArray(c, ci + L);
-    s2.intoArray(c, ci + 2 * L);
-    s3.intoArray(c, ci + 3 * L);
-  }
-
-  /** C[4 rows][2 vectors] (+)= sum over listed p of A[row][p] * B[p][2 vectors]. */
-  private static void mid4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
-      float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
-    int c1 = ci + ldc;
-    int c2 = c1 + ldc;
-    int c3 = c2 + ldc;
-    FloatVector s00 = start(c, ci, acc), s01 = start(c, ci + L, acc);
-    FloatVector s10 = start(c, c1, acc), s11 = start(c, c1 + L, acc);
-    FloatVector s20 = start(c, c2, acc), s21 = start(c, c2 + L, acc);
-    FloatVector s30 = start(c, c3, acc), s31 = start(c, c3 + L, acc);
-    for (int t = from, end = from + cnt; t < end; t++) {
-      int p = list[t];
-      int ap = ar + p * cs;
-      int bp = bj + p * ldb;
-      FloatVector b0 = FloatVector.fromArray(S, b, bp);
-      FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
-      s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
-      x = FloatVector.broadcast(S, a[ap + rs]);
-      s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
-      x = FloatVector.broadcast(S, a[ap + 2 * rs]);
-      s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
-      x = FloatVector.broadcast(S, a[ap + 3 * rs]);
-      s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
-    }
-    s00.intoArray(c, ci); s01.intoArray(c, ci + L);
-    s10.intoArray(c, c1); s11.intoArray(c, c1 + L);
-    s20.intoArray(c, c2); s21.intoArray(c, c2 + L);
-    s30.intoArray(c, c3); s31.intoArray(c, c3 + L);
-  }
-
-  /** One row of C, two vectors of columns. */
-  private static void mid1(float[] a, int ar, int cs, int[] list, int from, int cnt,
-      float[] b, int bj, int ldb, float[] c, int ci, boolean acc) {
-    FloatVector s0 = start(c, ci, acc), s1 = start(c, ci + L, acc);
-    for (int t = from, end = from + cnt; t < end; t++) {
-      int p = list[t];
-      int bp = bj + p * ldb;
-      FloatVector x = FloatVector.broadcast(S, a[ar + p * cs]);
-      s0 = FloatVector.fromArray(S, b, bp).fma(x, s0);
-      s1 = FloatVector.fromArray(S, b, bp + L).fma(x, s1);
-    }
-    s0.intoArray(c, ci);
-    s1.intoArray(c, ci + L);
-  }
-
-  /** C[4 rows][1 vector] (+)= sum over listed p of A[row][p] * B[p][vector]. */
-  private static void narrow4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
-      float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
-    FloatVector s0 = start(c, ci, acc);
-    FloatVector s1 = start(c, ci + ldc, acc);
-    FloatVector s2 = start(c, ci + 2 * ldc, acc);
-    FloatVector s3 = start(c, ci + 3 * ldc, acc);
-    for (int t = from, end = from + cnt; t < end; t++) {
-      int p = list[t];
-      int ap = ar + p * cs;
-      FloatVector bv = FloatVector.fromArray(S, b, bj + p * ldb);
-      s0 = bv.fma(FloatVector.broadcast(S, a[ap]), s0);
-      s1 = bv.fma(FloatVector.broadcast(S, a[ap + rs]), s1);
-      s2 = bv.fma(FloatVector.broadcast(S, a[ap + 2 * rs]), s2);
-      s3 = bv.fma(FloatVector.broadcast(S, a[ap + 3 * rs]), s3);
-    }
-    s0.intoArray(c, ci);
-    s1.intoArray(c, ci + ldc);
-    s2.intoArray(c, ci + 2 * ldc);
-    s3.intoArray(c, ci + 3 * ldc);
-  }
-
-  /** One row of C, one vector of columns. */
-  private static void narrow1(float[] a, int ar, int cs, int[] list, int from, int cnt,
-      float[] b, int bj, int ldb, float[] c, int ci, boolean acc) {
-    FloatVector s = start(c, ci, acc);
-    for (int t = from, end = from + cnt; t < end; t++) {
-      int p = list[t];
-      FloatVector x = FloatVector.broadcast(S, a[ar + p * cs]);
-      s = FloatVector.fromArray(S, b, bj + p * ldb).fma(x, s);
-    }
-    s.intoArray(c, ci);
   }
 }

@@ -31,12 +31,12 @@ class MatMulKernelsTest {
     checkAllSizes(op, new VectorMatMul(), new ScalarMatMul());
   }
 
-  /** Sizes around the vector width and the four-row blocks, where the kernels branch. */
+  /** Sizes around the vector width and the six- and four-row units, where the kernels branch. */
   @ParameterizedTest
   @EnumSource(Op.class)
   void vectorMatchesScalarAroundBlockEdges(Op op) {
     SplittableRandom rnd = new SplittableRandom(7);
-    int[] edges = {2, 5, 7, 15, 16, 63, 64, 65, 66, 67, 68, 129};
+    int[] edges = {2, 5, 6, 7, 10, 11, 15, 16, 63, 64, 65, 66, 67, 68, 129};
     for (int m : edges) {
       for (int n : edges) {
         check(op, new VectorMatMul(), new ScalarMatMul(), m, 257, n, rnd);
