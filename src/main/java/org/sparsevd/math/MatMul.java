@@ -61,7 +61,7 @@ public final class MatMul {
    */
   public static void gemm(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       int m, int k, int n, boolean accumulate) {
-    check(m, k, n, a, aOff, m, k, b, bOff, k, n, c, cOff);
+    check(m, k, n, "a", a, aOff, m, k, "b", b, bOff, k, n, c, cOff);
     Holder.IMPL.gemm(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
   }
 
@@ -84,7 +84,7 @@ public final class MatMul {
    */
   public static void gemmTN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       int m, int k, int n, boolean accumulate) {
-    check(m, k, n, a, aOff, k, m, b, bOff, k, n, c, cOff);
+    check(m, k, n, "a", a, aOff, k, m, "b", b, bOff, k, n, c, cOff);
     Holder.IMPL.gemmTN(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
   }
 
@@ -107,22 +107,48 @@ public final class MatMul {
    */
   public static void gemmNT(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       int m, int k, int n, boolean accumulate) {
-    check(m, k, n, a, aOff, m, k, b, bOff, n, k, c, cOff);
+    check(m, k, n, "a", a, aOff, m, k, "b", b, bOff, n, k, c, cOff);
     Holder.IMPL.gemmNT(a, aOff, b, bOff, c, cOff, m, k, n, accumulate);
   }
 
+  /**
+   * Two products of the same shape with an elementwise scale between them, in one pass over C:
+   * {@code C[i][j] = f X[i][j] sum_p A1[i][p] B1[j][p] + sum_p A2[i][p] B2[j][p]}, the second
+   * sum continuing from the scaled first. This is the input gradient of the local
+   * reparameterisation trick, dy theta^T + 2 x (dvar var^T). The result has the bits of
+   * {@code gemmNT(A1, B1)} into C, then {@code C[e] *= f * X[e]}, then {@code gemmNT(A2, B2)}
+   * added to C, except that zeros in A1 and A2 are not skipped (see the class comment). Every
+   * matrix starts at index 0 of its array.
+   *
+   * @param a1 A1, m x k; not modified
+   * @param b1 B1, stored n x k; not modified
+   * @param x X, m x n; not modified
+   * @param a2 A2, m x k; not modified
+   * @param b2 B2, stored n x k; not modified
+   * @param c C, m x n; overwritten
+   * @throws IllegalArgumentException if a dimension is negative, an array is too short for
+   *     its matrix, or C overlaps another operand
+   */
+  public static void gemmNTScaledPlusNT(float[] a1, float[] b1, float[] x, float f, float[] a2,
+      float[] b2, float[] c, int m, int k, int n) {
+    check(m, k, n, "a1", a1, 0, m, k, "b1", b1, 0, n, k, c, 0);
+    check(m, k, n, "a2", a2, 0, m, k, "b2", b2, 0, n, k, c, 0);
+    checkDisjoint("x", x, 0, checkRange("x", x, 0, m, n), c, 0, (long) m * n);
+    Holder.IMPL.gemmNTScaledPlusNT(a1, b1, x, f, a2, b2, c, m, k, n);
+  }
+
   /** Checks dimensions first so that the range messages below never show negative sizes. */
-  private static void check(int m, int k, int n, float[] a, int aOff, int aRows, int aCols,
-      float[] b, int bOff, int bRows, int bCols, float[] c, int cOff) {
+  private static void check(int m, int k, int n, String aName, float[] a, int aOff, int aRows,
+      int aCols, String bName, float[] b, int bOff, int bRows, int bCols, float[] c, int cOff) {
     if (m < 0 || k < 0 || n < 0) {
       throw new IllegalArgumentException(String.format(
           "dimensions must be non-negative, got m=%d, k=%d, n=%d", m, k, n));
     }
-    long aLen = checkRange("a", a, aOff, aRows, aCols);
-    long bLen = checkRange("b", b, bOff, bRows, bCols);
+    long aLen = checkRange(aName, a, aOff, aRows, aCols);
+    long bLen = checkRange(bName, b, bOff, bRows, bCols);
     long cLen = checkRange("c", c, cOff, m, n);
-    checkDisjoint("a", a, aOff, aLen, c, cOff, cLen);
-    checkDisjoint("b", b, bOff, bLen, c, cOff, cLen);
+    checkDisjoint(aName, a, aOff, aLen, c, cOff, cLen);
+    checkDisjoint(bName, b, bOff, bLen, c, cOff, cLen);
   }
 
   private static long checkRange(String name, float[] x, int off, int rows, int cols) {

@@ -20,4 +20,17 @@ interface MatMulKernels {
   /** C[m x n] (+)= A[m x k] * B^T with B stored n x k. */
   void gemmNT(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       int m, int k, int n, boolean accumulate);
+
+  /**
+   * C = (A1 B1^T) * (f X) + A2 B2^T, elementwise in the middle; every matrix from index 0. This
+   * composition defines the result's bits.
+   */
+  default void gemmNTScaledPlusNT(float[] a1, float[] b1, float[] x, float f, float[] a2,
+      float[] b2, float[] c, int m, int k, int n) {
+    gemmNT(a1, 0, b1, 0, c, 0, m, k, n, false);
+    for (int e = 0, end = m * n; e < end; e++) {
+      c[e] *= f * x[e];
+    }
+    gemmNT(a2, 0, b2, 0, c, 0, m, k, n, true);
+  }
 }

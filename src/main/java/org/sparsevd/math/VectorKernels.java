@@ -288,4 +288,15 @@ final class VectorKernels {
     s4.intoArray(c, ci + 4 * ldc);
     s5.intoArray(c, ci + 5 * ldc);
   }
+
+  /** C[rows][4 vectors] *= f X elementwise, X at x[xi + r * ldx + j]. */
+  static void scale(float[] c, int ci, int ldc, int rows, float[] x, int xi, int ldx, float f) {
+    for (int r = 0; r < rows; r++) {
+      for (int v = 0; v < 4 * L; v += L) {
+        int at = ci + r * ldc + v;
+        FloatVector.fromArray(S, c, at)
+            .mul(FloatVector.fromArray(S, x, xi + r * ldx + v).mul(f)).intoArray(c, at);
+      }
+    }
+  }
 }

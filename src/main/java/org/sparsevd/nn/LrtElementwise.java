@@ -39,14 +39,6 @@ final class LrtElementwise {
     }
   }
 
-  /** dx *= 2 x. */
-  static void timesTwice(float[] x, float[] dx, int n) {
-    int k = VECTOR ? Lanes.timesTwice(x, dx, n) : 0;
-    for (; k < n; k++) {
-      dx[k] *= 2f * x[k];
-    }
-  }
-
   private LrtElementwise() {}
 
   /**
@@ -82,15 +74,6 @@ final class LrtElementwise {
       for (int bound = F.loopBound(n); k < bound; k += F.length()) {
         FloatVector.fromArray(F, dy, k).mul(FloatVector.fromArray(F, eps, k))
             .div(FloatVector.fromArray(F, std, k).mul(2f)).intoArray(dVar, k);
-      }
-      return k;
-    }
-
-    static int timesTwice(float[] x, float[] dx, int n) {
-      int k = 0;
-      for (int bound = F.loopBound(n); k < bound; k += F.length()) {
-        FloatVector.fromArray(F, dx, k).mul(FloatVector.fromArray(F, x, k).mul(2f))
-            .intoArray(dx, k);
       }
       return k;
     }

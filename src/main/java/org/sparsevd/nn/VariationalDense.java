@@ -225,9 +225,7 @@ public final class VariationalDense implements Variational {
         next = r < s.runCount ? s.runs[2 * r + 1] : in;
       }
       // dx = dy theta^T + 2 x (dvar var^T)
-      MatMul.gemmNT(s.dVar, 0, s.variance, 0, dx, 0, rows, out, in, false);
-      LrtElementwise.timesTwice(x, dx, rows * in);
-      MatMul.gemmNT(dy, 0, s.meanTheta, 0, dx, 0, rows, out, in, true);
+      MatMul.gemmNTScaledPlusNT(s.dVar, s.variance, x, 2f, dy, s.meanTheta, dx, rows, out, in);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sparsevd.math.Operands.Op;
@@ -161,6 +162,68 @@ class MatMulKernelsTest {
                   want[e]));
             }
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * The two products of an input gradient in one pass give every element of C the bits of the
+   * in-order fused sums they replace: the first sum, times f X, then the second continuing from
+   * it. The scalar kernels, which define the result as two gemmNT calls and a scaling pass,
+   * agree with the same formula in double precision. Shapes around the six-row units and a
+   * last partial block of columns (LeNet-5's conv2 is 6,400 x 50 x 500); nothing is written
+   * past C.
+   */
+  @Test
+  void scaledPairSumsEachElementInOrder() {
+    SplittableRandom rnd = new SplittableRandom(13);
+    int[][] shapes = {{1, 1, 1}, {7, 50, 65}, {13, 3, 64}, {67, 50, 500}, {100, 100, 300},
+        {6, 0, 20}, {12, 17, 129}, {5, 9, 16}};
+    float f = 2f;
+    for (int[] shape : shapes) {
+      int m = shape[0];
+      int k = shape[1];
+      int n = shape[2];
+      float[] a1 = Operands.padded(rnd, 0, m * k, 0.5, Float.NaN);
+      float[] a2 = Operands.padded(rnd, 0, m * k, 0.5, Float.NaN);
+      float[] b1 = Operands.padded(rnd, 0, n * k, 0.0, Float.NaN);
+      float[] b2 = Operands.padded(rnd, 0, n * k, 0.0, Float.NaN);
+      float[] x = Operands.padded(rnd, 0, m * n, 0.2, Float.NaN);
+      for (MatMulKernels impl : new MatMulKernels[] {new VectorMatMul(), new ScalarMatMul()}) {
+        float[] c = Operands.padded(rnd, 0, m * n, 0.0, Operands.SENTINEL);
+        impl.gemmNTScaledPlusNT(a1, b1, x, f, a2, b2, c, m, k, n);
+        String where = String.format("%s m=%d k=%d n=%d", impl.name(), m, k, n);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            float fused = 0f;
+            double exact = 0;
+            double scale = 0;
+            for (int p = 0; p < k; p++) {
+              fused = Math.fma(a1[i * k + p], b1[j * k + p], fused);
+              exact += (double) a1[i * k + p] * b1[j * k + p];
+              scale += Math.abs((double) a1[i * k + p] * b1[j * k + p]);
+            }
+            fused *= f * x[i * n + j];
+            exact *= f * x[i * n + j];
+            scale *= Math.abs(f * x[i * n + j]);
+            for (int p = 0; p < k; p++) {
+              fused = Math.fma(a2[i * k + p], b2[j * k + p], fused);
+              exact += (double) a2[i * k + p] * b2[j * k + p];
+              scale += Math.abs((double) a2[i * k + p] * b2[j * k + p]);
+            }
+            float got = c[i * n + j];
+            String at = where + ": C[" + i + "][" + j + "] = " + got;
+            if (impl instanceof VectorMatMul) {
+              assertEquals(Float.floatToRawIntBits(fused), Float.floatToRawIntBits(got),
+                  at + ", the in-order fused sum " + fused);
+            } else if (!(Math.abs(got - exact) <= RELATIVE * scale + 1e-30)) {
+              fail(at + ", expected " + exact);
+            }
+          }
+        }
+        for (int e = m * n; e < c.length; e++) {
+          assertEquals(Operands.SENTINEL, c[e], where + ": wrote after C at " + e);
         }
       }
     }

@@ -41,6 +41,24 @@ class MatMulTest {
     assertArrayEquals(AB, c);
   }
 
+  /** C = (A1 B1^T) * (2 X) + A2 B2^T with B1 = B2 = B^T and A2 = -A1: A B (2 X - 1). */
+  @Test
+  void scaledPairHandComputed() {
+    float[] bt = {1, 0, 2, 0, 1, -1};
+    float[] minusA = new float[A.length];
+    for (int i = 0; i < A.length; i++) {
+      minusA[i] = -A[i];
+    }
+    float[] x = {1, 0.25f, 0, 2};
+    float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+    MatMul.gemmNTScaledPlusNT(A, bt, x, 2f, minusA, bt, c, 2, 3, 2);
+    float[] want = new float[4];
+    for (int e = 0; e < 4; e++) {
+      want[e] = AB[e] * (2 * x[e] - 1);
+    }
+    assertArrayEquals(want, c);
+  }
+
   @Test
   void accumulateAddsToOutputAtOffset() {
     float[] c = {99, 1, 1, 1, 1, 99};
@@ -127,6 +145,20 @@ class MatMulTest {
         () -> MatMul.gemmNT(new float[10], 0, new float[5], 0, new float[15], 0, 5, 2, 3, false));
     assertMessage("c: need 15 floats from offset 3 for 5x3, have 14",
         () -> MatMul.gemm(new float[10], 0, new float[6], 0, new float[17], 3, 5, 2, 3, false));
+  }
+
+  @Test
+  void scaledPairMessagesNameTheOperand() {
+    float[] six = new float[6];
+    assertMessage("b2: need 6 floats from offset 0 for 2x3, have 5",
+        () -> MatMul.gemmNTScaledPlusNT(six, six, new float[4], 2f, six, new float[5],
+            new float[4], 2, 3, 2));
+    assertMessage("x: need 4 floats from offset 0 for 2x2, have 3",
+        () -> MatMul.gemmNTScaledPlusNT(six, six, new float[3], 2f, six, six, new float[4], 2,
+            3, 2));
+    float[] shared = new float[4];
+    assertMessage("c [0, 4) overlaps x [0, 4) in the same array",
+        () -> MatMul.gemmNTScaledPlusNT(six, six, shared, 2f, six, six, shared, 2, 3, 2));
   }
 
   @Test
