@@ -115,10 +115,10 @@ public final class MatMul {
    * Two products of the same shape with an elementwise scale between them, in one pass over C:
    * {@code C[i][j] = f X[i][j] sum_p A1[i][p] B1[j][p] + sum_p A2[i][p] B2[j][p]}, the second
    * sum continuing from the scaled first. This is the input gradient of the local
-   * reparameterisation trick, dy theta^T + 2 x (dvar var^T). The result has the bits of
+   * reparameterisation trick, dy theta^T + 2 x (dvar var^T). The result is that of
    * {@code gemmNT(A1, B1)} into C, then {@code C[e] *= f * X[e]}, then {@code gemmNT(A2, B2)}
-   * added to C, except that zeros in A1 and A2 are not skipped (see the class comment). Every
-   * matrix starts at index 0 of its array.
+   * added to C: every sum in increasing p, zeros of A1 and A2 skipped or not as in the
+   * products above (see the class comment). Every matrix starts at index 0 of its array.
    *
    * @param a1 A1, m x k; not modified
    * @param b1 B1, stored n x k; not modified

@@ -127,12 +127,14 @@ final class VectorMatMul implements MatMulKernels {
   }
 
   /**
-   * B1 and B2 are transposed once into k x nPad panels, zero past column n. Each tile of six
-   * rows (then single rows) by four vectors of columns gets the first product, the scaling and
-   * the second product while it is in the first-level cache, so C leaves the core once: the
-   * two products of conv2's input gradient (6,400 x 50 x 500 each) took 10.8 ms as two gemmNT
-   * calls and a scaling pass over C. A last, partial block of columns goes through a tile
-   * buffer, X's columns copied in and C's copied out.
+   * B1 and B2 are transposed once into k x nPad panels, zero past column n. A unit of six rows
+   * (four where lists pay, then single rows) takes the blocks of four vectors of columns in
+   * turn, so C is written row after row; each tile gets the first product, the scaling and the
+   * second product while it is in cache, so C is written once and never read back. Where A1
+   * and A2 have enough zeros (the gradient reaching a convolution through max pooling and
+   * ReLU), a unit of four rows runs over the p where any of its rows of A1 or A2 is nonzero, a
+   * list built once for all blocks of columns. A last, partial block of columns goes through a
+   * tile buffer: X's columns copied in, C's copied out.
    */
   @Override
   public void gemmNTScaledPlusNT(float[] a1, float[] b1, float[] x, float f, float[] a2,
@@ -142,12 +144,16 @@ final class VectorMatMul implements MatMulKernels {
     float[] bt2 = transposePadded(b2, n, k, nPad);
     float[] xt = new float[6 * WIDE];
     float[] ct = new float[6 * WIDE];
-    int[] all = new int[k];
+    // Each p of a unit's list feeds two products over every block of columns.
+    double share = Math.min(skippedShare(a1, 0, k, 1, m, k), skippedShare(a2, 0, k, 1, m, k));
+    boolean skip = share * 2 * (nPad / WIDE) > LIST_COST;
+    int[] list = new int[k];
     for (int p = 0; p < k; p++) {
-      all[p] = p;
+      list[p] = p;
     }
     for (int r = 0, h; r < m; r += h) {
-      h = m - r >= 6 ? 6 : 1;
+      h = m - r < 4 ? 1 : skip ? 4 : m - r >= 6 ? 6 : 4;
+      int cnt = skip ? nonzeros(a1, a2, r * k, k, h, list) : k;
       for (int j = 0; j < n; j += WIDE) {
         int cols = Math.min(WIDE, n - j);
         boolean whole = cols == WIDE;
@@ -161,10 +167,12 @@ final class VectorMatMul implements MatMulKernels {
         for (int pass = 0; pass < 2; pass++) {
           float[] a = pass == 0 ? a1 : a2;
           float[] bt = pass == 0 ? bt1 : bt2;
-          if (h == 6) {
-            VectorKernels.wide6(a, r * k, k, 1, 0, k, bt, j, nPad, cs, at, ld, pass == 1);
-          } else {
-            VectorKernels.wide1(a, r * k, 1, all, 0, k, bt, j, nPad, cs, at, pass == 1);
+          boolean add = pass == 1;
+          switch (h) {
+            case 6 -> VectorKernels.wide6(a, r * k, k, 1, 0, k, bt, j, nPad, cs, at, ld, add);
+            case 4 -> VectorKernels.wide4(a, r * k, k, 1, list, 0, cnt, bt, j, nPad, cs, at, ld,
+                add);
+            default -> VectorKernels.wide1(a, r * k, 1, list, 0, cnt, bt, j, nPad, cs, at, add);
           }
           if (pass == 0) {
             VectorKernels.scale(cs, at, ld, h, xs, at, ld, f);
@@ -175,6 +183,23 @@ final class VectorMatMul implements MatMulKernels {
         }
       }
     }
+  }
+
+  /**
+   * Stores in list the p where any of the h rows of A1 or A2 from index at (rows k apart) is
+   * nonzero, in increasing order; returns how many.
+   */
+  private static int nonzeros(float[] a1, float[] a2, int at, int k, int h, int[] list) {
+    int cnt = 0;
+    for (int p = 0; p < k; p++) {
+      boolean any = false;
+      for (int t = at + p, end = at + h * k; t < end; t += k) {
+        any |= a1[t] != 0f | a2[t] != 0f;
+      }
+      list[cnt] = p;
+      cnt += any ? 1 : 0;
+    }
+    return cnt;
   }
 
   /** The transpose of B (stored n x k) as k x nPad, zero in columns n and beyond. */
