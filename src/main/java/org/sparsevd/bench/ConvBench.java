@@ -45,6 +45,11 @@ import org.sparsevd.sparse.ShrunkConvNetwork;
  */
 public final class ConvBench {
   private static final int BATCH = 100;
+  /**
+   * Untimed passes before a LeNet-5 pass or step is timed: with 5, conv2's per-weight pass had
+   * a median of 34-36 ms in one JVM and 29-32 ms after 30, the compiler not yet done.
+   */
+  private static final int WARMUP = 30;
 
   static final JobCommand COMMAND = Timing.command("conv", "target/bench/conv.json",
       Timing.MNIST_DIR, Timing.MODEL_DIR);
@@ -69,7 +74,7 @@ public final class ConvBench {
       layer(json, table, "conv2", kind, "image(12, 12, 20) | " + name + "(50, 5" + args1 + ")",
           2880, 0.5, true);
     }
-    step(json, table, "lenet5", "LeNet-5", NetworkSpec.LENET_5_CAFFE, 784, 0.81, 5, 21);
+    step(json, table, "lenet5", "LeNet-5", NetworkSpec.LENET_5_CAFFE, 784, 0.81, WARMUP, 21);
     for (String width : new String[] {"0.125", "0.25"}) {
       for (String kind : new String[] {"", ", dense"}) {
         step(json, table, "vgg_like_" + width.substring(2) + (kind.isEmpty() ? "" : "_dense"),
@@ -120,7 +125,7 @@ public final class ConvBench {
     double ms = Timing.medianMillis(() -> {
       conv.forward(params, off, x, y, BATCH, Mode.TRAIN, noise, 1, scratch);
       conv.backward(params, off, x, dy, dx, grad, BATCH, scratch);
-    }, 5, 21);
+    }, WARMUP, 21);
     int products = switch (conv.kind()) {
       case PER_WEIGHT, INFORMATION -> inputGradient ? 6 : 4;
       case PER_FILTER, PLAIN -> inputGradient ? 3 : 2;
