@@ -20,8 +20,10 @@ import org.sparsevd.cli.JobCommand;
 import org.sparsevd.math.MatMul;
 
 /**
- * Times {@link MatMul} on the LeNet-300-100 shapes, single-threaded, and writes the median of
- * each case as JSON (first argument, default {@code target/bench/matmul.json}) and to stdout.
+ * Times {@link MatMul} on the LeNet-300-100 shapes and those of LeNet-5's conv2 per weight,
+ * single-threaded, and writes the median of each case as JSON (first argument, default {@code
+ * target/bench/matmul.json}) and to stdout, next to the core's FMA rate on registers alone
+ * ({@link FmaPeak}), the ceiling for any kernel.
  *
  * <p>Wall time is the headline number; the thread's CPU time is reported next to it because
  * on a shared machine a descheduled thread inflates wall time but not CPU time.
@@ -42,7 +44,8 @@ public final class MatMulBench {
   /** Each timed repetition runs the kernel often enough to last about this long. */
   private static final long MIN_REPETITION_NANOS = 20_000_000L;
 
-  private enum Kind { GEMM, GEMM_TN, GEMM_NT, BREEZE_GEMM }
+  /** SCALED_PAIR: {@link MatMul#gemmNTScaledPlusNT}, two products of the case's shape. */
+  private enum Kind { GEMM, GEMM_TN, GEMM_NT, SCALED_PAIR, BREEZE_GEMM }
 
   /** Breeze's float matrix product, the implicit a Scala caller of {@code a * b} gets. */
   private static final UFunc.UImpl2<OpMulMatrix$, DenseMatrix<Object>, DenseMatrix<Object>,
@@ -63,6 +66,9 @@ public final class MatMulBench {
 
   public static void main(String[] args) throws IOException {
     Path out = Path.of(COMMAND.parseMain(args).get("OUT"));
+    // The ceiling for the kernels: FMAs on registers alone, no loads (0 without the vector API).
+    double peak = MatMul.isVectorized() ? FmaPeak.gflops() : 0;
+    System.err.printf(Locale.ROOT, "FMA peak, registers only: %.1f GFLOP/s%n", peak);
     List<Case> cases = new ArrayList<>();
     for (int batch : new int[] {100, 1000}) {
       for (double zeros : new double[] {0.0, 0.8}) {
@@ -77,6 +83,14 @@ public final class MatMulBench {
       cases.add(new Case(Kind.GEMM_NT, batch, 100, 300, 0.0));
       cases.add(new Case(Kind.GEMM_NT, batch, 10, 100, 0.0));
     }
+    // LeNet-5's conv2 per weight at batch 100 (6,400 patch rows of 500, 50 filters, half-zero
+    // inputs): forward, weight gradient X^T dY, one input gradient product, and the input
+    // gradient's two products in one pass, dense and with the zeros max pooling leaves in dY.
+    cases.add(new Case(Kind.GEMM, 6400, 500, 50, 0.5));
+    cases.add(new Case(Kind.GEMM_TN, 500, 6400, 50, 0.5));
+    cases.add(new Case(Kind.GEMM_NT, 6400, 50, 500, 0.0));
+    cases.add(new Case(Kind.SCALED_PAIR, 6400, 50, 500, 0.0));
+    cases.add(new Case(Kind.SCALED_PAIR, 6400, 50, 500, 0.75));
     StringBuilder json = new StringBuilder();
     json.append("{\n  \"implementation\": \"").append(MatMul.implementationName())
         .append("\",\n  \"breezeBlas\": \"")
@@ -86,7 +100,7 @@ public final class MatMulBench {
     for (int i = 0; i < cases.size(); i++) {
       Case cs = cases.get(i);
       double[] nanos = medianNanos(cs);
-      double flops = 2.0 * cs.m() * cs.k() * cs.n();
+      double flops = (cs.kind() == Kind.SCALED_PAIR ? 4.0 : 2.0) * cs.m() * cs.k() * cs.n();
       System.err.printf(Locale.ROOT, "%-36s %10.1f us %8.2f GFLOP/s (cpu %8.2f)%n",
           cs.label(), nanos[0] / 1e3, flops / nanos[0], flops / nanos[1]);
       json.append(String.format(Locale.ROOT,
@@ -117,11 +131,12 @@ public final class MatMulBench {
     float[] a = random(rnd, aLen, cs.zeroFraction());
     float[] b = random(rnd, cs.k() * cs.n(), 0.0);
     float[] c = new float[cs.m() * cs.n()];
+    float[] x = random(rnd, cs.m() * cs.n(), 0.0);
     long warmupEnd = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
     int calls = 0;
     long start = System.nanoTime();
     while (System.nanoTime() < warmupEnd) {
-      run(cs, a, b, c);
+      run(cs, a, b, c, x);
       calls++;
     }
     double perCall = (System.nanoTime() - start) / (double) calls;
@@ -132,7 +147,7 @@ public final class MatMulBench {
       long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       for (int i = 0; i < inner; i++) {
-        run(cs, a, b, c);
+        run(cs, a, b, c, x);
       }
       wall[r] = (System.nanoTime() - t0) / (double) inner;
       cpu[r] = (threads.getCurrentThreadCpuTime() - c0) / (double) inner;
@@ -142,11 +157,13 @@ public final class MatMulBench {
     return new double[] {wall[REPETITIONS / 2], cpu[REPETITIONS / 2]};
   }
 
-  private static void run(Case cs, float[] a, float[] b, float[] c) {
+  private static void run(Case cs, float[] a, float[] b, float[] c, float[] x) {
     switch (cs.kind()) {
       case GEMM -> MatMul.gemm(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
       case GEMM_TN -> MatMul.gemmTN(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
       case GEMM_NT -> MatMul.gemmNT(a, 0, b, 0, c, 0, cs.m(), cs.k(), cs.n(), false);
+      case SCALED_PAIR -> MatMul.gemmNTScaledPlusNT(a, b, x, 2f, a, b, c, cs.m(), cs.k(),
+          cs.n());
       case BREEZE_GEMM -> breezeGemm(a, b, cs.m(), cs.k(), cs.n());
       default -> throw new IllegalStateException(cs.kind().name());
     }

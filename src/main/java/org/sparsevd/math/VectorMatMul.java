@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * row r, column p of the left operand sits at {@code a[aOff + r * rowStride + p * colStride]},
  * so gemm and gemmTN differ only in their strides, and gemmNT transposes B once (k * n
  * floats, cheap next to the 2 * m * k * n flops) and becomes a gemm. A gemmTN with a C
- * narrower than one block and taller than wide runs as its transpose ({@link #gemmTN}).
+ * narrower than one block and taller than wide runs as its transpose ({@link #gemmTN}). The
+ * input gradient's two products ({@link #gemmNTScaledPlusNT}) have a driver of their own that
+ * writes C once.
  *
  * <p>Blocking: six rows of C by four vectors of columns are held in twenty-four accumulators
  * while p runs over a k-block, each step broadcasting six scalars of A, loading four vectors of
@@ -17,16 +19,17 @@ import jdk.incubator.vector.VectorSpecies;
  * at a time over the p where any of them is nonzero (a list for six rows would skip less).
  * Columns left over after the four-vector blocks run in one vector if they fit in one, two if
  * they fit in two (the 20 filters of a thin convolution), else a full block, so three kernel
- * widths cover every n. That block reads B in place: its lanes past n read on into the next row of B, and their
- * sums land in the padding of a copy of those columns of C, which is dropped. Only B's last
- * rows, where such a read would leave the array, are copied with zeros (copying all of B cost
- * more than the products of a thin convolution's weight gradient: 57,600 rows of 20 filters).
+ * widths cover every n. That block reads B in place: its lanes past n read on into the next
+ * row of B, and their sums land in the padding of a copy of those columns of C, which is
+ * dropped. Only B's last rows, where such a read would leave the array, are copied with zeros
+ * (copying all of B cost more than the products of a thin convolution's weight gradient:
+ * 57,600 rows of 20 filters).
  *
  * <p>Loop order: groups of GROUP rows, then blocks of columns, then k-blocks of at most KC
  * rows of B, then the units of six, four or one rows of the group. The innermost loop reuses
- * one KC x WIDE panel of B for every unit while it is in cache; walking all of B per unit instead ran at
- * about two thirds of the speed, B (784 x 300 floats, 940 KB) being re-read from L2 or
- * beyond by every unit.
+ * one KC x WIDE panel of B for every unit while it is in cache; walking all of B per unit
+ * instead ran at about two thirds of the speed, B (784 x 300 floats, 940 KB) being re-read from
+ * L2 or beyond by every unit.
  *
  * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
  * built once per group; rows left over after the quads run alone on their own lists. A list
