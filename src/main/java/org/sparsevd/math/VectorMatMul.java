@@ -148,8 +148,8 @@ final class VectorMatMul implements MatMulKernels {
     float[] xt = new float[6 * WIDE];
     float[] ct = new float[6 * WIDE];
     // Each p of a unit's list feeds two products over every block of columns.
-    double share = Math.min(skippedShare(a1, 0, k, 1, m, k), skippedShare(a2, 0, k, 1, m, k));
-    boolean skip = share * 2 * (nPad / WIDE) > LIST_COST;
+    boolean skip = k > 0 && Math.min(skippedShare(a1, 0, k, 1, m, k),
+        skippedShare(a2, 0, k, 1, m, k)) * 2 * (nPad / WIDE) > LIST_COST;
     int[] list = new int[k];
     for (int p = 0; p < k; p++) {
       list[p] = p;

@@ -57,6 +57,13 @@ class MatMulTest {
       want[e] = AB[e] * (2 * x[e] - 1);
     }
     assertArrayEquals(want, c);
+    // No terms: C = 0 * 2X, from operands of exactly their sizes.
+    float[] none = new float[0];
+    float[] c8 = new float[8];
+    Arrays.fill(c8, Float.NaN);
+    MatMul.gemmNTScaledPlusNT(none, none, new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2f, none, none,
+        c8, 4, 0, 2);
+    assertArrayEquals(new float[8], c8);
   }
 
   @Test
