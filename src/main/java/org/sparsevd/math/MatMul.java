@@ -38,7 +38,7 @@ public final class MatMul {
     return !(Holder.IMPL instanceof ScalarMatMul);
   }
 
-  /** Name of the implementation in use, e.g. {@code "vector(512-bit)"} or {@code "scalar"}. */
+  /** Name of the implementation in use, e.g. {@code "vector(512-bit, 4-vector blocks)"} or {@code "scalar"}. */
   public static String implementationName() {
     return Holder.IMPL.name();
   }
@@ -198,7 +198,7 @@ public final class MatMul {
       try {
         // Loaded by name so that this class never links against the incubator module.
         vector = (MatMulKernels) Class.forName("org.sparsevd.math.VectorMatMul")
-            .getDeclaredConstructor().newInstance();
+            .getDeclaredMethod("forThisMachine").invoke(null);
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
         log.log(Level.WARNING, "Using scalar matmul kernels: vector kernels failed to load", e);
         return scalar;

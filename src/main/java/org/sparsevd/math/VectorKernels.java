@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * p, with A[r][p] = a[ar + r * rs + p * cs], B[p][j] = b[bj + p * ldb + j] and C[r][j] =
  * c[ci + r * ldc + j]. Every element of C gets its terms in the order of the p given, one fused
  * multiply-add each, so every kernel shape gives the same bits. Two families: six rows over a
- * range of p (products that skip no zeros), and four rows or one over a list of p (the p where
- * any of those rows is nonzero, or what is left of a group after its sixes).
+ * range of p with A and B packed (products that skip no zeros), and four rows or one over a
+ * list of p (the p where any of those rows is nonzero, or what is left of a group after its
+ * sixes).
  */
 final class VectorKernels {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -163,14 +164,13 @@ final class VectorKernels {
   }
 
   /**
-   * C[6 rows][4 vectors] (+)= sum over p in [from, end) of A[row][p] * B[p][4 vectors]: the
-   * kernel of products that skip nothing. Six rows of twenty-four accumulators broadcast six
-   * scalars a step for four loads of B (the four-row kernels broadcast four for four), and a
-   * counted loop over p, not a list, lets the compiler drop the index checks; 96-100 GFLOP/s
-   * against 86-88 for four rows in a 6,144 x 500 x 64 harness, at a peak of about 117.
+   * C[6 rows][4 vectors] (+)= sum over p in [from, end) of A[row][p] * B[p][4 vectors], both
+   * packed: A[t][p] = a[ap + 6 * p + t] and B[p][j] = b[bj + p * 4L + j]. The kernel of products
+   * that skip nothing: six broadcasts a step for four loads of B, from two arrays read in order
+   * at constant strides, so the compiler drops the index checks and keeps one address for each.
    */
-  static void wide6(float[] a, int ar, int rs, int cs, int from, int end, float[] b, int bj,
-      int ldb, float[] c, int ci, int ldc, boolean acc) {
+  static void wide6(float[] a, int ap, int from, int end, float[] b, int bj, float[] c, int ci,
+      int ldc, boolean acc) {
     int c1 = ci + ldc;
     int c2 = c1 + ldc;
     int c3 = c2 + ldc;
@@ -189,23 +189,23 @@ final class VectorKernels {
     FloatVector s50 = start(c, c5, acc), s51 = start(c, c5 + L, acc);
     FloatVector s52 = start(c, c5 + 2 * L, acc), s53 = start(c, c5 + 3 * L, acc);
     for (int p = from; p < end; p++) {
-      int ap = ar + p * cs;
-      int bp = bj + p * ldb;
+      int at = ap + 6 * p;
+      int bp = bj + p * (4 * L);
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
       FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
       FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      FloatVector x = FloatVector.broadcast(S, a[at]);
       s00 = b0.fma(x, s00); s01 = b1.fma(x, s01); s02 = b2.fma(x, s02); s03 = b3.fma(x, s03);
-      x = FloatVector.broadcast(S, a[ap + rs]);
+      x = FloatVector.broadcast(S, a[at + 1]);
       s10 = b0.fma(x, s10); s11 = b1.fma(x, s11); s12 = b2.fma(x, s12); s13 = b3.fma(x, s13);
-      x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+      x = FloatVector.broadcast(S, a[at + 2]);
       s20 = b0.fma(x, s20); s21 = b1.fma(x, s21); s22 = b2.fma(x, s22); s23 = b3.fma(x, s23);
-      x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+      x = FloatVector.broadcast(S, a[at + 3]);
       s30 = b0.fma(x, s30); s31 = b1.fma(x, s31); s32 = b2.fma(x, s32); s33 = b3.fma(x, s33);
-      x = FloatVector.broadcast(S, a[ap + 4 * rs]);
+      x = FloatVector.broadcast(S, a[at + 4]);
       s40 = b0.fma(x, s40); s41 = b1.fma(x, s41); s42 = b2.fma(x, s42); s43 = b3.fma(x, s43);
-      x = FloatVector.broadcast(S, a[ap + 5 * rs]);
+      x = FloatVector.broadcast(S, a[at + 5]);
       s50 = b0.fma(x, s50); s51 = b1.fma(x, s51); s52 = b2.fma(x, s52); s53 = b3.fma(x, s53);
     }
     s00.intoArray(c, ci); s01.intoArray(c, ci + L);
@@ -222,9 +222,9 @@ final class VectorKernels {
     s52.intoArray(c, c5 + 2 * L); s53.intoArray(c, c5 + 3 * L);
   }
 
-  /** C[6 rows][2 vectors] (+)= sum over p in [from, end) of A[row][p] * B[p][2 vectors]. */
-  static void mid6(float[] a, int ar, int rs, int cs, int from, int end, float[] b, int bj,
-      int ldb, float[] c, int ci, int ldc, boolean acc) {
+  /** C[6 rows][2 vectors], packed as in {@link #wide6}: B[p][j] = b[bj + p * 2L + j]. */
+  static void mid6(float[] a, int ap, int from, int end, float[] b, int bj, float[] c, int ci,
+      int ldc, boolean acc) {
     int c1 = ci + ldc;
     int c2 = c1 + ldc;
     int c3 = c2 + ldc;
@@ -237,21 +237,21 @@ final class VectorKernels {
     FloatVector s40 = start(c, c4, acc), s41 = start(c, c4 + L, acc);
     FloatVector s50 = start(c, c5, acc), s51 = start(c, c5 + L, acc);
     for (int p = from; p < end; p++) {
-      int ap = ar + p * cs;
-      int bp = bj + p * ldb;
+      int at = ap + 6 * p;
+      int bp = bj + p * (2 * L);
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      FloatVector x = FloatVector.broadcast(S, a[at]);
       s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
-      x = FloatVector.broadcast(S, a[ap + rs]);
+      x = FloatVector.broadcast(S, a[at + 1]);
       s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
-      x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+      x = FloatVector.broadcast(S, a[at + 2]);
       s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
-      x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+      x = FloatVector.broadcast(S, a[at + 3]);
       s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
-      x = FloatVector.broadcast(S, a[ap + 4 * rs]);
+      x = FloatVector.broadcast(S, a[at + 4]);
       s40 = b0.fma(x, s40); s41 = b1.fma(x, s41);
-      x = FloatVector.broadcast(S, a[ap + 5 * rs]);
+      x = FloatVector.broadcast(S, a[at + 5]);
       s50 = b0.fma(x, s50); s51 = b1.fma(x, s51);
     }
     s00.intoArray(c, ci); s01.intoArray(c, ci + L);
@@ -262,9 +262,9 @@ final class VectorKernels {
     s50.intoArray(c, c5); s51.intoArray(c, c5 + L);
   }
 
-  /** C[6 rows][1 vector] (+)= sum over p in [from, end) of A[row][p] * B[p][vector]. */
-  static void narrow6(float[] a, int ar, int rs, int cs, int from, int end, float[] b, int bj,
-      int ldb, float[] c, int ci, int ldc, boolean acc) {
+  /** C[6 rows][1 vector], packed as in {@link #wide6}: B[p][j] = b[bj + p * L + j]. */
+  static void narrow6(float[] a, int ap, int from, int end, float[] b, int bj, float[] c, int ci,
+      int ldc, boolean acc) {
     FloatVector s0 = start(c, ci, acc);
     FloatVector s1 = start(c, ci + ldc, acc);
     FloatVector s2 = start(c, ci + 2 * ldc, acc);
@@ -272,14 +272,14 @@ final class VectorKernels {
     FloatVector s4 = start(c, ci + 4 * ldc, acc);
     FloatVector s5 = start(c, ci + 5 * ldc, acc);
     for (int p = from; p < end; p++) {
-      int ap = ar + p * cs;
-      FloatVector bv = FloatVector.fromArray(S, b, bj + p * ldb);
-      s0 = bv.fma(FloatVector.broadcast(S, a[ap]), s0);
-      s1 = bv.fma(FloatVector.broadcast(S, a[ap + rs]), s1);
-      s2 = bv.fma(FloatVector.broadcast(S, a[ap + 2 * rs]), s2);
-      s3 = bv.fma(FloatVector.broadcast(S, a[ap + 3 * rs]), s3);
-      s4 = bv.fma(FloatVector.broadcast(S, a[ap + 4 * rs]), s4);
-      s5 = bv.fma(FloatVector.broadcast(S, a[ap + 5 * rs]), s5);
+      int at = ap + 6 * p;
+      FloatVector bv = FloatVector.fromArray(S, b, bj + p * L);
+      s0 = bv.fma(FloatVector.broadcast(S, a[at]), s0);
+      s1 = bv.fma(FloatVector.broadcast(S, a[at + 1]), s1);
+      s2 = bv.fma(FloatVector.broadcast(S, a[at + 2]), s2);
+      s3 = bv.fma(FloatVector.broadcast(S, a[at + 3]), s3);
+      s4 = bv.fma(FloatVector.broadcast(S, a[at + 4]), s4);
+      s5 = bv.fma(FloatVector.broadcast(S, a[at + 5]), s5);
     }
     s0.intoArray(c, ci);
     s1.intoArray(c, ci + ldc);
@@ -289,10 +289,11 @@ final class VectorKernels {
     s5.intoArray(c, ci + 5 * ldc);
   }
 
-  /** C[rows][4 vectors] *= f X elementwise, X at x[xi + r * ldx + j]. */
-  static void scale(float[] c, int ci, int ldc, int rows, float[] x, int xi, int ldx, float f) {
+  /** C[rows][cols] *= f X elementwise, X at x[xi + r * ldx + j]; cols a multiple of L. */
+  static void scale(float[] c, int ci, int ldc, int rows, int cols, float[] x, int xi, int ldx,
+      float f) {
     for (int r = 0; r < rows; r++) {
-      for (int v = 0; v < 4 * L; v += L) {
+      for (int v = 0; v < cols; v += L) {
         int at = ci + r * ldc + v;
         FloatVector.fromArray(S, c, at)
             .mul(FloatVector.fromArray(S, x, xi + r * ldx + v).mul(f)).intoArray(c, at);

@@ -13,23 +13,25 @@ import jdk.incubator.vector.VectorSpecies;
  * input gradient's two products ({@link #gemmNTScaledPlusNT}) have a driver of their own that
  * writes C once.
  *
- * <p>Blocking: six rows of C by four vectors of columns are held in twenty-four accumulators
- * while p runs over a k-block, each step broadcasting six scalars of A, loading four vectors of
- * B and issuing twenty-four FMAs ({@link VectorKernels}). Where zeros are skipped, four rows run
- * at a time over the p where any of them is nonzero (a list for six rows would skip less).
- * Columns left over after the four-vector blocks run in one vector if they fit in one, two if
- * they fit in two (the 20 filters of a thin convolution), else a full block, so three kernel
- * widths cover every n. That block reads B in place: its lanes past n read on into the next
- * row of B, and their sums land in the padding of a copy of those columns of C, which is
- * dropped. Only B's last rows, where such a read would leave the array, are copied with zeros
- * (copying all of B cost more than the products of a thin convolution's weight gradient:
- * 57,600 rows of 20 filters).
+ * <p>Blocking: six rows of C by a block of four vectors of columns (two on machines with 16
+ * vector registers, see {@link #forThisMachine}) are held in accumulators while p runs over a
+ * k-block, each step broadcasting six scalars of A, loading the block's vectors of B and
+ * issuing one FMA per accumulator ({@link VectorKernels}). Columns left over after the full
+ * blocks run in one vector if they fit in one, two if they fit in two (the 20 filters of a
+ * thin convolution), else a full block, so at most three kernel widths cover every n.
  *
- * <p>Loop order: groups of GROUP rows, then blocks of columns, then k-blocks of at most KC
- * rows of B, then the units of six, four or one rows of the group. The innermost loop reuses
- * one KC x WIDE panel of B for every unit while it is in cache; walking all of B per unit
- * instead ran at about two thirds of the speed, B (784 x 300 floats, 940 KB) being re-read from
- * L2 or beyond by every unit.
+ * <p>Two drivers. Products that skip no zeros, from six rows up, pack one k-block of B into
+ * panels of the kernels' widths and each group's sixes of rows of A into p-major runs, so the
+ * six-row kernels read both in order at constant strides ({@link #multiplyPacked}). Products
+ * that skip zeros run four rows at a time over the p where any of them is nonzero (a list for
+ * six rows would skip less), reading A and B in place ({@link #multiplyInPlace}): groups of
+ * GROUP rows, then blocks of columns, then k-blocks of at most KC rows of B, then the units of
+ * the group, so one KC x block panel of B serves every unit while it is in cache (walking all
+ * of B per unit ran at about two thirds of the speed). There the last partial block reads B in
+ * place: its lanes past n read on into the next row of B, and their sums land in the padding
+ * of a copy of those columns of C, which is dropped. Only B's last rows, where such a read
+ * would leave the array, are copied with zeros (copying all of B cost more than the products
+ * of a thin convolution's weight gradient: 57,600 rows of 20 filters).
  *
  * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
  * built once per group; rows left over after the quads run alone on their own lists. A list
@@ -43,13 +45,19 @@ final class VectorMatMul implements MatMulKernels {
 
   private static final VectorSpecies<Float> S = VectorKernels.S;
   private static final int L = VectorKernels.L;
-  private static final int WIDE = 4 * L;
   /** Rows whose nonzero lists are kept while one panel of B is reused across them. */
   private static final int GROUP = 64;
   /** Lists per group: one per four rows, plus up to three for leftover single rows. */
   private static final int MAX_LISTS = GROUP / 4 + 3;
   /** Most rows of B per k-block: such a panel of B stays in cache while GROUP rows use it. */
   private static final int KC = 256;
+  /**
+   * Most rows of B per k-block where A and B are packed: LeNet-5 conv2's 500 patch values in
+   * one block. On a 256-bit Zen 3 core its forward product took 7.6-8.2 ms so against 8.4-8.8
+   * in two blocks of 250, and its transposed weight gradient (k = 6,400) 5.9-6.6 ms against
+   * 6.3-6.7 in blocks of 256.
+   */
+  private static final int PACKED_KC = 512;
   /**
    * What one quad's list entry for one p costs, in four-vector product steps, with A stored by
    * rows and transposed (gemmTN): where the lists break even in gemm and gemmTN at batch 1000,
@@ -61,9 +69,36 @@ final class VectorMatMul implements MatMulKernels {
   private static final int SAMPLE_QUADS = 32;
   private static final int SAMPLE_P = 128;
 
+  /** Vectors of columns in a full block: 2 or 4. */
+  private final int vectors;
+  /** Columns in a full block. */
+  private final int wide;
+
+  /** @param vectors vectors of columns in a full block of C: 2 or 4 */
+  VectorMatMul(int vectors) {
+    if (vectors != 2 && vectors != 4) {
+      throw new IllegalArgumentException("a block of " + vectors + " vectors: 2 or 4");
+    }
+    this.vectors = vectors;
+    this.wide = vectors * L;
+  }
+
+  /**
+   * Blocks of four vectors where a six-row block's 24 accumulators, four vectors of B and a
+   * broadcast fit in the registers: 512-bit vectors (AVX-512, 32 registers) and AArch64 (32).
+   * Elsewhere (AVX2, 16 registers) a block of four spills its accumulators to the stack on
+   * every step, and two (12 accumulators) run about three times as fast: LeNet-5's conv2
+   * forward product, 6,400 x 500 x 50, at 19 and 62 GFLOP/s on a 256-bit Zen 3 core.
+   */
+  static VectorMatMul forThisMachine() {
+    boolean manyRegisters = S.vectorBitSize() >= 512
+        || "aarch64".equals(System.getProperty("os.arch"));
+    return new VectorMatMul(manyRegisters ? 4 : 2);
+  }
+
   @Override
   public String name() {
-    return "vector(" + S.vectorBitSize() + "-bit)";
+    return "vector(" + S.vectorBitSize() + "-bit, " + vectors + "-vector blocks)";
   }
 
   @Override
@@ -73,17 +108,18 @@ final class VectorMatMul implements MatMulKernels {
   }
 
   /**
-   * A weight gradient X^T dY whose C is narrower than one four-vector block and taller than
-   * wide (a convolution's patch values by its few filters) is computed as its transpose,
-   * dY^T X, which puts the longer side of C in the lanes: the per-weight LeNet-5 gradients of
-   * 25 x 20 and 500 x 50 ran 1.17x and 1.84x faster so, over 57,600 and 6,400 rows. Every
+   * A weight gradient X^T dY whose C is narrower than 64 columns and taller than wide (a
+   * convolution's patch values by its few filters) is computed as its transpose, dY^T X, which
+   * puts the longer side of C in the lanes: the per-weight LeNet-5 gradients of 25 x 20 and
+   * 500 x 50 ran 1.17x and 1.84x faster so, over 57,600 and 6,400 rows, on 512-bit vectors;
+   * on 256-bit vectors the 500 x 50 one took 6.5-7.1 ms so against 13-18 directly. Every
    * element still sums the same terms in increasing p (x * y and y * x are the same product),
    * so the bits do not change.
    */
   @Override
   public void gemmTN(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       int m, int k, int n, boolean accumulate) {
-    if (n >= WIDE || m <= n) {
+    if (n >= 64 || m <= n) {
       multiply(a, aOff, 1, m, b, bOff, c, cOff, m, k, n, accumulate);
       return;
     }
@@ -130,26 +166,30 @@ final class VectorMatMul implements MatMulKernels {
   }
 
   /**
-   * B1 and B2 are transposed once into k x nPad panels, zero past column n. A unit of six rows
-   * (four where lists pay, then single rows) takes the blocks of four vectors of columns in
-   * turn, so C is written row after row; each tile gets the first product, the scaling and the
-   * second product while it is in cache, so C is written once and never read back. Where A1
-   * and A2 have enough zeros (the gradient reaching a convolution through max pooling and
-   * ReLU), a unit of four rows runs over the p where any of its rows of A1 or A2 is nonzero, a
-   * list built once for all blocks of columns. A last, partial block of columns goes through a
-   * tile buffer: X's columns copied in, C's copied out.
+   * B1 and B2 are transposed once into panels of a block of columns each (the block from
+   * column j at j * k, its row p at p * block width), zero past column n. A unit of six rows
+   * (four where lists pay, then single rows) takes the blocks of columns in turn, so C is
+   * written row after row; each tile gets the first product, the scaling and the second
+   * product while it is in cache, so C is written once and never read back. A six's rows of A1
+   * and A2 are packed once for all blocks ({@link #packSixes}). Where A1 and A2 have enough
+   * zeros (the gradient reaching a convolution through max pooling and ReLU), a unit of four
+   * rows runs over the p where any of its rows of A1 or A2 is nonzero, a list built once for
+   * all blocks of columns. A last, partial block of columns goes through a tile buffer: X's
+   * columns copied in, C's copied out.
    */
   @Override
   public void gemmNTScaledPlusNT(float[] a1, float[] b1, float[] x, float f, float[] a2,
       float[] b2, float[] c, int m, int k, int n) {
-    int nPad = (n + WIDE - 1) / WIDE * WIDE;
-    float[] bt1 = transposePadded(b1, n, k, nPad);
-    float[] bt2 = transposePadded(b2, n, k, nPad);
-    float[] xt = new float[6 * WIDE];
-    float[] ct = new float[6 * WIDE];
+    int nPad = (n + wide - 1) / wide * wide;
+    float[] bt1 = transposedPanels(b1, n, k, nPad);
+    float[] bt2 = transposedPanels(b2, n, k, nPad);
+    float[] xt = new float[6 * wide];
+    float[] ct = new float[6 * wide];
+    float[] ap1 = new float[6 * k];
+    float[] ap2 = new float[6 * k];
     // Each p of a unit's list feeds two products over every block of columns.
     boolean skip = k > 0 && Math.min(skippedShare(a1, 0, k, 1, m, k),
-        skippedShare(a2, 0, k, 1, m, k)) * 2 * (nPad / WIDE) > LIST_COST;
+        skippedShare(a2, 0, k, 1, m, k)) * 2 * nPad / (4 * L) > LIST_COST;
     int[] list = new int[k];
     for (int p = 0; p < k; p++) {
       list[p] = p;
@@ -157,32 +197,35 @@ final class VectorMatMul implements MatMulKernels {
     for (int r = 0, h; r < m; r += h) {
       h = m - r < 4 ? 1 : skip ? 4 : m - r >= 6 ? 6 : 4;
       int cnt = skip ? nonzeros(a1, a2, r * k, k, h, list) : k;
-      for (int j = 0; j < n; j += WIDE) {
-        int cols = Math.min(WIDE, n - j);
-        boolean whole = cols == WIDE;
+      if (h == 6) {
+        packSixes(a1, r * k, k, 1, 1, k, ap1);
+        packSixes(a2, r * k, k, 1, 1, k, ap2);
+      }
+      for (int j = 0; j < n; j += wide) {
+        int cols = Math.min(wide, n - j);
+        boolean whole = cols == wide;
         for (int t = 0; !whole && t < h; t++) {
-          System.arraycopy(x, (r + t) * n + j, xt, t * WIDE, cols);
+          System.arraycopy(x, (r + t) * n + j, xt, t * wide, cols);
         }
         float[] xs = whole ? x : xt;
         float[] cs = whole ? c : ct;
         int at = whole ? r * n + j : 0;
-        int ld = whole ? n : WIDE;
+        int ld = whole ? n : wide;
         for (int pass = 0; pass < 2; pass++) {
-          float[] a = pass == 0 ? a1 : a2;
-          float[] bt = pass == 0 ? bt1 : bt2;
           boolean add = pass == 1;
-          switch (h) {
-            case 6 -> VectorKernels.wide6(a, r * k, k, 1, 0, k, bt, j, nPad, cs, at, ld, add);
-            case 4 -> VectorKernels.wide4(a, r * k, k, 1, list, 0, cnt, bt, j, nPad, cs, at, ld,
-                add);
-            default -> VectorKernels.wide1(a, r * k, 1, list, 0, cnt, bt, j, nPad, cs, at, add);
+          float[] bt = pass == 0 ? bt1 : bt2;
+          if (h == 6) {
+            six(vectors, pass == 0 ? ap1 : ap2, 0, 0, k, bt, j * k, cs, at, ld, add);
+          } else {
+            products(h, vectors, pass == 0 ? a1 : a2, r * k, k, 1, list, 0, cnt, bt, j * k, wide,
+                cs, at, ld, add);
           }
           if (pass == 0) {
-            VectorKernels.scale(cs, at, ld, h, xs, at, ld, f);
+            VectorKernels.scale(cs, at, ld, h, wide, xs, at, ld, f);
           }
         }
         for (int t = 0; !whole && t < h; t++) {
-          System.arraycopy(ct, t * WIDE, c, (r + t) * n + j, cols);
+          System.arraycopy(ct, t * wide, c, (r + t) * n + j, cols);
         }
       }
     }
@@ -205,19 +248,64 @@ final class VectorMatMul implements MatMulKernels {
     return cnt;
   }
 
-  /** The transpose of B (stored n x k) as k x nPad, zero in columns n and beyond. */
-  private static float[] transposePadded(float[] b, int n, int k, int nPad) {
+  /**
+   * B (stored n x k) transposed into panels of {@code wide} columns: B[j][p] at
+   * (j / wide) * wide * k + p * wide + j % wide, zero in columns n and beyond.
+   */
+  private float[] transposedPanels(float[] b, int n, int k, int nPad) {
     float[] bt = new float[k * nPad];
     for (int j = 0; j < n; j++) {
+      int at = j / wide * wide * k + j % wide;
       for (int p = 0; p < k; p++) {
-        bt[p * nPad + j] = b[j * k + p];
+        bt[at + p * wide] = b[j * k + p];
       }
     }
     return bt;
   }
 
+  /**
+   * Packs {@code sixes} units of six rows of A, A[r][p] = a[base + r * rs + p * cs], p-major:
+   * A[6u + t][p] at ap[6uk + 6p + t], so a six-row kernel reads one run in order.
+   */
+  private static void packSixes(float[] a, int base, int rs, int cs, int sixes, int k,
+      float[] ap) {
+    for (int u = 0; u < sixes; u++) {
+      int r0 = base + 6 * u * rs;
+      int r1 = r0 + rs;
+      int r2 = r1 + rs;
+      int r3 = r2 + rs;
+      int r4 = r3 + rs;
+      int r5 = r4 + rs;
+      int to = 6 * u * k;
+      if (cs == 1) {
+        // Indices linear in p with constant factors: the compiler checks them once per loop.
+        for (int p = 0; p < k; p++) {
+          int at = to + 6 * p;
+          ap[at] = a[r0 + p];
+          ap[at + 1] = a[r1 + p];
+          ap[at + 2] = a[r2 + p];
+          ap[at + 3] = a[r3 + p];
+          ap[at + 4] = a[r4 + p];
+          ap[at + 5] = a[r5 + p];
+        }
+      } else {
+        for (int p = 0; p < k; p++) {
+          int at = to + 6 * p;
+          int f = p * cs;
+          ap[at] = a[r0 + f];
+          ap[at + 1] = a[r1 + f];
+          ap[at + 2] = a[r2 + f];
+          ap[at + 3] = a[r3 + f];
+          ap[at + 4] = a[r4 + f];
+          ap[at + 5] = a[r5 + f];
+        }
+      }
+    }
+  }
+
+
   /** C[m x n] (+)= A * B with A[r][p] = a[aOff + r * rs + p * cs] and B row-major k x n. */
-  private static void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff,
+  private void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff,
       float[] c, int cOff, int m, int k, int n, boolean acc) {
     if (m == 0 || n == 0) {
       return;
@@ -228,11 +316,117 @@ final class VectorMatMul implements MatMulKernels {
       }
       return;
     }
-    int nWide = n - n % WIDE;
+    int nWide = n - n % wide;
+    int rest = n - nWide;
+    int restWidth = rest <= L ? L : rest <= 2 * L ? 2 * L : wide;
+    int kBlocks = (k + KC - 1) / KC;
+    int kc = (k + kBlocks - 1) / kBlocks; // equal blocks: 784 is 4 x 196, not 3 x 256 + 16
+    int packedBlocks = (k + PACKED_KC - 1) / PACKED_KC;
+    // Lists pay when the share of p they skip, times the products a p costs (in four-vector
+    // blocks of columns), outweighs building them.
+    double blocks = (double) (nWide + (rest == 0 ? 0 : restWidth)) / (4 * L);
+    double listCost = cs == 1 ? LIST_COST : LIST_COST_TRANSPOSED;
+    boolean skip = blocks > listCost && skippedShare(a, aOff, rs, cs, m, k) * blocks > listCost;
+    if (skip || m < 6) {
+      multiplyInPlace(a, aOff, rs, cs, b, bOff, c, cOff, m, k, n, acc, skip, kc, kBlocks);
+    } else {
+      multiplyPacked(a, aOff, rs, cs, b, bOff, c, cOff, m, k, n, acc,
+          (k + packedBlocks - 1) / packedBlocks, packedBlocks);
+    }
+  }
+
+  /**
+   * The products that skip nothing, from six rows up, packed one k-block at a time: the
+   * block's rows of B into panels of the kernels' widths (the columns from j, w wide, at j *
+   * len, row p at p * w, zero past n), then for each group of rows its sixes of A into
+   * p-major runs ({@link #packSixes}). The six-row kernels then read two arrays in order at
+   * constant strides, held in cache: on a 256-bit Zen 3 core such a kernel ran at 87-90
+   * GFLOP/s in cache, against 40-42 reading A and B in place. Rows left after the sixes (50
+   * rows: seven sixes and two fours, not eight sixes and two single rows) run as fours, then
+   * singles, with A in place. A partial last block of columns collects in rc for all rows.
+   */
+  private void multiplyPacked(float[] a, int aOff, int rs, int cs, float[] b, int bOff,
+      float[] c, int cOff, int m, int k, int n, boolean acc, int kc, int kBlocks) {
+    int nWide = n - n % wide;
+    int rest = n - nWide;
+    int restWidth = rest == 0 ? 0 : rest <= L ? L : rest <= 2 * L ? 2 * L : wide;
+    float[] bp = new float[kc * (nWide + restWidth)];
+    float[] ap = new float[Math.min(m, GROUP) / 6 * 6 * kc];
+    float[] rc = new float[m * restWidth];
+    for (int r = 0; acc && r < m && rest > 0; r++) {
+      System.arraycopy(c, cOff + r * n + nWide, rc, r * restWidth, rest);
+    }
+    int[] identity = new int[kc];
+    for (int p = 0; p < kc; p++) {
+      identity[p] = p;
+    }
+    for (int q = 0; q < kBlocks; q++) {
+      int from = q * kc;
+      int len = Math.min(kc, k - from);
+      boolean add = acc || q > 0;
+      packPanels(b, bOff + from * n, n, len, nWide, restWidth, bp);
+      for (int i0 = 0; i0 < m; i0 += GROUP) {
+        int rows = Math.min(GROUP, m - i0);
+        int sixes = rows % 6 == 2 || rows % 6 == 3 ? Math.max(0, rows / 6 - 1) : rows / 6;
+        int quads = (rows - 6 * sixes) / 4;
+        int others = quads + rows - 6 * sixes - 4 * quads;
+        int ar = aOff + i0 * rs + from * cs;
+        packSixes(a, ar, rs, cs, sixes, len, ap);
+        for (int j = 0; j < n; j += wide) {
+          boolean padded = j == nWide;
+          int width = padded ? restWidth / L : vectors;
+          float[] cm = padded ? rc : c;
+          int ldc = padded ? restWidth : n;
+          int cj = padded ? i0 * restWidth : cOff + i0 * n + j;
+          for (int u = 0; u < sixes; u++) {
+            six(width, ap, 6 * u * len, 0, len, bp, j * len, cm, cj + 6 * u * ldc, ldc, add);
+          }
+          for (int t = 0; t < others; t++) {
+            int row = 6 * sixes + (t < quads ? 4 * t : 4 * quads + t - quads);
+            products(t < quads ? 4 : 1, width, a, ar + row * rs, rs, cs, identity, 0, len, bp,
+                j * len, width * L, cm, cj + row * ldc, ldc, add);
+          }
+        }
+      }
+    }
+    for (int r = 0; r < m && rest > 0; r++) {
+      System.arraycopy(rc, r * restWidth, c, cOff + r * n + nWide, rest);
+    }
+  }
+
+  /**
+   * Rows [0, len) of B (row p at b[from + p * n]) into panels: the full block of columns from
+   * j at bp[j * len + p * wide], the last restWidth wide at bp[nWide * len + p * restWidth],
+   * zero past n.
+   */
+  private void packPanels(float[] b, int from, int n, int len, int nWide, int restWidth,
+      float[] bp) {
+    int rest = n - nWide;
+    for (int p = 0; p < len; p++) {
+      int row = from + p * n;
+      for (int j = 0; j < nWide; j += L) {
+        FloatVector.fromArray(S, b, row + j)
+            .intoArray(bp, j / wide * wide * len + p * wide + j % wide);
+      }
+      if (rest > 0) {
+        int at = nWide * len + p * restWidth;
+        System.arraycopy(b, row + nWide, bp, at, rest);
+        Arrays.fill(bp, at + rest, at + restWidth, 0f);
+      }
+    }
+  }
+
+  /**
+   * Products over lists of nonzeros, and those of fewer than six rows, reading A and B in
+   * place: four rows at a time over the p where any of them is nonzero, then single rows.
+   */
+  private void multiplyInPlace(float[] a, int aOff, int rs, int cs, float[] b, int bOff,
+      float[] c, int cOff, int m, int k, int n, boolean acc, boolean skip, int kc, int kBlocks) {
+    int nWide = n - n % wide;
     int rest = n - nWide;
     // The last partial block of columns: restWidth lanes, read in place from B's rows below
     // inPlace, and from rb (row p - inPlace, zero padded) for the rest; C's columns in rc.
-    int restWidth = rest <= L ? L : rest <= 2 * L ? 2 * L : WIDE;
+    int restWidth = rest <= L ? L : rest <= 2 * L ? 2 * L : wide;
     int inPlace = rest == 0 ? k
         : Math.max(0, Math.min(k, Math.floorDiv(b.length - bOff - nWide - restWidth, n) + 1));
     float[] rb = new float[(k - inPlace) * restWidth];
@@ -240,13 +434,6 @@ final class VectorMatMul implements MatMulKernels {
       System.arraycopy(b, bOff + p * n + nWide, rb, (p - inPlace) * restWidth, rest);
     }
     float[] rc = new float[rest == 0 ? 0 : GROUP * restWidth];
-    int kBlocks = (k + KC - 1) / KC;
-    int kc = (k + kBlocks - 1) / kBlocks; // equal blocks: 784 is 4 x 196, not 3 x 256 + 16
-    // Lists pay when the share of p they skip, times the products a p costs (in four-vector
-    // blocks of columns), outweighs building them.
-    double blocks = (double) (nWide + (rest == 0 ? 0 : restWidth)) / WIDE;
-    double listCost = cs == 1 ? LIST_COST : LIST_COST_TRANSPOSED;
-    boolean skip = blocks > listCost && skippedShare(a, aOff, rs, cs, m, k) * blocks > listCost;
     int[] lists = new int[skip ? MAX_LISTS * k : k];
     int[] starts = new int[MAX_LISTS * (kBlocks + 1)];
     for (int p = 0; p < k && !skip; p++) {
@@ -254,21 +441,14 @@ final class VectorMatMul implements MatMulKernels {
     }
     for (int i0 = 0; i0 < m; i0 += GROUP) {
       int rows = Math.min(GROUP, m - i0);
-      // Units of rows: without lists six at a time, then fours, then single rows, with one
-      // six fewer where two or three rows would be left (50 rows: 7 sixes and 2 fours, not 8
-      // sixes and 2 single rows); with lists fours (a six would skip less), then single rows.
-      int sixes = skip ? 0 : rows % 6 == 2 || rows % 6 == 3 ? Math.max(0, rows / 6 - 1)
-          : rows / 6;
-      int quads = (rows - 6 * sixes) / 4;
-      int singles = rows - 6 * sixes - 4 * quads;
-      int nUnits = sixes + quads + singles;
+      int quads = rows / 4;
+      int nUnits = quads + rows % 4;
       if (skip) {
         collectNonzeros(a, aOff + i0 * rs, rs, cs, rows, k, kc, kBlocks, lists, starts);
       }
-      for (int j = 0; j < n; j += WIDE) {
+      for (int j = 0; j < n; j += wide) {
         boolean padded = j == nWide;
-        // The kernel's columns: 0 one vector, 1 two, 2 four.
-        int width = !padded || restWidth == WIDE ? 2 : restWidth == L ? 0 : 1;
+        int width = padded ? restWidth / L : vectors;
         int bj = bOff + j;
         float[] cm = padded ? rc : c;
         int cj = padded ? 0 : cOff + i0 * n + j;
@@ -279,25 +459,22 @@ final class VectorMatMul implements MatMulKernels {
         for (int q = 0; q < kBlocks; q++) {
           boolean add = acc || q > 0;
           for (int t = 0; t < nUnits; t++) {
-            int height = t < sixes ? 6 : t < sixes + quads ? 4 : 1;
-            int row = t < sixes ? 6 * t
-                : t < sixes + quads ? 6 * sixes + 4 * (t - sixes) : rows - nUnits + t;
-            // A six's list is the identity (it runs only without lists); the k-block's range.
-            int list = t - sixes;
-            int from = skip ? list * k + starts[list * (kBlocks + 1) + q] : q * kc;
-            int cnt = skip ? list * k + starts[list * (kBlocks + 1) + q + 1] - from
+            int height = t < quads ? 4 : 1;
+            int row = t < quads ? 4 * t : rows - nUnits + t;
+            int from = skip ? t * k + starts[t * (kBlocks + 1) + q] : q * kc;
+            int cnt = skip ? t * k + starts[t * (kBlocks + 1) + q + 1] - from
                 : Math.min(kc, k - q * kc);
             int ar = aOff + (i0 + row) * rs;
             int ci = cj + row * ldc;
-            int kind = (height == 6 ? 0 : height == 4 ? 3 : 6) + width;
             // The p past inPlace, at the end of the list, read the copied rows.
             int tail = from + cnt;
             while (padded && tail > from && lists[tail - 1] >= inPlace) {
               tail--;
             }
-            products(kind, a, ar, rs, cs, lists, from, tail - from, b, bj, n, cm, ci, ldc, add);
+            products(height, width, a, ar, rs, cs, lists, from, tail - from, b, bj, n, cm, ci,
+                ldc, add);
             if (tail < from + cnt) {
-              products(kind, a, ar, rs, cs, lists, tail, from + cnt - tail, rb,
+              products(height, width, a, ar, rs, cs, lists, tail, from + cnt - tail, rb,
                   -inPlace * restWidth, restWidth, cm, ci, ldc, true);
             }
           }
@@ -309,25 +486,29 @@ final class VectorMatMul implements MatMulKernels {
     }
   }
 
+  /** One six-row kernel of one, two or four vectors of columns, A and B packed. */
+  private static void six(int vectors, float[] a, int ap, int from, int end, float[] b, int bj,
+      float[] c, int ci, int ldc, boolean add) {
+    switch (vectors) {
+      case 1 -> VectorKernels.narrow6(a, ap, from, end, b, bj, c, ci, ldc, add);
+      case 2 -> VectorKernels.mid6(a, ap, from, end, b, bj, c, ci, ldc, add);
+      default -> VectorKernels.wide6(a, ap, from, end, b, bj, c, ci, ldc, add);
+    }
+  }
+
   /**
-   * One kernel over the listed p: kind 0-2 six rows (the listed p are a range: lists are the
-   * identity without skipping), 3-5 four rows, 6-8 one row; one, two or four vectors of
-   * columns.
+   * One kernel of four rows or one over the listed p; one, two or four vectors of columns.
    */
-  private static void products(int kind, float[] a, int ar, int rs, int cs, int[] list,
-      int from, int cnt, float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean add) {
-    switch (kind) {
-      case 0 -> VectorKernels.narrow6(a, ar, rs, cs, from, from + cnt, b, bj, ldb, c, ci, ldc,
+  private static void products(int rows, int vectors, float[] a, int ar, int rs, int cs,
+      int[] list, int from, int cnt, float[] b, int bj, int ldb, float[] c, int ci, int ldc,
+      boolean add) {
+    switch (rows * 10 + vectors) {
+      case 41 -> VectorKernels.narrow4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc,
           add);
-      case 1 -> VectorKernels.mid6(a, ar, rs, cs, from, from + cnt, b, bj, ldb, c, ci, ldc, add);
-      case 2 -> VectorKernels.wide6(a, ar, rs, cs, from, from + cnt, b, bj, ldb, c, ci, ldc,
-          add);
-      case 3 -> VectorKernels.narrow4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc,
-          add);
-      case 4 -> VectorKernels.mid4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
-      case 5 -> VectorKernels.wide4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
-      case 6 -> VectorKernels.narrow1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
-      case 7 -> VectorKernels.mid1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+      case 42 -> VectorKernels.mid4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      case 44 -> VectorKernels.wide4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      case 11 -> VectorKernels.narrow1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+      case 12 -> VectorKernels.mid1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
       default -> VectorKernels.wide1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
     }
   }

@@ -13,9 +13,13 @@ import org.sparsevd.math.Operands.Op;
 
 /**
  * The scalar kernels against a double-precision triple loop, and the vector kernels against
- * the scalar ones, on ragged sizes with nonzero offsets and zeros sprinkled into A.
+ * the scalar ones, on ragged sizes with nonzero offsets and zeros sprinkled into A. The vector
+ * kernels run with both block widths (two and four vectors of columns), whichever this
+ * machine would choose.
  */
 class MatMulKernelsTest {
+
+  private static final MatMulKernels[] VECTOR = {new VectorMatMul(2), new VectorMatMul(4)};
 
   private static final int[] SIZES = {1, 3, 4, 13, 17, 31, 33, 100, 207};
   private static final double RELATIVE = 1e-5;
@@ -29,7 +33,9 @@ class MatMulKernelsTest {
   @ParameterizedTest
   @EnumSource(Op.class)
   void vectorMatchesScalar(Op op) {
-    checkAllSizes(op, new VectorMatMul(), new ScalarMatMul());
+    for (MatMulKernels vector : VECTOR) {
+      checkAllSizes(op, vector, new ScalarMatMul());
+    }
   }
 
   /** Sizes around the vector width and the six- and four-row units, where the kernels branch. */
@@ -38,9 +44,11 @@ class MatMulKernelsTest {
   void vectorMatchesScalarAroundBlockEdges(Op op) {
     SplittableRandom rnd = new SplittableRandom(7);
     int[] edges = {2, 5, 6, 7, 10, 11, 15, 16, 63, 64, 65, 66, 67, 68, 129};
-    for (int m : edges) {
-      for (int n : edges) {
-        check(op, new VectorMatMul(), new ScalarMatMul(), m, 257, n, rnd);
+    for (MatMulKernels vector : VECTOR) {
+      for (int m : edges) {
+        for (int n : edges) {
+          check(op, vector, new ScalarMatMul(), m, 257, n, rnd);
+        }
       }
     }
   }
@@ -116,9 +124,11 @@ class MatMulKernelsTest {
     float[] b = Operands.padded(rnd, 1, op.bLength(k, n), 0.0, Float.NaN);
     float[] c1 = new float[m * n];
     float[] c2 = new float[m * n];
-    op.run(new VectorMatMul(), a, 2, b, 1, c1, 0, m, k, n, false);
-    op.run(new VectorMatMul(), a, 2, b, 1, c2, 0, m, k, n, false);
+    op.run(VECTOR[0], a, 2, b, 1, c1, 0, m, k, n, false);
+    op.run(VECTOR[0], a, 2, b, 1, c2, 0, m, k, n, false);
     assertArrayEquals(c1, c2);
+    op.run(VECTOR[1], a, 2, b, 1, c2, 0, m, k, n, false);
+    assertArrayEquals(c1, c2, "two-vector and four-vector blocks");
   }
 
   /**
@@ -154,12 +164,15 @@ class MatMulKernelsTest {
               want[3 + i * n + j] = sum;
             }
           }
-          op.run(new VectorMatMul(), a, 1, b, 2, c, 3, m, k, n, accumulate);
-          for (int e = 0; e < c.length; e++) {
-            if (Float.floatToRawIntBits(want[e]) != Float.floatToRawIntBits(c[e])) {
-              fail(String.format("%s m=%d k=%d n=%d zeros=%.2f accumulate=%b: C at %d is %s, "
-                  + "the in-order fused sum %s", op, m, k, n, zeros, accumulate, e - 3, c[e],
-                  want[e]));
+          for (MatMulKernels vector : VECTOR) {
+            float[] got = c.clone();
+            op.run(vector, a, 1, b, 2, got, 3, m, k, n, accumulate);
+            for (int e = 0; e < c.length; e++) {
+              if (Float.floatToRawIntBits(want[e]) != Float.floatToRawIntBits(got[e])) {
+                fail(String.format("%s %s m=%d k=%d n=%d zeros=%.2f accumulate=%b: C at %d is "
+                    + "%s, the in-order fused sum %s", vector.name(), op, m, k, n, zeros,
+                    accumulate, e - 3, got[e], want[e]));
+              }
             }
           }
         }
@@ -194,7 +207,7 @@ class MatMulKernelsTest {
       float[] b1 = Operands.padded(rnd, 0, n * k, 0.0, Float.NaN);
       float[] b2 = Operands.padded(rnd, 0, n * k, 0.0, Float.NaN);
       float[] x = Operands.padded(rnd, 0, m * n, 0.2, Float.NaN);
-      for (MatMulKernels impl : new MatMulKernels[] {new VectorMatMul(), new ScalarMatMul()}) {
+      for (MatMulKernels impl : new MatMulKernels[] {VECTOR[0], VECTOR[1], new ScalarMatMul()}) {
         float[] c = Operands.padded(rnd, 0, m * n, 0.0, Operands.SENTINEL);
         impl.gemmNTScaledPlusNT(a1, b1, x, f, a2, b2, c, m, k, n);
         String where = String.format("%s m=%d k=%d n=%d zeros=%.1f", impl.name(), m, k, n,
