@@ -5,12 +5,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked kernels of {@link VectorMatMul}: C[rows][vectors] (+)= A B over a set of
- * p, with A[r][p] = a[ar + r * rs + p * cs], B[p][j] = b[bj + p * ldb + j] and C[r][j] =
- * c[ci + r * ldc + j]. Every element of C gets its terms in the order of the p given, one fused
- * multiply-add each, so every kernel shape gives the same bits. Two families: six rows over a
- * range of p with A and B packed (products that skip no zeros), and four rows or one over a
- * list of p (the p where any of those rows is nonzero, or what is left of a group after its
- * sixes).
+ * p, with B[p][j] = b[bj + p * ldb + j] and C[r][j] = c[ci + r * ldc + j]; A as each family
+ * says. Every element of C gets its terms in the order of the p given, one fused
+ * multiply-add each, so every kernel shape gives the same bits. Three families: six rows over
+ * a range of p with A and B packed (products that skip no zeros); four rows over a list of p
+ * (the p where any of those rows is nonzero, or what is left of a group after its sixes) with
+ * A packed along the list; and one row over a list, A in place.
  */
 final class VectorKernels {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,8 +22,11 @@ final class VectorKernels {
     return acc ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
   }
 
-  /** C[4 rows][4 vectors] (+)= sum over listed p of A[row][p] * B[p][4 vectors]. */
-  static void wide4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
+  /**
+   * C[4 rows][4 vectors] (+)= sum over listed p of A[row][p] * B[p][4 vectors], A packed along
+   * the list: A[t][list[i]] = a[ap + 4 * i + t], read in order whatever the p.
+   */
+  static void wide4(float[] a, int ap, int[] list, int from, int cnt,
       float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
     int c1 = ci + ldc;
     int c2 = c1 + ldc;
@@ -38,19 +41,19 @@ final class VectorKernels {
     FloatVector s32 = start(c, c3 + 2 * L, acc), s33 = start(c, c3 + 3 * L, acc);
     for (int t = from, end = from + cnt; t < end; t++) {
       int p = list[t];
-      int ap = ar + p * cs;
+      int at = ap + 4 * t;
       int bp = bj + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
       FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
       FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * L);
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      FloatVector x = FloatVector.broadcast(S, a[at]);
       s00 = b0.fma(x, s00); s01 = b1.fma(x, s01); s02 = b2.fma(x, s02); s03 = b3.fma(x, s03);
-      x = FloatVector.broadcast(S, a[ap + rs]);
+      x = FloatVector.broadcast(S, a[at + 1]);
       s10 = b0.fma(x, s10); s11 = b1.fma(x, s11); s12 = b2.fma(x, s12); s13 = b3.fma(x, s13);
-      x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+      x = FloatVector.broadcast(S, a[at + 2]);
       s20 = b0.fma(x, s20); s21 = b1.fma(x, s21); s22 = b2.fma(x, s22); s23 = b3.fma(x, s23);
-      x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+      x = FloatVector.broadcast(S, a[at + 3]);
       s30 = b0.fma(x, s30); s31 = b1.fma(x, s31); s32 = b2.fma(x, s32); s33 = b3.fma(x, s33);
     }
     s00.intoArray(c, ci); s01.intoArray(c, ci + L);
@@ -83,8 +86,8 @@ final class VectorKernels {
     s3.intoArray(c, ci + 3 * L);
   }
 
-  /** C[4 rows][2 vectors] (+)= sum over listed p of A[row][p] * B[p][2 vectors]. */
-  static void mid4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
+  /** C[4 rows][2 vectors], A packed along the list as in {@link #wide4}. */
+  static void mid4(float[] a, int ap, int[] list, int from, int cnt,
       float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
     int c1 = ci + ldc;
     int c2 = c1 + ldc;
@@ -95,17 +98,17 @@ final class VectorKernels {
     FloatVector s30 = start(c, c3, acc), s31 = start(c, c3 + L, acc);
     for (int t = from, end = from + cnt; t < end; t++) {
       int p = list[t];
-      int ap = ar + p * cs;
+      int at = ap + 4 * t;
       int bp = bj + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-      FloatVector x = FloatVector.broadcast(S, a[ap]);
+      FloatVector x = FloatVector.broadcast(S, a[at]);
       s00 = b0.fma(x, s00); s01 = b1.fma(x, s01);
-      x = FloatVector.broadcast(S, a[ap + rs]);
+      x = FloatVector.broadcast(S, a[at + 1]);
       s10 = b0.fma(x, s10); s11 = b1.fma(x, s11);
-      x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+      x = FloatVector.broadcast(S, a[at + 2]);
       s20 = b0.fma(x, s20); s21 = b1.fma(x, s21);
-      x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+      x = FloatVector.broadcast(S, a[at + 3]);
       s30 = b0.fma(x, s30); s31 = b1.fma(x, s31);
     }
     s00.intoArray(c, ci); s01.intoArray(c, ci + L);
@@ -129,8 +132,8 @@ final class VectorKernels {
     s1.intoArray(c, ci + L);
   }
 
-  /** C[4 rows][1 vector] (+)= sum over listed p of A[row][p] * B[p][vector]. */
-  static void narrow4(float[] a, int ar, int rs, int cs, int[] list, int from, int cnt,
+  /** C[4 rows][1 vector], A packed along the list as in {@link #wide4}. */
+  static void narrow4(float[] a, int ap, int[] list, int from, int cnt,
       float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean acc) {
     FloatVector s0 = start(c, ci, acc);
     FloatVector s1 = start(c, ci + ldc, acc);
@@ -138,12 +141,12 @@ final class VectorKernels {
     FloatVector s3 = start(c, ci + 3 * ldc, acc);
     for (int t = from, end = from + cnt; t < end; t++) {
       int p = list[t];
-      int ap = ar + p * cs;
+      int at = ap + 4 * t;
       FloatVector bv = FloatVector.fromArray(S, b, bj + p * ldb);
-      s0 = bv.fma(FloatVector.broadcast(S, a[ap]), s0);
-      s1 = bv.fma(FloatVector.broadcast(S, a[ap + rs]), s1);
-      s2 = bv.fma(FloatVector.broadcast(S, a[ap + 2 * rs]), s2);
-      s3 = bv.fma(FloatVector.broadcast(S, a[ap + 3 * rs]), s3);
+      s0 = bv.fma(FloatVector.broadcast(S, a[at]), s0);
+      s1 = bv.fma(FloatVector.broadcast(S, a[at + 1]), s1);
+      s2 = bv.fma(FloatVector.broadcast(S, a[at + 2]), s2);
+      s3 = bv.fma(FloatVector.broadcast(S, a[at + 3]), s3);
     }
     s0.intoArray(c, ci);
     s1.intoArray(c, ci + ldc);

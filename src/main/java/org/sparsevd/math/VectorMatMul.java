@@ -2,6 +2,7 @@ package org.sparsevd.math;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,10 +35,11 @@ import jdk.incubator.vector.VectorSpecies;
  * of a thin convolution's weight gradient: 57,600 rows of 20 filters).
  *
  * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
- * built once per group; rows left over after the quads run alone on their own lists. A list
- * pays only when it skips enough: a sample of A estimates the share of p a list would skip,
- * and lists are built when that share, times the column blocks each p feeds, exceeds
- * LIST_COST (twice that for a transposed A); otherwise every p runs. The choice depends only
+ * built once per group, and its values of A packed along the list; rows left over after the
+ * quads run alone on their own lists. A list pays only when it skips enough: a sample of A
+ * estimates the share of p a list would skip, and lists are built when that share exceeds
+ * MIN_SKIPPED_SHARE and, times the column blocks each p feeds, LIST_COST (twice that for a
+ * transposed A); otherwise every p runs. The choice depends only
  * on the data, and a skipped p only saves adding a zero product, which leaves the sum's bits
  * alone: no choice changes a result.
  */
@@ -65,6 +67,12 @@ final class VectorMatMul implements MatMulKernels {
    */
   private static final double LIST_COST = 1.0;
   private static final double LIST_COST_TRANSPOSED = 2.0;
+  /**
+   * The least share of p a list must skip: the list kernels read B in place and at a list's p,
+   * and ran at about 40% of the packed kernels' rate (LeNet-5 conv2's weight gradients, 50 x
+   * 6,400 x 500 with a third of the p skipped, 16.4 ms against 6.6 dense on a 256-bit core).
+   */
+  private static final double MIN_SKIPPED_SHARE = 0.6;
   /** Quads and p sampled by {@link #skippedShare}. */
   private static final int SAMPLE_QUADS = 32;
   private static final int SAMPLE_P = 128;
@@ -188,8 +196,9 @@ final class VectorMatMul implements MatMulKernels {
     float[] ap1 = new float[6 * k];
     float[] ap2 = new float[6 * k];
     // Each p of a unit's list feeds two products over every block of columns.
-    boolean skip = k > 0 && Math.min(skippedShare(a1, 0, k, 1, m, k),
-        skippedShare(a2, 0, k, 1, m, k)) * 2 * nPad / (4 * L) > LIST_COST;
+    double share = k == 0 ? 0 : Math.min(skippedShare(a1, 0, k, 1, m, k),
+        skippedShare(a2, 0, k, 1, m, k));
+    boolean skip = share > MIN_SKIPPED_SHARE && share * 2 * nPad / (4 * L) > LIST_COST;
     int[] list = new int[k];
     for (int p = 0; p < k; p++) {
       list[p] = p;
@@ -200,6 +209,9 @@ final class VectorMatMul implements MatMulKernels {
       if (h == 6) {
         packSixes(a1, r * k, k, 1, 1, k, ap1);
         packSixes(a2, r * k, k, 1, 1, k, ap2);
+      } else if (h == 4) {
+        packQuad(a1, r * k, k, 1, list, 0, cnt, ap1, 0);
+        packQuad(a2, r * k, k, 1, list, 0, cnt, ap2, 0);
       }
       for (int j = 0; j < n; j += wide) {
         int cols = Math.min(wide, n - j);
@@ -214,11 +226,14 @@ final class VectorMatMul implements MatMulKernels {
         for (int pass = 0; pass < 2; pass++) {
           boolean add = pass == 1;
           float[] bt = pass == 0 ? bt1 : bt2;
+          float[] ap = pass == 0 ? ap1 : ap2;
           if (h == 6) {
-            six(vectors, pass == 0 ? ap1 : ap2, 0, 0, k, bt, j * k, cs, at, ld, add);
+            six(vectors, ap, 0, 0, k, bt, j * k, cs, at, ld, add);
+          } else if (h == 4) {
+            quad(vectors, ap, 0, list, 0, cnt, bt, j * k, wide, cs, at, ld, add);
           } else {
-            products(h, vectors, pass == 0 ? a1 : a2, r * k, k, 1, list, 0, cnt, bt, j * k, wide,
-                cs, at, ld, add);
+            single(vectors, pass == 0 ? a1 : a2, r * k, 1, list, 0, cnt, bt, j * k, wide, cs, at,
+                add);
           }
           if (pass == 0) {
             VectorKernels.scale(cs, at, ld, h, wide, xs, at, ld, f);
@@ -326,7 +341,8 @@ final class VectorMatMul implements MatMulKernels {
     // blocks of columns), outweighs building them.
     double blocks = (double) (nWide + (rest == 0 ? 0 : restWidth)) / (4 * L);
     double listCost = cs == 1 ? LIST_COST : LIST_COST_TRANSPOSED;
-    boolean skip = blocks > listCost && skippedShare(a, aOff, rs, cs, m, k) * blocks > listCost;
+    double share = blocks > listCost ? skippedShare(a, aOff, rs, cs, m, k) : 0;
+    boolean skip = share > MIN_SKIPPED_SHARE && share * blocks > listCost;
     if (skip || m < 6) {
       multiplyInPlace(a, aOff, rs, cs, b, bOff, c, cOff, m, k, n, acc, skip, kc, kBlocks);
     } else {
@@ -352,9 +368,10 @@ final class VectorMatMul implements MatMulKernels {
     int restWidth = rest == 0 ? 0 : rest <= L ? L : rest <= 2 * L ? 2 * L : wide;
     float[] bp = new float[kc * (nWide + restWidth)];
     float[] ap = new float[Math.min(m, GROUP) / 6 * 6 * kc];
+    float[] aq = new float[2 * 4 * kc];
     float[] rc = new float[m * restWidth];
-    for (int r = 0; acc && r < m && rest > 0; r++) {
-      System.arraycopy(c, cOff + r * n + nWide, rc, r * restWidth, rest);
+    if (acc) {
+      copyColumns(c, cOff + nWide, n, rc, 0, restWidth, m, rest);
     }
     int[] identity = new int[kc];
     for (int p = 0; p < kc; p++) {
@@ -364,7 +381,16 @@ final class VectorMatMul implements MatMulKernels {
       int from = q * kc;
       int len = Math.min(kc, k - from);
       boolean add = acc || q > 0;
-      packPanels(b, bOff + from * n, n, len, nWide, restWidth, bp);
+      if (!packPanels(b, bOff + from * n, n, len, nWide, restWidth, bp)) {
+        // An infinity or NaN in this k-block of B: it runs over lists of nonzeros instead, so
+        // a row of B met only by zeros of A is never used, as MatMul promises.
+        copyColumns(rc, 0, restWidth, c, cOff + nWide, n, m, rest);
+        int blocks = (len + KC - 1) / KC;
+        multiplyInPlace(a, aOff + from * cs, rs, cs, b, bOff + from * n, c, cOff, m, len, n, add,
+            true, (len + blocks - 1) / blocks, blocks);
+        copyColumns(c, cOff + nWide, n, rc, 0, restWidth, m, rest);
+        continue;
+      }
       for (int i0 = 0; i0 < m; i0 += GROUP) {
         int rows = Math.min(GROUP, m - i0);
         int sixes = rows % 6 == 2 || rows % 6 == 3 ? Math.max(0, rows / 6 - 1) : rows / 6;
@@ -372,6 +398,9 @@ final class VectorMatMul implements MatMulKernels {
         int others = quads + rows - 6 * sixes - 4 * quads;
         int ar = aOff + i0 * rs + from * cs;
         packSixes(a, ar, rs, cs, sixes, len, ap);
+        for (int t = 0; t < quads; t++) {
+          packQuad(a, ar + (6 * sixes + 4 * t) * rs, rs, cs, identity, 0, len, aq, 4 * t * kc);
+        }
         for (int j = 0; j < n; j += wide) {
           boolean padded = j == nWide;
           int width = padded ? restWidth / L : vectors;
@@ -383,38 +412,58 @@ final class VectorMatMul implements MatMulKernels {
           }
           for (int t = 0; t < others; t++) {
             int row = 6 * sixes + (t < quads ? 4 * t : 4 * quads + t - quads);
-            products(t < quads ? 4 : 1, width, a, ar + row * rs, rs, cs, identity, 0, len, bp,
-                j * len, width * L, cm, cj + row * ldc, ldc, add);
+            if (t < quads) {
+              quad(width, aq, 4 * t * kc, identity, 0, len, bp, j * len, width * L, cm,
+                  cj + row * ldc, ldc, add);
+            } else {
+              single(width, a, ar + row * rs, cs, identity, 0, len, bp, j * len, width * L, cm,
+                  cj + row * ldc, add);
+            }
           }
         }
       }
     }
-    for (int r = 0; r < m && rest > 0; r++) {
-      System.arraycopy(rc, r * restWidth, c, cOff + r * n + nWide, rest);
+    copyColumns(rc, 0, restWidth, c, cOff + nWide, n, m, rest);
+  }
+
+  /** Copies {@code cols} columns of {@code rows} rows, rows ldFrom and ldTo apart. */
+  private static void copyColumns(float[] from, int fromOff, int ldFrom, float[] to, int toOff,
+      int ldTo, int rows, int cols) {
+    for (int r = 0; r < rows && cols > 0; r++) {
+      System.arraycopy(from, fromOff + r * ldFrom, to, toOff + r * ldTo, cols);
     }
   }
 
   /**
    * Rows [0, len) of B (row p at b[from + p * n]) into panels: the full block of columns from
    * j at bp[j * len + p * wide], the last restWidth wide at bp[nWide * len + p * restWidth],
-   * zero past n.
+   * zero past n. Returns whether every value was finite.
    */
-  private void packPanels(float[] b, int from, int n, int len, int nWide, int restWidth,
+  private boolean packPanels(float[] b, int from, int n, int len, int nWide, int restWidth,
       float[] bp) {
     int rest = n - nWide;
+    // 0 * x is 0 for finite x and NaN otherwise: one sum tells whether all of B is finite.
+    FloatVector zeros = FloatVector.zero(S);
+    float tail = 0f;
     for (int p = 0; p < len; p++) {
       int row = from + p * n;
       for (int j = 0; j < nWide; j += L) {
-        FloatVector.fromArray(S, b, row + j)
-            .intoArray(bp, j / wide * wide * len + p * wide + j % wide);
+        FloatVector v = FloatVector.fromArray(S, b, row + j);
+        v.intoArray(bp, j / wide * wide * len + p * wide + j % wide);
+        zeros = zeros.add(v.mul(0f));
       }
       if (rest > 0) {
         int at = nWide * len + p * restWidth;
         System.arraycopy(b, row + nWide, bp, at, rest);
         Arrays.fill(bp, at + rest, at + restWidth, 0f);
+        for (int j = 0; j < rest; j++) {
+          tail += 0f * b[row + nWide + j];
+        }
       }
     }
+    return tail == 0f && zeros.reduceLanes(VectorOperators.ADD) == 0f;
   }
+
 
   /**
    * Products over lists of nonzeros, and those of fewer than six rows, reading A and B in
@@ -436,6 +485,7 @@ final class VectorMatMul implements MatMulKernels {
     float[] rc = new float[rest == 0 ? 0 : GROUP * restWidth];
     int[] lists = new int[skip ? MAX_LISTS * k : k];
     int[] starts = new int[MAX_LISTS * (kBlocks + 1)];
+    float[] aq = new float[Math.min(m, GROUP) / 4 * 4 * k];
     for (int p = 0; p < k && !skip; p++) {
       lists[p] = p;
     }
@@ -445,6 +495,12 @@ final class VectorMatMul implements MatMulKernels {
       int nUnits = quads + rows % 4;
       if (skip) {
         collectNonzeros(a, aOff + i0 * rs, rs, cs, rows, k, kc, kBlocks, lists, starts);
+      }
+      // Quad t's values at aq[4tk + 4i], i its position in its list (from t * k with lists).
+      for (int t = 0; t < quads; t++) {
+        int base = skip ? t * k : 0;
+        int cnt = skip ? starts[t * (kBlocks + 1) + kBlocks] : k;
+        packQuad(a, aOff + (i0 + 4 * t) * rs, rs, cs, lists, base, cnt, aq, 4 * (t * k - base));
       }
       for (int j = 0; j < n; j += wide) {
         boolean padded = j == nWide;
@@ -471,11 +527,18 @@ final class VectorMatMul implements MatMulKernels {
             while (padded && tail > from && lists[tail - 1] >= inPlace) {
               tail--;
             }
-            products(height, width, a, ar, rs, cs, lists, from, tail - from, b, bj, n, cm, ci,
-                ldc, add);
-            if (tail < from + cnt) {
-              products(height, width, a, ar, rs, cs, lists, tail, from + cnt - tail, rb,
-                  -inPlace * restWidth, restWidth, cm, ci, ldc, true);
+            int apOff = 4 * (t * k - (skip ? t * k : 0));
+            if (height == 4) {
+              quad(width, aq, apOff, lists, from, tail - from, b, bj, n, cm, ci, ldc, add);
+            } else {
+              single(width, a, ar, cs, lists, from, tail - from, b, bj, n, cm, ci, add);
+            }
+            if (tail < from + cnt && height == 4) {
+              quad(width, aq, apOff, lists, tail, from + cnt - tail, rb, -inPlace * restWidth,
+                  restWidth, cm, ci, ldc, true);
+            } else if (tail < from + cnt) {
+              single(width, a, ar, cs, lists, tail, from + cnt - tail, rb, -inPlace * restWidth,
+                  restWidth, cm, ci, true);
             }
           }
         }
@@ -497,19 +560,42 @@ final class VectorMatMul implements MatMulKernels {
   }
 
   /**
-   * One kernel of four rows or one over the listed p; one, two or four vectors of columns.
+   * One four-row kernel over the listed p, A packed along the list (the values of list
+   * position i at a[ap + 4 * i]); one, two or four vectors of columns.
    */
-  private static void products(int rows, int vectors, float[] a, int ar, int rs, int cs,
-      int[] list, int from, int cnt, float[] b, int bj, int ldb, float[] c, int ci, int ldc,
-      boolean add) {
-    switch (rows * 10 + vectors) {
-      case 41 -> VectorKernels.narrow4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc,
-          add);
-      case 42 -> VectorKernels.mid4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
-      case 44 -> VectorKernels.wide4(a, ar, rs, cs, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
-      case 11 -> VectorKernels.narrow1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
-      case 12 -> VectorKernels.mid1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+  private static void quad(int vectors, float[] a, int ap, int[] list, int from, int cnt,
+      float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean add) {
+    switch (vectors) {
+      case 1 -> VectorKernels.narrow4(a, ap, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      case 2 -> VectorKernels.mid4(a, ap, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+      default -> VectorKernels.wide4(a, ap, list, from, cnt, b, bj, ldb, c, ci, ldc, add);
+    }
+  }
+
+  /** One single-row kernel over the listed p, A in place; one, two or four vectors. */
+  private static void single(int vectors, float[] a, int ar, int cs, int[] list, int from,
+      int cnt, float[] b, int bj, int ldb, float[] c, int ci, boolean add) {
+    switch (vectors) {
+      case 1 -> VectorKernels.narrow1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+      case 2 -> VectorKernels.mid1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
       default -> VectorKernels.wide1(a, ar, cs, list, from, cnt, b, bj, ldb, c, ci, add);
+    }
+  }
+
+  /**
+   * Packs four rows of A, A[t][p] = a[ar + t * rs + p * cs], along list positions [from, from
+   * + cnt): A[t][list[i]] at ap[apOff + 4 * i + t], so a four-row kernel reads one run in order
+   * whatever the p, and once per group instead of once per block of columns.
+   */
+  private static void packQuad(float[] a, int ar, int rs, int cs, int[] list, int from,
+      int cnt, float[] ap, int apOff) {
+    for (int i = from, end = from + cnt; i < end; i++) {
+      int at = ar + list[i] * cs;
+      int to = apOff + 4 * i;
+      ap[to] = a[at];
+      ap[to + 1] = a[at + rs];
+      ap[to + 2] = a[at + 2 * rs];
+      ap[to + 3] = a[at + 3 * rs];
     }
   }
 

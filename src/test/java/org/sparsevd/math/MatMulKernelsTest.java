@@ -248,4 +248,54 @@ class MatMulKernelsTest {
       }
     }
   }
+
+  /**
+   * A k-block of B with infinite rows met only by zero columns of A, in the middle of a
+   * product packed in several k-blocks with a partial last block of columns: that block runs
+   * over lists, the infinities never reach C, and every element is still the in-order fused
+   * sum of its terms (the skipped ones being zeros), accumulated or not, at both block widths.
+   */
+  @Test
+  void infiniteRowsOfBMetOnlyByZerosAreNeverUsed() {
+    SplittableRandom rnd = new SplittableRandom(17);
+    int m = 67;
+    int k = 1100;
+    int n = 50;
+    float[] a = new float[m * k];
+    float[] b = new float[k * n];
+    for (int p = 0; p < k; p++) {
+      boolean dead = p >= 600 && p < 620;
+      for (int i = 0; i < m; i++) {
+        a[i * k + p] = dead ? 0f : (float) rnd.nextGaussian();
+      }
+      for (int j = 0; j < n; j++) {
+        b[p * n + j] = dead ? Float.POSITIVE_INFINITY : (float) rnd.nextGaussian();
+      }
+    }
+    float[] start = new float[m * n];
+    for (int e = 0; e < start.length; e++) {
+      start[e] = (float) rnd.nextGaussian();
+    }
+    for (boolean accumulate : new boolean[] {false, true}) {
+      float[] want = new float[m * n];
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          float sum = accumulate ? start[i * n + j] : 0f;
+          for (int p = 0; p < k; p++) {
+            sum = a[i * k + p] == 0f ? sum : Math.fma(a[i * k + p], b[p * n + j], sum);
+          }
+          want[i * n + j] = sum;
+        }
+      }
+      for (MatMulKernels vector : VECTOR) {
+        float[] c = start.clone();
+        vector.gemm(a, 0, b, 0, c, 0, m, k, n, accumulate);
+        for (int e = 0; e < c.length; e++) {
+          assertEquals(Float.floatToRawIntBits(want[e]), Float.floatToRawIntBits(c[e]),
+              vector.name() + " accumulate=" + accumulate + ": C at " + e + " is " + c[e]
+                  + ", the in-order fused sum " + want[e]);
+        }
+      }
+    }
+  }
 }
