@@ -11,10 +11,11 @@ import java.util.logging.Logger;
  * {@code accumulate == false} the output is overwritten (whatever it held, NaN included, is
  * ignored); with {@code accumulate == true} the product is added to it.
  *
- * <p>Elements of A that are exactly zero are skipped in {@link #gemm} and {@link #gemmTN}
- * (inputs and ReLU activations are mostly zeros). For finite B a skipped term is zero anyway.
- * A row p of B is never used when column p of A is zero in every row, so infinities or NaNs
- * there do not reach C; elsewhere the result may or may not include {@code 0 * B[p][j]}.
+ * <p>Elements of A that are exactly zero may be skipped in {@link #gemm} and {@link #gemmTN}
+ * (inputs and ReLU activations are mostly zeros; the vector kernels skip them where that pays).
+ * For finite B a skipped term is zero anyway, so the choice changes no result but the sign of
+ * a zero. An infinity or NaN of B met only by zeros of A may or may not reach C: the result
+ * may or may not include {@code 0 * B[p][j]}.
  *
  * <p>The kernels are single-threaded and allocate their scratch arrays once per call, never
  * inside their loops; the same inputs give bitwise the same outputs on every call. The

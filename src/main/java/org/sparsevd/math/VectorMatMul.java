@@ -2,7 +2,6 @@ package org.sparsevd.math;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -381,16 +380,7 @@ final class VectorMatMul implements MatMulKernels {
       int from = q * kc;
       int len = Math.min(kc, k - from);
       boolean add = acc || q > 0;
-      if (!packPanels(b, bOff + from * n, n, len, nWide, restWidth, bp)) {
-        // An infinity or NaN in this k-block of B: it runs over lists of nonzeros instead, so
-        // a row of B met only by zeros of A is never used, as MatMul promises.
-        copyColumns(rc, 0, restWidth, c, cOff + nWide, n, m, rest);
-        int blocks = (len + KC - 1) / KC;
-        multiplyInPlace(a, aOff + from * cs, rs, cs, b, bOff + from * n, c, cOff, m, len, n, add,
-            true, (len + blocks - 1) / blocks, blocks);
-        copyColumns(c, cOff + nWide, n, rc, 0, restWidth, m, rest);
-        continue;
-      }
+      packPanels(b, bOff + from * n, n, len, nWide, restWidth, bp);
       for (int i0 = 0; i0 < m; i0 += GROUP) {
         int rows = Math.min(GROUP, m - i0);
         int sixes = rows % 6 == 2 || rows % 6 == 3 ? Math.max(0, rows / 6 - 1) : rows / 6;
@@ -437,32 +427,27 @@ final class VectorMatMul implements MatMulKernels {
   /**
    * Rows [0, len) of B (row p at b[from + p * n]) into panels: the full block of columns from
    * j at bp[j * len + p * wide], the last restWidth wide at bp[nWide * len + p * restWidth],
-   * zero past n. Returns whether every value was finite.
+   * zero past n.
    */
-  private boolean packPanels(float[] b, int from, int n, int len, int nWide, int restWidth,
+  private void packPanels(float[] b, int from, int n, int len, int nWide, int restWidth,
       float[] bp) {
-    int rest = n - nWide;
-    // 0 * x is 0 for finite x and NaN otherwise: one sum tells whether all of B is finite.
-    FloatVector zeros = FloatVector.zero(S);
-    float tail = 0f;
     for (int p = 0; p < len; p++) {
       int row = from + p * n;
-      for (int j = 0; j < nWide; j += L) {
-        FloatVector v = FloatVector.fromArray(S, b, row + j);
-        v.intoArray(bp, j / wide * wide * len + p * wide + j % wide);
-        zeros = zeros.add(v.mul(0f));
-      }
-      if (rest > 0) {
-        int at = nWide * len + p * restWidth;
-        System.arraycopy(b, row + nWide, bp, at, rest);
-        Arrays.fill(bp, at + rest, at + restWidth, 0f);
-        for (int j = 0; j < rest; j++) {
-          tail += 0f * b[row + nWide + j];
+      for (int j = 0; j < nWide; j += wide) {
+        for (int l = 0, to = j * len + p * wide; l < wide; l += L) {
+          FloatVector.fromArray(S, b, row + j + l).intoArray(bp, to + l);
         }
       }
     }
-    return tail == 0f && zeros.reduceLanes(VectorOperators.ADD) == 0f;
+    int rest = n - nWide;
+    for (int p = 0; p < len && rest > 0; p++) {
+      int at = nWide * len + p * restWidth;
+      System.arraycopy(b, from + p * n + nWide, bp, at, rest);
+      Arrays.fill(bp, at + rest, at + restWidth, 0f);
+    }
   }
+
+
 
 
   /**

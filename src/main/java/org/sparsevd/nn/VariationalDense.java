@@ -186,9 +186,10 @@ public final class VariationalDense implements Variational {
   /**
    * Per-weight quantities of this step for the weights of inputs [i0, i1): alpha, the variance
    * alpha theta^2 and the mean-path weights (masked when pruning applies). Only inputs that are
-   * non-zero in some row need them for the forward pass: the products skip a weight row whose
-   * input column is all zero, and its gradients are zero (MNIST has about 100 such pixels in
-   * any batch, and a batch of one example about 650).
+   * non-zero in some row need them for the forward pass: a weight row whose input column is
+   * all zero meets only zeros (a row not prepared keeps the finite values of an earlier batch,
+   * or the zeros it starts with, so it adds nothing), and its gradients are zero (MNIST has
+   * about 100 such pixels in any batch, and a batch of one example about 650).
    */
   private void prepare(float[] params, int off, VdScratch s, int i0, int i1) {
     int n = in * out;

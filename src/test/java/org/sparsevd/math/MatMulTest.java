@@ -102,38 +102,6 @@ class MatMulTest {
     assertArrayEquals(new float[] {3, 4}, d);
   }
 
-  /**
-   * Only column 0 of A is nonzero, and B is wide enough (ten blocks of columns) for the vector
-   * kernels' lists of nonzeros to pay, so B's infinite rows 1.. must never be used.
-   */
-  @Test
-  void zeroColumnsOfAAreSkipped() {
-    int m = 64;
-    int k = 16;
-    int n = 640;
-    float[] a = new float[m * k];
-    for (int i = 0; i < m; i++) {
-      a[i * k] = 2;
-    }
-    float[] b = new float[k * n];
-    Arrays.fill(b, 0, n, 1.5f);
-    Arrays.fill(b, n, k * n, Float.POSITIVE_INFINITY);
-    float[] c = new float[m * n];
-    MatMul.gemm(a, 0, b, 0, c, 0, m, k, n, false);
-    float[] expected = new float[m * n];
-    Arrays.fill(expected, 3f);
-    assertArrayEquals(expected, c);
-
-    float[] at = new float[k * m]; // the same A, stored transposed
-    for (int i = 0; i < m; i++) {
-      for (int p = 0; p < k; p++) {
-        at[p * m + i] = a[i * k + p];
-      }
-    }
-    MatMul.gemmTN(at, 0, b, 0, c, 0, m, k, n, false);
-    assertArrayEquals(expected, c);
-  }
-
   @Test
   void shortArrayMessageShowsSizes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
