@@ -291,32 +291,18 @@ final class VectorMatMul implements MatMulKernels {
       int r4 = r3 + rs;
       int r5 = r4 + rs;
       int to = 6 * u * k;
-      if (cs == 1) {
-        // Indices linear in p with constant factors: the compiler checks them once per loop.
-        for (int p = 0; p < k; p++) {
-          int at = to + 6 * p;
-          ap[at] = a[r0 + p];
-          ap[at + 1] = a[r1 + p];
-          ap[at + 2] = a[r2 + p];
-          ap[at + 3] = a[r3 + p];
-          ap[at + 4] = a[r4 + p];
-          ap[at + 5] = a[r5 + p];
-        }
-      } else {
-        for (int p = 0; p < k; p++) {
-          int at = to + 6 * p;
-          int f = p * cs;
-          ap[at] = a[r0 + f];
-          ap[at + 1] = a[r1 + f];
-          ap[at + 2] = a[r2 + f];
-          ap[at + 3] = a[r3 + f];
-          ap[at + 4] = a[r4 + f];
-          ap[at + 5] = a[r5 + f];
-        }
+      for (int p = 0; p < k; p++) {
+        int at = to + 6 * p;
+        int f = p * cs;
+        ap[at] = a[r0 + f];
+        ap[at + 1] = a[r1 + f];
+        ap[at + 2] = a[r2 + f];
+        ap[at + 3] = a[r3 + f];
+        ap[at + 4] = a[r4 + f];
+        ap[at + 5] = a[r5 + f];
       }
     }
   }
-
 
   /** C[m x n] (+)= A * B with A[r][p] = a[aOff + r * rs + p * cs] and B row-major k x n. */
   private void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff,

@@ -149,6 +149,9 @@ class YarnTrainJobTest {
         "--deploy-mode", mode,
         // The Spark jars are on every node of this one-machine cluster: no upload.
         "--conf", "spark.yarn.jars=local:" + StandaloneCluster.sparkHome() + "/jars/*",
+        // No web UI, as in the other tests: YARN adds its proxy filter to the UI while the UI
+        // starts, and Jetty then failed the driver's start with a ConcurrentModificationException.
+        "--conf", "spark.ui.enabled=false",
         "--conf", "spark.executor.instances=2",
         "--conf", "spark.executor.memory=512m",
         "--conf", "spark.driver.memory=512m",
