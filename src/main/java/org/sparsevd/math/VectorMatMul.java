@@ -318,13 +318,13 @@ final class VectorMatMul implements MatMulKernels {
     }
     int nWide = n - n % wide;
     int rest = n - nWide;
-    int restWidth = rest <= L ? L : rest <= 2 * L ? 2 * L : wide;
+    int restWidth = restWidth(rest);
     int kBlocks = (k + KC - 1) / KC;
     int kc = (k + kBlocks - 1) / kBlocks; // equal blocks: 784 is 4 x 196, not 3 x 256 + 16
     int packedBlocks = (k + PACKED_KC - 1) / PACKED_KC;
     // Lists pay when the share of p they skip, times the products a p costs (in four-vector
     // blocks of columns), outweighs building them.
-    double blocks = (double) (nWide + (rest == 0 ? 0 : restWidth)) / (4 * L);
+    double blocks = (double) (nWide + restWidth) / (4 * L);
     double listCost = cs == 1 ? LIST_COST : LIST_COST_TRANSPOSED;
     double share = blocks > listCost ? skippedShare(a, aOff, rs, cs, m, k) : 0;
     boolean skip = share > MIN_SKIPPED_SHARE && share * blocks > listCost;
@@ -350,7 +350,7 @@ final class VectorMatMul implements MatMulKernels {
       float[] c, int cOff, int m, int k, int n, boolean acc, int kc, int kBlocks) {
     int nWide = n - n % wide;
     int rest = n - nWide;
-    int restWidth = rest == 0 ? 0 : rest <= L ? L : rest <= 2 * L ? 2 * L : wide;
+    int restWidth = restWidth(rest);
     float[] bp = new float[kc * (nWide + restWidth)];
     float[] ap = new float[Math.min(m, GROUP) / 6 * 6 * kc];
     float[] aq = new float[2 * 4 * kc];
@@ -402,6 +402,14 @@ final class VectorMatMul implements MatMulKernels {
     copyColumns(rc, 0, restWidth, c, cOff + nWide, n, m, rest);
   }
 
+  /**
+   * Lanes of the kernel for the last {@code rest} columns: one vector if they fit in one, two
+   * if in two, else a full block; 0 without such columns.
+   */
+  private int restWidth(int rest) {
+    return rest == 0 ? 0 : rest <= L ? L : rest <= 2 * L ? 2 * L : wide;
+  }
+
   /** Copies {@code cols} columns of {@code rows} rows, rows ldFrom and ldTo apart. */
   private static void copyColumns(float[] from, int fromOff, int ldFrom, float[] to, int toOff,
       int ldTo, int rows, int cols) {
@@ -446,14 +454,14 @@ final class VectorMatMul implements MatMulKernels {
     int rest = n - nWide;
     // The last partial block of columns: restWidth lanes, read in place from B's rows below
     // inPlace, and from rb (row p - inPlace, zero padded) for the rest; C's columns in rc.
-    int restWidth = rest <= L ? L : rest <= 2 * L ? 2 * L : wide;
+    int restWidth = restWidth(rest);
     int inPlace = rest == 0 ? k
         : Math.max(0, Math.min(k, Math.floorDiv(b.length - bOff - nWide - restWidth, n) + 1));
     float[] rb = new float[(k - inPlace) * restWidth];
     for (int p = inPlace; p < k; p++) {
       System.arraycopy(b, bOff + p * n + nWide, rb, (p - inPlace) * restWidth, rest);
     }
-    float[] rc = new float[rest == 0 ? 0 : GROUP * restWidth];
+    float[] rc = new float[GROUP * restWidth];
     int[] lists = new int[skip ? MAX_LISTS * k : k];
     int[] starts = new int[MAX_LISTS * (kBlocks + 1)];
     float[] aq = new float[Math.min(m, GROUP) / 4 * 4 * k];
