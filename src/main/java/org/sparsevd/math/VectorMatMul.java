@@ -2,6 +2,7 @@ package org.sparsevd.math;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,17 +25,19 @@ import jdk.incubator.vector.VectorSpecies;
  * panels of the kernels' widths and each group's sixes of rows of A into p-major runs, so the
  * six-row kernels read both in order at constant strides ({@link #multiplyPacked}). Products
  * that skip zeros run four rows at a time over the p where any of them is nonzero (a list for
- * six rows would skip less), reading A and B in place ({@link #multiplyInPlace}): groups of
- * GROUP rows, then blocks of columns, then k-blocks of at most KC rows of B, then the units of
- * the group, so one KC x block panel of B serves every unit while it is in cache (walking all
- * of B per unit ran at about two thirds of the speed). There the last partial block reads B in
- * place: its lanes past n read on into the next row of B, and their sums land in the padding
- * of a copy of those columns of C, which is dropped. Only B's last rows, where such a read
- * would leave the array, are copied with zeros (copying all of B cost more than the products
- * of a thin convolution's weight gradient: 57,600 rows of 20 filters).
+ * six rows would skip less), over all of B packed into panels once ({@link #multiplyInPlace}):
+ * groups of GROUP rows, then blocks of columns, then k-blocks of at most KC rows of B, then the
+ * units of the group, so one KC x block panel of B serves every unit while it is in cache
+ * (walking all of B per unit ran at about two thirds of the speed). Products of fewer than six
+ * rows that skip nothing run the same way with B in place: there the last partial block's
+ * lanes past n read on into the next row of B, and their sums land in the padding of a copy of
+ * those columns of C, which is dropped. Only B's last rows, where such a read would leave the
+ * array, are copied with zeros (copying all of B cost more than the products of a thin
+ * convolution's weight gradient: 57,600 rows of 20 filters).
  *
  * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
- * built once per group, and its values of A packed along the list; rows left over after the
+ * built once per group (passing over L p at once where all are zero, as along an image's
+ * borders), and its values of A packed along the list; rows left over after the
  * quads run alone on their own lists. A list pays only when it skips enough: a sample of A
  * estimates the share of p a list would skip, and lists are built when that share exceeds
  * MIN_SKIPPED_SHARE and, times the column blocks each p feeds, LIST_COST (twice that for a
@@ -441,12 +444,11 @@ final class VectorMatMul implements MatMulKernels {
     }
   }
 
-
-
-
   /**
-   * Products over lists of nonzeros, and those of fewer than six rows, reading A and B in
-   * place: four rows at a time over the p where any of them is nonzero, then single rows.
+   * Products over lists of nonzeros, and those of fewer than six rows: four rows at a time
+   * over the p where any of them is nonzero, then single rows. With lists, B is first packed
+   * into panels of the kernels' widths, all of k at once, so a list's p reads one run of a
+   * panel instead of a row of B n floats from the next; without, B is read in place.
    */
   private void multiplyInPlace(float[] a, int aOff, int rs, int cs, float[] b, int bOff,
       float[] c, int cOff, int m, int k, int n, boolean acc, boolean skip, int kc, int kBlocks) {
@@ -455,7 +457,13 @@ final class VectorMatMul implements MatMulKernels {
     // The last partial block of columns: restWidth lanes, read in place from B's rows below
     // inPlace, and from rb (row p - inPlace, zero padded) for the rest; C's columns in rc.
     int restWidth = restWidth(rest);
-    int inPlace = rest == 0 ? k
+    // With lists, B is packed into panels as in multiplyPacked, all of k at once.
+    float[] bs = b;
+    if (skip) {
+      bs = new float[k * (nWide + restWidth)];
+      packPanels(b, bOff, n, k, nWide, restWidth, bs);
+    }
+    int inPlace = rest == 0 || skip ? k
         : Math.max(0, Math.min(k, Math.floorDiv(b.length - bOff - nWide - restWidth, n) + 1));
     float[] rb = new float[(k - inPlace) * restWidth];
     for (int p = inPlace; p < k; p++) {
@@ -484,7 +492,8 @@ final class VectorMatMul implements MatMulKernels {
       for (int j = 0; j < n; j += wide) {
         boolean padded = j == nWide;
         int width = padded ? restWidth / L : vectors;
-        int bj = bOff + j;
+        int bj = skip ? j * k : bOff + j;
+        int ldb = skip ? width * L : n;
         float[] cm = padded ? rc : c;
         int cj = padded ? 0 : cOff + i0 * n + j;
         int ldc = padded ? restWidth : n;
@@ -508,9 +517,9 @@ final class VectorMatMul implements MatMulKernels {
             }
             int apOff = 4 * (t * k - (skip ? t * k : 0));
             if (height == 4) {
-              quad(width, aq, apOff, lists, from, tail - from, b, bj, n, cm, ci, ldc, add);
+              quad(width, aq, apOff, lists, from, tail - from, bs, bj, ldb, cm, ci, ldc, add);
             } else {
-              single(width, a, ar, cs, lists, from, tail - from, b, bj, n, cm, ci, add);
+              single(width, a, ar, cs, lists, from, tail - from, bs, bj, ldb, cm, ci, add);
             }
             if (tail < from + cnt && height == 4) {
               quad(width, aq, apOff, lists, tail, from + cnt - tail, rb, -inPlace * restWidth,
@@ -635,10 +644,21 @@ final class VectorMatMul implements MatMulKernels {
       int cnt = 0;
       for (int q = 0; q < kBlocks; q++) {
         starts[st + q] = cnt;
-        for (int p = q * kc, end = Math.min(k, p + kc); p < end; p++) {
-          lists[out + cnt] = p;
-          boolean any = a[a0 + p] != 0f | a[a1 + p] != 0f | a[a2 + p] != 0f | a[a3 + p] != 0f;
-          cnt += any ? 1 : 0;
+        int end = Math.min(k, q * kc + kc);
+        for (int p = q * kc; p < end; p += L) {
+          // L p at once where all four rows are zero (an image's border): nothing to list.
+          if (p + L <= end && !FloatVector.fromArray(S, a, a0 + p)
+              .lanewise(VectorOperators.ABS).max(FloatVector.fromArray(S, a, a1 + p).abs())
+              .max(FloatVector.fromArray(S, a, a2 + p).abs())
+              .max(FloatVector.fromArray(S, a, a3 + p).abs()).compare(VectorOperators.NE, 0f)
+              .anyTrue()) {
+            continue;
+          }
+          for (int e = Math.min(end, p + L), i = p; i < e; i++) {
+            lists[out + cnt] = i;
+            boolean any = a[a0 + i] != 0f | a[a1 + i] != 0f | a[a2 + i] != 0f | a[a3 + i] != 0f;
+            cnt += any ? 1 : 0;
+          }
         }
       }
       starts[st + kBlocks] = cnt;
@@ -655,13 +675,21 @@ final class VectorMatMul implements MatMulKernels {
       }
       for (int p = q * kc, end = Math.min(k, p + kc); p < end; p++) {
         int ap = base + p * cs;
-        for (int t = 0; t < nLists; t++) {
+        for (int t = 0; t < nLists; ) {
+          // Where the rows are adjacent in memory (rs 1), L / 4 quads at once when all their
+          // values are zero (an image's border): nothing to list.
+          if (rs == 1 && t + L / 4 <= quads && !FloatVector.fromArray(S, a, ap + 4 * t).abs()
+              .compare(VectorOperators.NE, 0f).anyTrue()) {
+            t += L / 4;
+            continue;
+          }
           int r0 = ap + (t < quads ? 4 * t : quads * 4 + t - quads) * rs;
           int step = t < quads ? rs : 0;
           lists[t * k + cnt[t]] = p;
           boolean any = a[r0] != 0f | a[r0 + step] != 0f | a[r0 + 2 * step] != 0f
               | a[r0 + 3 * step] != 0f;
           cnt[t] += any ? 1 : 0;
+          t++;
         }
       }
     }

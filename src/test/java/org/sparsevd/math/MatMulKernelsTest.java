@@ -24,6 +24,9 @@ class MatMulKernelsTest {
   private static final int[] SIZES = {1, 3, 4, 13, 17, 31, 33, 100, 207};
   private static final double RELATIVE = 1e-5;
 
+  /** The zero pattern of {@link Operands#zeroRuns}, among the zero fractions. */
+  private static final double RUNS = -1;
+
   @ParameterizedTest
   @EnumSource(Op.class)
   void scalarMatchesDoublePrecision(Op op) {
@@ -136,21 +139,25 @@ class MatMulKernelsTest {
    * multiply-add each, whatever the blocking, the padding of the last columns and the choice to
    * skip zeros: so a trained model's bits do not depend on the path a product took. Zero
    * fractions from dense to 95% in A and half that in B, where the kernels list the nonzeros
-   * (of B when a narrow gemmTN runs as its transpose); shapes of LeNet-5's convolutions in
-   * small (25 patch values to 20 filters, a 50-filter layer).
+   * (of B when a narrow gemmTN runs as its transpose), and A zero in runs of 24 floats with
+   * negative zeros among them, as an image's borders are (the list builders pass over such runs
+   * whole); shapes of LeNet-5's convolutions in small (25 patch values to 20 filters, a
+   * 50-filter layer).
    */
   @ParameterizedTest
   @EnumSource(Op.class)
   void vectorSumsEachElementInOrderWithFusedMultiplyAdds(Op op) {
     SplittableRandom rnd = new SplittableRandom(11);
     int[][] shapes = {{5, 257, 20}, {67, 300, 50}, {130, 40, 300}, {64, 700, 7}, {25, 3000, 20}};
-    for (double zeros : new double[] {0, 0.5, 0.95}) {
+    for (double zeros : new double[] {0, 0.5, 0.95, RUNS}) {
       for (int[] shape : shapes) {
         int m = shape[0];
         int k = shape[1];
         int n = shape[2];
-        float[] a = Operands.padded(rnd, 1, op.aLength(m, k), zeros, Float.NaN);
-        float[] b = Operands.padded(rnd, 2, op.bLength(k, n), zeros / 2, Float.NaN);
+        float[] a = zeros == RUNS ? Operands.zeroRuns(rnd, 1, op.aLength(m, k), 24)
+            : Operands.padded(rnd, 1, op.aLength(m, k), zeros, Float.NaN);
+        float[] b = Operands.padded(rnd, 2, op.bLength(k, n), Math.max(0, zeros / 2),
+            Float.NaN);
         for (boolean accumulate : new boolean[] {false, true}) {
           float[] c = Operands.padded(rnd, 3, m * n, 0.0, Operands.SENTINEL);
           float[] want = c.clone();

@@ -60,6 +60,20 @@ final class Operands {
     return x;
   }
 
+  /**
+   * Array of off + len + 7 floats: at [off, off + len), two runs of {@code run} zeros (one in
+   * four of them -0) after each run of {@code run} values in [-1, 1); NaN everywhere else.
+   */
+  static float[] zeroRuns(SplittableRandom rnd, int off, int len, int run) {
+    float[] x = padded(rnd, off, len, 0, Float.NaN);
+    for (int i = 0; i < len; i++) {
+      if (i / run % 3 != 0) {
+        x[off + i] = i % 4 == 0 ? -0f : 0f;
+      }
+    }
+    return x;
+  }
+
   /** Exact-enough product sum_p A[i][p] * B[p][j] (for the op's layouts) in double. */
   static double[] product(Op op, float[] a, int aOff, float[] b, int bOff, int m, int k,
       int n) {
