@@ -118,6 +118,27 @@ public final class ArrayMath {
   }
 
   /**
+   * nonzero[j] = whether any x[r * cols + j], r in [0, rows), is nonzero (a NaN is, a -0 is
+   * not), for j in [0, cols): the inputs a dense layer's batch uses.
+   *
+   * @param x not modified
+   * @param nonzero modified in [0, cols)
+   */
+  public static void nonzeroColumns(float[] x, int rows, int cols, boolean[] nonzero) {
+    check(x, 0, x, 0, rows * cols);
+    if (nonzero.length < cols) {
+      throw new IllegalArgumentException(cols + " columns, " + nonzero.length + " flags");
+    }
+    int j = VECTOR ? Lanes.nonzeroColumns(x, rows, cols, nonzero) : 0;
+    java.util.Arrays.fill(nonzero, j, cols, false);
+    for (int r = 0; r < rows; r++) {
+      for (int c = j, o = r * cols; c < cols; c++) {
+        nonzero[c] |= x[o + c] != 0f;
+      }
+    }
+  }
+
+  /**
    * sin[i] = sin(2 pi v[vOff + i]) and cos[i] = cos(2 pi v[vOff + i]) for i in [0, n), for v in
    * [0, 1), as {@link FastMath#sinCos2Pi}.
    *
@@ -278,6 +299,22 @@ public final class ArrayMath {
         sum.intoArray(g, gOff + j);
       }
       return j;
+    }
+
+    /** The largest |x| of each column, row after row (a NaN stays), then whether it is 0. */
+    static int nonzeroColumns(float[] x, int rows, int cols, boolean[] nonzero) {
+      int bound = F.loopBound(cols);
+      float[] max = new float[bound];
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0, o = r * cols; j < bound; j += F.length()) {
+          FloatVector.fromArray(F, x, o + j).abs().max(FloatVector.fromArray(F, max, j))
+              .intoArray(max, j);
+        }
+      }
+      for (int j = 0; j < bound; j++) {
+        nonzero[j] = max[j] != 0f;
+      }
+      return bound;
     }
 
     private static int gcd(int a, int b) {

@@ -291,11 +291,10 @@ public final class VariationalDense implements Variational {
      */
     void markActiveInputs(float[] x, int rows, boolean scan) {
       int in = active.length;
-      java.util.Arrays.fill(active, !scan);
-      for (int r = 0; scan && r < rows; r++) {
-        for (int i = 0, o = r * in; i < in; i++) {
-          active[i] |= x[o + i] != 0f;
-        }
+      if (scan) {
+        ArrayMath.nonzeroColumns(x, rows, in, active);
+      } else {
+        java.util.Arrays.fill(active, true);
       }
       runCount = 0;
       for (int i = 0; i < in; ) {

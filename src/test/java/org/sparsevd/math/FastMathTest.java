@@ -161,4 +161,36 @@ class FastMathTest {
       }
     }
   }
+
+  /**
+   * The columns with a nonzero: a single nonzero, NaN or infinity in any row marks its column,
+   * -0 and 0 do not; widths below, at and between the lane counts, and zero rows.
+   */
+  @Test
+  void nonzeroColumnsMarksAnyNonzeroOfAColumn() {
+    SplittableRandom rnd = new SplittableRandom(9);
+    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.MIN_VALUE, -1f};
+    for (int cols : new int[] {1, 7, 16, 20, 33, 784}) {
+      for (int rows : new int[] {0, 1, 5, 40}) {
+        float[] x = new float[rows * cols];
+        boolean[] want = new boolean[cols];
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < cols; j++) {
+            double u = rnd.nextDouble();
+            // Mostly zeros of both signs; a few columns get one special value.
+            x[r * cols + j] = u < 0.05 ? specials[rnd.nextInt(specials.length)]
+                : u < 0.5 ? -0f : 0f;
+            want[j] |= x[r * cols + j] != 0f;
+          }
+        }
+        boolean[] got = new boolean[cols + 1];
+        java.util.Arrays.fill(got, true);
+        ArrayMath.nonzeroColumns(x, rows, cols, got);
+        for (int j = 0; j < cols; j++) {
+          assertEquals(want[j], got[j], "cols=" + cols + " rows=" + rows + " j=" + j);
+        }
+        assertEquals(true, got[cols], "the flag past cols is left alone");
+      }
+    }
+  }
 }
