@@ -108,12 +108,12 @@ public final class ArrayMath {
     check(dy, 0, dy, 0, rows * cols);
     check(g, gOff, g, gOff, cols);
     int j = VECTOR ? Lanes.addColumnSums(dy, rows, cols, g, gOff) : 0;
-    for (; j < cols; j++) {
-      float sum = g[gOff + j];
-      for (int r = 0; r < rows; r++) {
-        sum += dy[r * cols + j];
+    // The other columns row after row, so their sums advance side by side, not one long chain
+    // of dependent adds per column (a convolution's 57,600 rows).
+    for (int r = 0; r < rows; r++) {
+      for (int c = j, o = r * cols; c < cols; c++) {
+        g[gOff + c] += dy[o + c];
       }
-      g[gOff + j] = sum;
     }
   }
 

@@ -342,7 +342,7 @@ final class VectorMatMul implements MatMulKernels {
   /**
    * The products that skip nothing, from six rows up, packed one k-block at a time: the
    * block's rows of B into panels of the kernels' widths (the columns from j, w wide, at j *
-   * len, row p at p * w, zero past n), then for each group of rows its sixes of A into
+   * kc, row p at p * w, zero past n), then for each group of rows its sixes of A into
    * p-major runs ({@link #packSixes}). The six-row kernels then read two arrays in order at
    * constant strides, held in cache: on a 256-bit Zen 3 core such a kernel ran at 87-90
    * GFLOP/s in cache, against 40-42 reading A and B in place. Rows left after the sixes (50
@@ -369,7 +369,7 @@ final class VectorMatMul implements MatMulKernels {
       int from = q * kc;
       int len = Math.min(kc, k - from);
       boolean add = acc || q > 0;
-      packPanels(b, bOff + from * n, n, len, nWide, restWidth, bp);
+      packPanels(b, bOff + from * n, n, len, kc, nWide, restWidth, bp);
       for (int i0 = 0; i0 < m; i0 += GROUP) {
         int rows = Math.min(GROUP, m - i0);
         int sixes = rows % 6 == 2 || rows % 6 == 3 ? Math.max(0, rows / 6 - 1) : rows / 6;
@@ -387,15 +387,15 @@ final class VectorMatMul implements MatMulKernels {
           int ldc = padded ? restWidth : n;
           int cj = padded ? i0 * restWidth : cOff + i0 * n + j;
           for (int u = 0; u < sixes; u++) {
-            six(width, ap, 6 * u * len, 0, len, bp, j * len, cm, cj + 6 * u * ldc, ldc, add);
+            six(width, ap, 6 * u * len, 0, len, bp, j * kc, cm, cj + 6 * u * ldc, ldc, add);
           }
           for (int t = 0; t < others; t++) {
             int row = 6 * sixes + (t < quads ? 4 * t : 4 * quads + t - quads);
             if (t < quads) {
-              quad(width, aq, 4 * t * kc, identity, 0, len, bp, j * len, width * L, cm,
+              quad(width, aq, 4 * t * kc, identity, 0, len, bp, j * kc, width * L, cm,
                   cj + row * ldc, ldc, add);
             } else {
-              single(width, a, ar + row * rs, cs, identity, 0, len, bp, j * len, width * L, cm,
+              single(width, a, ar + row * rs, cs, identity, 0, len, bp, j * kc, width * L, cm,
                   cj + row * ldc, add);
             }
           }
@@ -423,24 +423,23 @@ final class VectorMatMul implements MatMulKernels {
 
   /**
    * Rows [0, len) of B (row p at b[from + p * n]) into panels: the full block of columns from
-   * j at bp[j * len + p * wide], the last restWidth wide at bp[nWide * len + p * restWidth],
-   * zero past n.
+   * j at bp[j * stride + p * wide], the last restWidth wide at bp[nWide * stride + p *
+   * restWidth]. Its lanes past n are never written, so in a new array they stay zero whatever
+   * len the later k-blocks have.
    */
-  private void packPanels(float[] b, int from, int n, int len, int nWide, int restWidth,
-      float[] bp) {
+  private void packPanels(float[] b, int from, int n, int len, int stride, int nWide,
+      int restWidth, float[] bp) {
     for (int p = 0; p < len; p++) {
       int row = from + p * n;
       for (int j = 0; j < nWide; j += wide) {
-        for (int l = 0, to = j * len + p * wide; l < wide; l += L) {
+        for (int l = 0, to = j * stride + p * wide; l < wide; l += L) {
           FloatVector.fromArray(S, b, row + j + l).intoArray(bp, to + l);
         }
       }
     }
     int rest = n - nWide;
     for (int p = 0; p < len && rest > 0; p++) {
-      int at = nWide * len + p * restWidth;
-      System.arraycopy(b, from + p * n + nWide, bp, at, rest);
-      Arrays.fill(bp, at + rest, at + restWidth, 0f);
+      System.arraycopy(b, from + p * n + nWide, bp, nWide * stride + p * restWidth, rest);
     }
   }
 
@@ -461,7 +460,7 @@ final class VectorMatMul implements MatMulKernels {
     float[] bs = b;
     if (skip) {
       bs = new float[k * (nWide + restWidth)];
-      packPanels(b, bOff, n, k, nWide, restWidth, bs);
+      packPanels(b, bOff, n, k, k, nWide, restWidth, bs);
     }
     int inPlace = rest == 0 || skip ? k
         : Math.max(0, Math.min(k, Math.floorDiv(b.length - bOff - nWide - restWidth, n) + 1));
