@@ -25,15 +25,15 @@ import jdk.incubator.vector.VectorSpecies;
  * panels of the kernels' widths and each group's sixes of rows of A into p-major runs, so the
  * six-row kernels read both in order at constant strides ({@link #multiplyPacked}). Products
  * that skip zeros run four rows at a time over the p where any of them is nonzero (a list for
- * six rows would skip less), over all of B packed into panels once ({@link #multiplyInPlace}):
- * groups of GROUP rows, then blocks of columns, then k-blocks of at most KC rows of B, then the
- * units of the group, so one KC x block panel of B serves every unit while it is in cache
- * (walking all of B per unit ran at about two thirds of the speed). Products of fewer than six
- * rows that skip nothing run the same way with B in place: there the last partial block's
- * lanes past n read on into the next row of B, and their sums land in the padding of a copy of
- * those columns of C, which is dropped. Only B's last rows, where such a read would leave the
- * array, are copied with zeros (copying all of B cost more than the products of a thin
- * convolution's weight gradient: 57,600 rows of 20 filters).
+ * six rows would skip less), over all of B packed into panels once where the lists read it
+ * often enough ({@link #multiplyInPlace}): groups of GROUP rows, then blocks of columns, then
+ * k-blocks of at most KC rows of B, then the units of the group, so one KC x block panel of B
+ * serves every unit while it is in cache (walking all of B per unit ran at about two thirds of
+ * the speed). Where B is read in place (fewer list reads, or fewer than six rows and no
+ * lists), the last partial block's lanes past n read on into the next row of B, and their sums
+ * land in the padding of a copy of those columns of C, which is dropped. Only B's last rows,
+ * where such a read would leave the array, are copied with zeros (copying all of B cost more
+ * than the products of a thin convolution's weight gradient: 57,600 rows of 20 filters).
  *
  * <p>Zero skipping: each quad gets a list of the p where any of its four scalars is nonzero,
  * built once per group (passing over L p at once where all are zero, as along an image's
@@ -75,6 +75,13 @@ final class VectorMatMul implements MatMulKernels {
    * 6,400 x 500 with a third of the p skipped, 16.4 ms against 6.6 dense on a 256-bit core).
    */
   private static final double MIN_SKIPPED_SHARE = 0.6;
+  /**
+   * The least list entries per row of B (quads times the share of p their lists keep) for the
+   * lists to read B packed: packing copies each row of B once, and pays where the lists read it
+   * this often. LeNet-300-100's first layer at batch 1000 (about 95 reads a row) ran 10-15%
+   * faster packed on a 256-bit Zen 3 core; at batch 100 (about 10) 25-45% slower.
+   */
+  private static final double PACK_READS = 25;
   /** Quads and p sampled by {@link #skippedShare}. */
   private static final int SAMPLE_QUADS = 32;
   private static final int SAMPLE_P = 128;
@@ -332,7 +339,9 @@ final class VectorMatMul implements MatMulKernels {
     double share = blocks > listCost ? skippedShare(a, aOff, rs, cs, m, k) : 0;
     boolean skip = share > MIN_SKIPPED_SHARE && share * blocks > listCost;
     if (skip || m < 6) {
-      multiplyInPlace(a, aOff, rs, cs, b, bOff, c, cOff, m, k, n, acc, skip, kc, kBlocks);
+      // Lists read B packed where each row of B serves enough list entries to repay its copy.
+      boolean packB = skip && m / 4 * (1 - share) >= PACK_READS;
+      multiplyInPlace(a, aOff, rs, cs, b, bOff, c, cOff, m, k, n, acc, skip, packB, kc, kBlocks);
     } else {
       multiplyPacked(a, aOff, rs, cs, b, bOff, c, cOff, m, k, n, acc,
           (k + packedBlocks - 1) / packedBlocks, packedBlocks);
@@ -445,24 +454,25 @@ final class VectorMatMul implements MatMulKernels {
 
   /**
    * Products over lists of nonzeros, and those of fewer than six rows: four rows at a time
-   * over the p where any of them is nonzero, then single rows. With lists, B is first packed
-   * into panels of the kernels' widths, all of k at once, so a list's p reads one run of a
-   * panel instead of a row of B n floats from the next; without, B is read in place.
+   * over the p where any of them is nonzero, then single rows. With lists read often enough
+   * (packB, see PACK_READS), B is first packed into panels of the kernels' widths, all of k at
+   * once, so a list's p reads one run of a panel instead of a row of B n floats from the next;
+   * otherwise B is read in place.
    */
   private void multiplyInPlace(float[] a, int aOff, int rs, int cs, float[] b, int bOff,
-      float[] c, int cOff, int m, int k, int n, boolean acc, boolean skip, int kc, int kBlocks) {
+      float[] c, int cOff, int m, int k, int n, boolean acc, boolean skip, boolean packB, int kc,
+      int kBlocks) {
     int nWide = n - n % wide;
     int rest = n - nWide;
     // The last partial block of columns: restWidth lanes, read in place from B's rows below
     // inPlace, and from rb (row p - inPlace, zero padded) for the rest; C's columns in rc.
     int restWidth = restWidth(rest);
-    // With lists, B is packed into panels as in multiplyPacked, all of k at once.
     float[] bs = b;
-    if (skip) {
+    if (packB) {
       bs = new float[k * (nWide + restWidth)];
       packPanels(b, bOff, n, k, k, nWide, restWidth, bs);
     }
-    int inPlace = rest == 0 || skip ? k
+    int inPlace = rest == 0 || packB ? k
         : Math.max(0, Math.min(k, Math.floorDiv(b.length - bOff - nWide - restWidth, n) + 1));
     float[] rb = new float[(k - inPlace) * restWidth];
     for (int p = inPlace; p < k; p++) {
@@ -491,8 +501,8 @@ final class VectorMatMul implements MatMulKernels {
       for (int j = 0; j < n; j += wide) {
         boolean padded = j == nWide;
         int width = padded ? restWidth / L : vectors;
-        int bj = skip ? j * k : bOff + j;
-        int ldb = skip ? width * L : n;
+        int bj = packB ? j * k : bOff + j;
+        int ldb = packB ? width * L : n;
         float[] cm = padded ? rc : c;
         int cj = padded ? 0 : cOff + i0 * n + j;
         int ldc = padded ? restWidth : n;

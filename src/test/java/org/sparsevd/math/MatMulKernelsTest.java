@@ -139,7 +139,8 @@ class MatMulKernelsTest {
    * multiply-add each, whatever the blocking, the padding of the last columns and the choice to
    * skip zeros: so a trained model's bits do not depend on the path a product took. Zero
    * fractions from dense to 95% in A and half that in B, where the kernels list the nonzeros
-   * (of B when a narrow gemmTN runs as its transpose), k-blocks of unequal length (k = 1025),
+   * (of B when a narrow gemmTN runs as its transpose, and over B packed where 600 rows read it
+   * often), k-blocks of unequal length (k = 1025),
    * and A zero in runs of 24 floats with
    * negative zeros among them, as an image's borders are (the list builders pass over such runs
    * whole); shapes of LeNet-5's convolutions in small (25 patch values to 20 filters, a
@@ -150,7 +151,7 @@ class MatMulKernelsTest {
   void vectorSumsEachElementInOrderWithFusedMultiplyAdds(Op op) {
     SplittableRandom rnd = new SplittableRandom(11);
     int[][] shapes = {{5, 257, 20}, {67, 300, 50}, {130, 40, 300}, {64, 700, 7}, {25, 3000, 20},
-        {13, 1025, 37}};
+        {13, 1025, 37}, {600, 64, 100}};
     for (double zeros : new double[] {0, 0.5, 0.95, RUNS}) {
       for (int[] shape : shapes) {
         int m = shape[0];
