@@ -49,8 +49,12 @@ final class VectorMatMul implements MatMulKernels {
 
   private static final VectorSpecies<Float> S = VectorKernels.S;
   private static final int L = VectorKernels.L;
-  /** Rows whose nonzero lists are kept while one panel of B is reused across them. */
-  private static final int GROUP = 64;
+  /**
+   * Rows whose nonzero lists are kept while one panel of B is reused across them: ten sixes or
+   * fifteen quads, so a group of the packed products needs no four-row remainder (64 rows, ten
+   * sixes and a quad, ran conv1's forward product about 20% slower on a 256-bit Zen 3 core).
+   */
+  private static final int GROUP = 60;
   /** Lists per group: one per four rows, plus up to three for leftover single rows. */
   private static final int MAX_LISTS = GROUP / 4 + 3;
   /** Most rows of B per k-block: such a panel of B stays in cache while GROUP rows use it. */
@@ -83,6 +87,13 @@ final class VectorMatMul implements MatMulKernels {
    * 0.66-0.94 ms packed against 0.49-0.53 in place.
    */
   private static final double PACK_READS = 25;
+  /**
+   * Most blocks of columns in C for the packed products to read A's contiguous rows in place:
+   * conv1's forward product (57,600 x 25 x 20, two blocks on 256-bit vectors) took 2.0-2.1 ms
+   * so against 2.5-3.0 packing them, and conv2's (6,400 x 500 x 50, four blocks) about twice
+   * as long in place, on a 256-bit Zen 3 core.
+   */
+  private static final int IN_PLACE_BLOCKS = 2;
   /** Quads and p sampled by {@link #skippedShare}. */
   private static final int SAMPLE_QUADS = 32;
   private static final int SAMPLE_P = 128;
@@ -203,8 +214,8 @@ final class VectorMatMul implements MatMulKernels {
     float[] bt2 = transposedPanels(b2, n, k, nPad);
     float[] xt = new float[6 * wide];
     float[] ct = new float[6 * wide];
-    float[] ap1 = new float[6 * k];
-    float[] ap2 = new float[6 * k];
+    float[] ap1 = new float[6 * k + L];
+    float[] ap2 = new float[6 * k + L];
     // Each p of a unit's list feeds two products over every block of columns.
     double share = k == 0 ? 0 : Math.min(skippedShare(a1, 0, k, 1, m, k),
         skippedShare(a2, 0, k, 1, m, k));
@@ -290,19 +301,26 @@ final class VectorMatMul implements MatMulKernels {
 
   /**
    * Packs {@code sixes} units of six rows of A, A[r][p] = a[base + r * rs + p * cs], p-major:
-   * A[6u + t][p] at ap[6uk + 6p + t], so a six-row kernel reads one run in order.
+   * A[6u + t][p] at ap[6uk + 6p + t], so a six-row kernel reads one run in order. Where a p's
+   * six values are adjacent (rs = 1: a transposed A, as in a weight gradient), one vector
+   * copies them, its lanes past six landing where the next p's copy overwrites them; ap has
+   * L - 6 floats of slack past the last unit for the last copy.
    */
   private static void packSixes(float[] a, int base, int rs, int cs, int sixes, int k,
       float[] ap) {
     for (int u = 0; u < sixes; u++) {
       int r0 = base + 6 * u * rs;
+      int to = 6 * u * k;
+      int p = 0;
+      for (int end = rs == 1 ? Math.min(k, Math.floorDiv(a.length - L - r0, cs) + 1) : 0; p < end; p++) {
+        FloatVector.fromArray(S, a, r0 + p * cs).intoArray(ap, to + 6 * p);
+      }
       int r1 = r0 + rs;
       int r2 = r1 + rs;
       int r3 = r2 + rs;
       int r4 = r3 + rs;
       int r5 = r4 + rs;
-      int to = 6 * u * k;
-      for (int p = 0; p < k; p++) {
+      for (; p < k; p++) {
         int at = to + 6 * p;
         int f = p * cs;
         ap[at] = a[r0 + f];
@@ -352,12 +370,16 @@ final class VectorMatMul implements MatMulKernels {
   /**
    * The products that skip nothing, from six rows up, packed one k-block at a time: the
    * block's rows of B into panels of the kernels' widths (the columns from j, w wide, at j *
-   * kc, row p at p * w, zero past n), then for each group of rows its sixes of A into
+   * kc, row p at p * w; lanes past n unused), then for each group of rows its sixes of A into
    * p-major runs ({@link #packSixes}). The six-row kernels then read two arrays in order at
    * constant strides, held in cache: on a 256-bit Zen 3 core such a kernel ran at 87-90
    * GFLOP/s in cache, against 40-42 reading A and B in place. Rows left after the sixes (50
    * rows: seven sixes and two fours, not eight sixes and two single rows) run as fours, then
-   * singles, with A in place. A partial last block of columns collects in rc for all rows.
+   * singles, with A in place. Where A's rows are contiguous and C has at most IN_PLACE_BLOCKS
+   * blocks of columns, the sixes read A in place instead: each packed value would serve too
+   * few kernels to repay its copy. A partial last block of columns goes through a tile of one
+   * group's rows, C's columns copied in (when added to) and out for each k-block; a tile of all
+   * rows (1.8 MB for conv1's forward product) cost more to allocate than the copies.
    */
   private void multiplyPacked(float[] a, int aOff, int rs, int cs, float[] b, int bOff,
       float[] c, int cOff, int m, int k, int n, boolean acc, int kc, int kBlocks) {
@@ -365,12 +387,11 @@ final class VectorMatMul implements MatMulKernels {
     int rest = n - nWide;
     int restWidth = restWidth(rest);
     float[] bp = new float[kc * (nWide + restWidth)];
-    float[] ap = new float[Math.min(m, GROUP) / 6 * 6 * kc];
+    int columnBlocks = nWide / wide + (rest > 0 ? 1 : 0);
+    boolean rowsInPlace = cs == 1 && columnBlocks <= IN_PLACE_BLOCKS;
+    float[] ap = new float[rowsInPlace ? 0 : Math.min(m, GROUP) / 6 * 6 * kc + L];
     float[] aq = new float[2 * 4 * kc];
-    float[] rc = new float[m * restWidth];
-    if (acc) {
-      copyColumns(c, cOff + nWide, n, rc, 0, restWidth, m, rest);
-    }
+    float[] rc = new float[Math.min(m, GROUP) * restWidth];
     int[] identity = new int[kc];
     for (int p = 0; p < kc; p++) {
       identity[p] = p;
@@ -386,7 +407,9 @@ final class VectorMatMul implements MatMulKernels {
         int quads = (rows - 6 * sixes) / 4;
         int others = quads + rows - 6 * sixes - 4 * quads;
         int ar = aOff + i0 * rs + from * cs;
-        packSixes(a, ar, rs, cs, sixes, len, ap);
+        if (!rowsInPlace) {
+          packSixes(a, ar, rs, cs, sixes, len, ap);
+        }
         for (int t = 0; t < quads; t++) {
           packQuad(a, ar + (6 * sixes + 4 * t) * rs, rs, cs, identity, 0, len, aq, 4 * t * kc);
         }
@@ -395,9 +418,17 @@ final class VectorMatMul implements MatMulKernels {
           int width = padded ? restWidth / L : vectors;
           float[] cm = padded ? rc : c;
           int ldc = padded ? restWidth : n;
-          int cj = padded ? i0 * restWidth : cOff + i0 * n + j;
+          int cj = padded ? 0 : cOff + i0 * n + j;
+          if (padded && add) {
+            copyColumns(c, cOff + i0 * n + j, n, rc, 0, restWidth, rows, rest);
+          }
           for (int u = 0; u < sixes; u++) {
-            six(width, ap, 6 * u * len, 0, len, bp, j * kc, cm, cj + 6 * u * ldc, ldc, add);
+            int cu = cj + 6 * u * ldc;
+            if (rowsInPlace) {
+              sixRows(width, a, ar + 6 * u * rs, rs, len, bp, j * kc, cm, cu, ldc, add);
+            } else {
+              six(width, ap, 6 * u * len, 0, len, bp, j * kc, cm, cu, ldc, add);
+            }
           }
           for (int t = 0; t < others; t++) {
             int row = 6 * sixes + (t < quads ? 4 * t : 4 * quads + t - quads);
@@ -409,10 +440,12 @@ final class VectorMatMul implements MatMulKernels {
                   cj + row * ldc, add);
             }
           }
+          if (padded) {
+            copyColumns(rc, 0, restWidth, c, cOff + i0 * n + j, n, rows, rest);
+          }
         }
       }
     }
-    copyColumns(rc, 0, restWidth, c, cOff + nWide, n, m, rest);
   }
 
   /**
@@ -434,8 +467,9 @@ final class VectorMatMul implements MatMulKernels {
   /**
    * Rows [0, len) of B (row p at b[from + p * n]) into panels: the full block of columns from
    * j at bp[j * stride + p * wide], the last restWidth wide at bp[nWide * stride + p *
-   * restWidth]. Its lanes past n are never written, so in a new array they stay zero whatever
-   * len the later k-blocks have.
+   * restWidth]. The last block's lanes past n copy on into B's next row where it has one (a
+   * vector copy, not a call per row: 57,600 rows for conv1's weight gradient), else stay as
+   * they were. Lanes never mix, and the sums of those lanes go to padding that is dropped.
    */
   private void packPanels(float[] b, int from, int n, int len, int stride, int nWide,
       int restWidth, float[] bp) {
@@ -449,7 +483,15 @@ final class VectorMatMul implements MatMulKernels {
     }
     int rest = n - nWide;
     for (int p = 0; p < len && rest > 0; p++) {
-      System.arraycopy(b, from + p * n + nWide, bp, nWide * stride + p * restWidth, rest);
+      int row = from + p * n + nWide;
+      int to = nWide * stride + p * restWidth;
+      if (row + restWidth <= b.length) {
+        for (int l = 0; l < restWidth; l += L) {
+          FloatVector.fromArray(S, b, row + l).intoArray(bp, to + l);
+        }
+      } else {
+        System.arraycopy(b, row, bp, to, rest);
+      }
     }
   }
 
@@ -554,6 +596,16 @@ final class VectorMatMul implements MatMulKernels {
       case 1 -> VectorKernels.narrow6(a, ap, from, end, b, bj, c, ci, ldc, add);
       case 2 -> VectorKernels.mid6(a, ap, from, end, b, bj, c, ci, ldc, add);
       default -> VectorKernels.wide6(a, ap, from, end, b, bj, c, ci, ldc, add);
+    }
+  }
+
+  /** One six-row kernel of one, two or four vectors of columns, A's rows in place, B packed. */
+  private static void sixRows(int vectors, float[] a, int ar, int rs, int k, float[] b, int bj,
+      float[] c, int ci, int ldc, boolean add) {
+    switch (vectors) {
+      case 1 -> VectorKernels.narrow6Rows(a, ar, rs, k, b, bj, c, ci, ldc, add);
+      case 2 -> VectorKernels.mid6Rows(a, ar, rs, k, b, bj, c, ci, ldc, add);
+      default -> VectorKernels.wide6Rows(a, ar, rs, k, b, bj, c, ci, ldc, add);
     }
   }
 

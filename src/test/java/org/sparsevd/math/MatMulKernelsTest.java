@@ -151,7 +151,7 @@ class MatMulKernelsTest {
   void vectorSumsEachElementInOrderWithFusedMultiplyAdds(Op op) {
     SplittableRandom rnd = new SplittableRandom(11);
     int[][] shapes = {{5, 257, 20}, {67, 300, 50}, {130, 40, 300}, {64, 700, 7}, {25, 3000, 20},
-        {13, 1025, 37}, {600, 64, 100}};
+        {13, 1025, 37}, {600, 64, 100}, {130, 1100, 20}};
     for (double zeros : new double[] {0, 0.5, 0.95, RUNS}) {
       for (int[] shape : shapes) {
         int m = shape[0];
