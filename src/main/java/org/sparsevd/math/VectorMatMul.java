@@ -89,12 +89,12 @@ final class VectorMatMul implements MatMulKernels {
    */
   private static final double PACK_READS = 25;
   /**
-   * Most blocks of columns in C for the packed products to read A's contiguous rows in place:
-   * conv1's forward product (57,600 x 25 x 20, two blocks on 256-bit vectors) took 2.0-2.1 ms
-   * so against 2.5-3.0 packing them, and conv2's (6,400 x 500 x 50, four blocks) about twice
+   * Most columns of C for the packed products to read A's contiguous rows in place, a packed
+   * value serving fewer kernels the narrower C is: conv1's forward product (57,600 x 25 x 20)
+   * took 2.0-2.1 ms so against 2.5-3.0 packing them, and conv2's (6,400 x 500 x 50) about twice
    * as long in place, on a 256-bit Zen 3 core.
    */
-  private static final int IN_PLACE_BLOCKS = 2;
+  private static final int IN_PLACE_COLUMNS = 32;
   /** Quads and p sampled by {@link #skippedShare}. */
   private static final int SAMPLE_QUADS = 32;
   private static final int SAMPLE_P = 128;
@@ -378,9 +378,9 @@ final class VectorMatMul implements MatMulKernels {
    * constant strides, held in cache: on a 256-bit Zen 3 core such a kernel ran at 87-90
    * GFLOP/s in cache, against 40-42 reading A and B in place. Rows left after the sixes (50
    * rows: seven sixes and two fours, not eight sixes and two single rows) run as fours, then
-   * singles, with A in place. Where A's rows are contiguous and C has at most IN_PLACE_BLOCKS
-   * blocks of columns, the sixes read A in place instead: each packed value would serve too
-   * few kernels to repay its copy. A partial last block of columns goes through a tile of one
+   * singles, with A in place. Where A's rows are contiguous and C has at most
+   * IN_PLACE_COLUMNS columns, the sixes read A in place instead: each packed value would serve
+   * too few kernels to repay its copy. A partial last block of columns goes through a tile of one
    * group's rows, C's columns copied in (when added to) and out for each k-block; a tile of all
    * rows (1.8 MB for conv1's forward product) cost more to allocate than the copies.
    */
@@ -390,8 +390,7 @@ final class VectorMatMul implements MatMulKernels {
     int rest = n - nWide;
     int restWidth = restWidth(rest);
     float[] bp = new float[kc * (nWide + restWidth)];
-    int columnBlocks = nWide / wide + (rest > 0 ? 1 : 0);
-    boolean rowsInPlace = cs == 1 && columnBlocks <= IN_PLACE_BLOCKS;
+    boolean rowsInPlace = cs == 1 && n <= IN_PLACE_COLUMNS;
     float[] ap = new float[rowsInPlace ? 0 : Math.min(m, GROUP) / 6 * 6 * kc + L];
     float[] aq = new float[2 * 4 * kc];
     float[] rc = new float[Math.min(m, GROUP) * restWidth];

@@ -39,6 +39,11 @@ class ConfigCheckTest {
     JobConfig lenet5 = Train.COMMAND.parse(new String[] {"conf/mnist-lenet5.properties",
         "--output", "/tmp/x"});
     assertDoesNotThrow(() -> ConfigCheck.train(lenet5, new Configuration()));
+    for (String paper : new String[] {"conf/mnist-lenet300-paper.properties",
+        "conf/mnist-lenet300-paper-shifts.properties"}) {
+      JobConfig c = Train.COMMAND.parse(new String[] {paper, "--output", "/tmp/x"});
+      assertDoesNotThrow(() -> ConfigCheck.train(c, new Configuration()), paper);
+    }
     JobConfig cifar = Train.COMMAND.parse(new String[] {"conf/cifar10-vgg.properties",
         "--output", "/tmp/x"});
     assertDoesNotThrow(() -> ConfigCheck.train(cifar, new Configuration()));
