@@ -1,5 +1,6 @@
 package org.sparsevd.bench;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -32,13 +34,17 @@ import org.sparsevd.train.TrainConfig;
 import org.sparsevd.train.TrainingLoop;
 import org.sparsevd.spark.Aggregation;
 import org.sparsevd.spark.JobSparkSettings;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
  * Per-step cost of distributed training on LeNet-300-100 over MNIST, all in one run so the
  * ratios share the machine's state:
  * <ul>
  *   <li>an empty Spark job on the cached blocks (the floor of any step), timed alternately
- *       with the next item so that both see the same machine;</li>
+ *       with the next item so that both see the same machine, and alternately with the same
+ *       job through the Java API's mapPartitionsWithIndex and collect;</li>
  *   <li>a step with negligible arithmetic (2 examples): broadcast, job, collect, sum;</li>
  *   <li>full epochs of the training loop (gradient, KL, Adam) at batch 100, 500, 1000, 4000
  *       through Spark and through the same engine on 2 threads in this JVM.</li>
@@ -80,10 +86,18 @@ public final class SparkStepBench {
     json.put("master", sc.master());
     json.put("partitions", partitions);
     json.put("params", net.paramCount());
-    // The empty job has the step's shape (one pass over the cached partitions, results
-    // collected) with nothing computed and nothing returned.
-    Runnable emptyJob = () -> blocks.mapPartitionsWithIndex(
+    // The empty job has the step's shape (a job over every cached partition, one result each
+    // to the driver) with nothing computed. The same through the Java API's
+    // mapPartitionsWithIndex and collect, as the step ran before, for comparison.
+    scala.collection.immutable.Seq<Object> all = CollectionConverters.asScala(
+        List.<Object>of(0, 1)).toList();
+    Runnable emptyJob = () -> sc.sc().runJob(blocks.rdd(), new EmptyTask(), all,
+        ClassTag$.MODULE$.apply(Integer.class));
+    Runnable emptyJavaApiJob = () -> blocks.mapPartitionsWithIndex(
         (i, it) -> java.util.Collections.<Integer>emptyIterator(), true).collect();
+    double[] jobs = Timing.interleavedMedianMillis(emptyJob, emptyJavaApiJob, 20, 60);
+    json.put("empty_job_java_api_ms", jobs[1]);
+    json.put("empty_job_java_api_over_empty_job", jobs[1] / jobs[0]);
     try (SparkGradientSource spark2 = new SparkGradientSource(sc, blocks, Scaling.none(),
         train.rows(), def, 1, Aggregation.COLLECT)) {
       float[] params = net.initParams(1);
@@ -118,6 +132,16 @@ public final class SparkStepBench {
       Timing.report(out, json, table);
     } finally {
       spark.stop();
+    }
+  }
+
+  /** A task that reads nothing and returns 0: a plain class, as the step's task is. */
+  private static final class EmptyTask
+      extends AbstractFunction2<TaskContext, scala.collection.Iterator<DataBlock>, Integer>
+      implements Serializable {
+    @Override
+    public Integer apply(TaskContext context, scala.collection.Iterator<DataBlock> blocks) {
+      return 0;
     }
   }
 

@@ -7,6 +7,8 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.spark.SparkGradientSource.Partial;
+import org.sparsevd.spark.SparkGradientSource.StepTask;
+import org.sparsevd.spark.data.DataBlock;
 import scala.Tuple2;
 
 /**
@@ -65,7 +67,8 @@ public sealed interface Aggregation {
    * Runs the step's job and returns what the driver adds: the partials, or the group sums as
    * partials whose {@code partition} is the group's index.
    */
-  List<Partial> run(JavaRDD<Partial> step, StepPartitions partitions, int[] batch);
+  List<Partial> run(JavaRDD<DataBlock> blocks, StepTask task, StepPartitions partitions,
+                    int[] batch);
 
   final class Collect implements Aggregation {
     private Collect() {}
@@ -74,8 +77,9 @@ public sealed interface Aggregation {
     @Override public boolean needsBytes() { return false; }
 
     @Override
-    public List<Partial> run(JavaRDD<Partial> step, StepPartitions partitions, int[] batch) {
-      return partitions.run(step, batch);
+    public List<Partial> run(JavaRDD<DataBlock> blocks, StepTask task,
+                             StepPartitions partitions, int[] batch) {
+      return partitions.run(blocks, task, batch);
     }
   }
 
@@ -98,11 +102,14 @@ public sealed interface Aggregation {
     }
 
     @Override
-    public List<Partial> run(JavaRDD<Partial> step, StepPartitions partitions, int[] batch) {
+    public List<Partial> run(JavaRDD<DataBlock> blocks, StepTask task,
+                             StepPartitions partitions, int[] batch) {
       if (!(partitions instanceof StepPartitions.Every)) {
         throw new IllegalArgumentException("aggregation = tree sums the partials of every "
             + "partition; a block-ordered step runs on the one or two holding its batch");
       }
+      JavaRDD<Partial> step = blocks.mapPartitionsWithIndex(
+          (p, it) -> List.of(task.call(p, it)).iterator(), true);
       int size = groupSize(step.getNumPartitions());
       return step.mapToPair(p -> new Tuple2<>(p.partition() / size, p))
           .groupByKey(new HashPartitioner(groups(step.getNumPartitions())))

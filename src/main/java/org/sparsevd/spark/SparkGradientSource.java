@@ -6,15 +6,18 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function2;
 import org.sparsevd.data.Scaling;
 import org.sparsevd.nn.BatchLoss;
 import org.sparsevd.nn.NetworkDef;
 import org.sparsevd.spark.data.DataBlock;
 import org.sparsevd.train.GradientSource;
 import org.sparsevd.train.ShardWorker;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
  * The distributed gradient step. Per step: send the flat parameters to the tasks; every
@@ -27,8 +30,8 @@ import org.sparsevd.train.ShardWorker;
  * ({@link ParamTransport}: a broadcast of bytes, or by reference in local mode), which
  * partitions run it ({@link StepPartitions}: all, or for a source made {@link #blockwise} only
  * those holding rows of the batch), and how the partials are summed ({@link Aggregation}: on
- * the driver after a {@code collect}, one job and no shuffle, or in a fixed tree for many
- * partitions). The partials are the same bits whatever the choices; the gradient too, but for
+ * the driver, which receives them from one job with no shuffle ({@link #runOn}), or in a fixed
+ * tree for many partitions). The partials are the same bits whatever the choices; the gradient too, but for
  * the tree's grouping of the sum.
  */
 public final class SparkGradientSource implements GradientSource {
@@ -121,8 +124,8 @@ public final class SparkGradientSource implements GradientSource {
     List<Partial> parts;
     boolean failed = true;
     try {
-      parts = aggregation.run(blocks.mapPartitionsWithIndex(new StepTask(ticket,
-          partitions.read(), def, scaling, batch, step, seed, klWeight), true), partitions, batch);
+      parts = aggregation.run(blocks, new StepTask(ticket, partitions.read(), def, scaling,
+          batch, step, seed, klWeight), partitions, batch);
       failed = false;
     } finally {
       transport.finish(step, failed);
@@ -152,9 +155,28 @@ public final class SparkGradientSource implements GradientSource {
    */
   record Partial(int partition, long rows, BatchLoss loss, byte[] grad) implements Serializable {}
 
-  /** The per-partition work of a step; a static class so the closure carries only its fields. */
-  private static final class StepTask
-      implements Function2<Integer, Iterator<DataBlock>, Iterator<Partial>> {
+  /**
+   * Runs {@code task} on the given partitions of {@code blocks}; their partials in the order of
+   * {@code partitions}. A job of {@code SparkContext.runJob} with the task itself as the
+   * function: the Java API's {@code mapPartitionsWithIndex} and {@code collect} each wrap theirs
+   * in a Scala closure, which Spark's closure cleaner analyses by reading class files at every
+   * job (7-8 ms of a step's 12 in local mode, docs/performance.md).
+   */
+  static List<Partial> runOn(JavaRDD<DataBlock> blocks, StepTask task, int[] partitions) {
+    Integer[] ids = Arrays.stream(partitions).boxed().toArray(Integer[]::new);
+    Object results = blocks.context().runJob(blocks.rdd(), task,
+        CollectionConverters.asScala(List.<Object>of((Object[]) ids)).toSeq(),
+        ClassTag$.MODULE$.apply(Partial.class));
+    return List.of((Partial[]) results);
+  }
+
+  /**
+   * The per-partition work of a step: a plain class, not a lambda, so that the closure cleaner
+   * passes it by and the job carries only its fields.
+   */
+  static final class StepTask
+      extends AbstractFunction2<TaskContext, scala.collection.Iterator<DataBlock>, Partial>
+      implements Serializable {
     private final ParamTransport.Ticket params;
     private final StepPartitions.BlockRead read;
     private final NetworkDef def;
@@ -177,7 +199,11 @@ public final class SparkGradientSource implements GradientSource {
     }
 
     @Override
-    public Iterator<Partial> call(Integer partition, Iterator<DataBlock> cached) {
+    public Partial apply(TaskContext context, scala.collection.Iterator<DataBlock> cached) {
+      return call(context.partitionId(), CollectionConverters.asJava(cached));
+    }
+
+    Partial call(int partition, Iterator<DataBlock> cached) {
       Iterator<DataBlock> it = read.blocks(partition, cached);
       ShardWorker w = Workers.get(def, scaling);
       float[] grad = null;
@@ -197,7 +223,7 @@ public final class SparkGradientSource implements GradientSource {
             block.weights(), block.firstIndex(), batch, from, to, seed, step, klWeight, grad));
         rows += to - from;
       }
-      return List.of(params.partial(partition, rows, loss, grad)).iterator();
+      return params.partial(partition, rows, loss, grad);
     }
   }
 

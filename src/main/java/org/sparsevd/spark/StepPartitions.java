@@ -5,8 +5,10 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.sparsevd.spark.SparkGradientSource.Partial;
+import org.sparsevd.spark.SparkGradientSource.StepTask;
 import org.sparsevd.spark.data.DataBlock;
 
 /**
@@ -34,7 +36,7 @@ sealed interface StepPartitions {
   }
 
   /** Runs the step's job on the partitions of this choice; their partials in any order. */
-  List<Partial> run(JavaRDD<Partial> step, int[] batch);
+  List<Partial> run(JavaRDD<DataBlock> blocks, StepTask task, int[] batch);
 
   /** What the tasks carry: how a task reads its partition's blocks. */
   BlockRead read();
@@ -48,8 +50,9 @@ sealed interface StepPartitions {
     INSTANCE;
 
     @Override
-    public List<Partial> run(JavaRDD<Partial> step, int[] batch) {
-      return step.collect();
+    public List<Partial> run(JavaRDD<DataBlock> blocks, StepTask task, int[] batch) {
+      return SparkGradientSource.runOn(blocks, task,
+          IntStream.range(0, blocks.getNumPartitions()).toArray());
     }
 
     @Override
@@ -76,9 +79,8 @@ sealed interface StepPartitions {
 
   record Holding(long[] starts, HeldRead read) implements StepPartitions {
     @Override
-    public List<Partial> run(JavaRDD<Partial> step, int[] batch) {
-      return Arrays.stream(step.collectPartitions(partitionsOf(batch)))
-          .flatMap(List::stream).toList();
+    public List<Partial> run(JavaRDD<DataBlock> blocks, StepTask task, int[] batch) {
+      return SparkGradientSource.runOn(blocks, task, partitionsOf(batch));
     }
 
     /** The partitions holding rows of the ascending {@code batch}, ascending. */
