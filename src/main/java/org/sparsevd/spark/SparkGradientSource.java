@@ -160,7 +160,8 @@ public final class SparkGradientSource implements GradientSource {
    * {@code partitions}. A job of {@code SparkContext.runJob} with the task itself as the
    * function: the Java API's {@code mapPartitionsWithIndex} and {@code collect} each wrap theirs
    * in a Scala closure, which Spark's closure cleaner analyses by reading class files at every
-   * job (7-8 ms of a step's 12 in local mode, docs/performance.md).
+   * job (an empty job took 25-28 ms that way in local mode here, 11-14 as this one,
+   * docs/performance.md).
    */
   static List<Partial> runOn(JavaRDD<DataBlock> blocks, StepTask task, int[] partitions) {
     Integer[] ids = Arrays.stream(partitions).boxed().toArray(Integer[]::new);
