@@ -81,6 +81,22 @@ public final class ArrayMath {
   }
 
   /**
+   * dst[i] = 0 where ref[i] == 0, for i in [from, to): a mask given by another array's zeros
+   * (the per-weight passes of convolutions, at most a few tens of thousands of weights).
+   *
+   * @param ref not modified
+   * @param dst modified
+   */
+  public static void zeroWhereZero(float[] ref, float[] dst, int from, int to) {
+    check(ref, from, dst, from, to - from);
+    for (int i = from; i < to; i++) {
+      if (ref[i] == 0f) {
+        dst[i] = 0f;
+      }
+    }
+  }
+
+  /**
    * y[r * cols + j] += bias[bOff + j] for r in [0, rows), j in [0, cols): one add per element on
    * both paths. The vector path walks y flat, adding the bias repeated over a whole number of
    * rows and vectors (lcm(cols, lanes) floats), so a narrow layer (20 filters) fills its lanes.

@@ -11,7 +11,8 @@ import org.sparsevd.math.Im2Col;
  * <ul>
  *   <li>{@code conv}: a plain {@link Dense} filter bank;
  *   <li>{@code vdconv} per weight: {@link VariationalDense}, the local reparameterisation trick
- *       for convolutions (mean = conv(x, theta), variance = conv(x^2, alpha theta^2));
+ *       for convolutions (mean = conv(x, theta), variance = conv(x^2, alpha theta^2)); with
+ *       {@code clip=variance}, train clip drops pruned weights from the variance too;
  *   <li>{@code vdconv} per filter: {@link FilterVd}, one log alpha per output filter;
  *   <li>{@code iconv}: {@link InformationDense}, information dropout with a noise scale
  *       convolved from the same patches; its KL depends on the example, so the convolution
@@ -34,6 +35,9 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
     }
   }
 
+  /** The spec option of {@code clipVariance}. */
+  public static final String CLIP_VARIANCE_OPTION = "clip=variance";
+
   private final FeatureShape in;
   private final FeatureShape out;
   private final int kernel;
@@ -41,6 +45,7 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
   private final int pad;
   private final Kind kind;
   private final boolean klPerWeight;
+  private final boolean clipVariance;
   private final WeightInit init;
   private final Layer core;
   private final VdSettings settings;
@@ -48,11 +53,14 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
   /**
    * @param klPerWeight for {@link Kind#PER_FILTER}: count each filter's KL once per weight of
    *     the filter ({@code kl=weights}), not once per filter
+   * @param clipVariance for {@link Kind#PER_WEIGHT} ({@code clip=variance}): under train clip,
+   *     pruned weights leave the variance too, as in the authors' convolution layer
    * @param glorot start the weights Glorot-uniform, not N(0, thetaInitStd^2)
    */
   public Conv2d(FeatureShape in, int filters, int kernel, int stride, int pad, Kind kind,
-                boolean klPerWeight, boolean glorot, VdSettings settings) {
-    this(in, filters, kernel, stride, pad, kind, klPerWeight, glorot, settings, 0,
+                boolean klPerWeight, boolean clipVariance, boolean glorot,
+                VdSettings settings) {
+    this(in, filters, kernel, stride, pad, kind, klPerWeight, clipVariance, glorot, settings, 0,
         InformationDense.Prior.LOG_UNIFORM);
     if (kind == Kind.INFORMATION) {
       throw new IllegalArgumentException("an iconv needs its beta and prior: use information()");
@@ -63,15 +71,18 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
   public static Conv2d information(FeatureShape in, int filters, int kernel, int stride, int pad,
                                    double beta, InformationDense.Prior prior,
                                    VdSettings settings) {
-    return new Conv2d(in, filters, kernel, stride, pad, Kind.INFORMATION, false, false, settings,
-        beta, prior);
+    return new Conv2d(in, filters, kernel, stride, pad, Kind.INFORMATION, false, false, false,
+        settings, beta, prior);
   }
 
   private Conv2d(FeatureShape in, int filters, int kernel, int stride, int pad, Kind kind,
-                 boolean klPerWeight, boolean glorot, VdSettings settings, double beta,
-                 InformationDense.Prior prior) {
+                 boolean klPerWeight, boolean clipVariance, boolean glorot, VdSettings settings,
+                 double beta, InformationDense.Prior prior) {
     if (klPerWeight && kind != Kind.PER_FILTER) {
       throw new IllegalArgumentException("kl=weights applies to per=filter convolutions only");
+    }
+    if (clipVariance && kind != Kind.PER_WEIGHT) {
+      throw new IllegalArgumentException("clip=variance applies to per-weight vdconv only");
     }
     if (filters <= 0 || kernel <= 0 || stride <= 0 || pad < 0) {
       throw new IllegalArgumentException("convolution of " + filters + " filters " + kernel + "x"
@@ -88,6 +99,7 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
     this.pad = pad;
     this.kind = kind;
     this.klPerWeight = klPerWeight;
+    this.clipVariance = clipVariance;
     this.settings = settings;
     this.out = new FeatureShape(Im2Col.outputSize(in.height(), kernel, stride, pad),
         Im2Col.outputSize(in.width(), kernel, stride, pad), filters);
@@ -96,7 +108,8 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
     this.init = WeightInit.of(glorot, patch, kernel * kernel * filters, settings);
     this.core = switch (kind) {
       case PLAIN -> new Dense(patch, filters, positions, init);
-      case PER_WEIGHT -> new VariationalDense(patch, filters, positions, settings, init);
+      case PER_WEIGHT -> new VariationalDense(patch, filters, positions, settings, init,
+          clipVariance);
       case PER_FILTER -> new FilterVd(patch, filters, positions, klPerWeight ? patch : 1,
           settings, init);
       case INFORMATION -> new InformationDense(patch, filters, positions, beta,
@@ -112,6 +125,8 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
   public Kind kind() { return kind; }
   /** True when a per-filter KL counts once per weight of the filter. */
   public boolean klPerWeight() { return klPerWeight; }
+  /** True when, under train clip, pruned weights leave the variance too. */
+  public boolean clipsVariance() { return clipVariance; }
   public int filters() { return out.channels(); }
   /** The information dropout core of an {@code iconv}, else null. */
   public InformationDense information() {
@@ -132,7 +147,7 @@ public final class Conv2d implements ShapedLayer, Variational, PerExampleKl {
     InformationDense info = information();
     return kind.name + "(" + out.channels() + ", " + kernel + geometry
         + (kind == Kind.PER_FILTER ? ", per=filter" : "") + (klPerWeight ? ", kl=weights" : "")
-        + init.specOption()
+        + (clipVariance ? ", " + CLIP_VARIANCE_OPTION : "") + init.specOption()
         + (info == null ? "" : ", " + info.beta()
             + (info.prior() == InformationDense.Prior.LOG_NORMAL ? ", prior=lognormal" : ""))
         + ")";

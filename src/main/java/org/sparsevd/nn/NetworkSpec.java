@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * {@code flatten}: {@code image(H, W, C)}, {@code conv(F, K[, S, P])} plain,
  * {@code vdconv(F, K[, S, P])} variational per weight, {@code vdconv(F, K[, S, P], per=filter)}
  * variational per filter (F filters of K x K, stride S = 1, zero padding P = 0; adding
- * {@code kl=weights} counts a filter's KL per weight of the filter), {@code iconv(F, K[, S,
+ * {@code kl=weights} counts a filter's KL per weight of the filter; {@code clip=variance} on a
+ * per-weight vdconv makes train clip drop pruned weights from the variance too, as the authors'
+ * convolution layer does), {@code iconv(F, K[, S,
  * P], B[, prior=lognormal])} with information dropout (as {@code idense}, a relu or softplus
  * after it), and {@code maxpool(K)}.
  * Element-wise layers (relu, dropout) keep the feature map's shape. {@code bn} is batch
@@ -56,7 +58,7 @@ public final class NetworkSpec {
       + "gdrop(P), drop(P), softplus, nvd[(kl=weights)], cdense(N), idense(N, B) | relu, "
       + "idense(N, B, prior=lognormal) | softplus, idrop(B); for images image(H, W, C) "
       + "first, then conv(F, K[, S, P][, init=glorot]), "
-      + "vdconv(F, K[, S, P][, per=filter[, kl=weights]][, init=glorot]), "
+      + "vdconv(F, K[, S, P][, per=filter[, kl=weights]][, clip=variance][, init=glorot]), "
       + "iconv(F, K[, S, P], B[, prior=lognormal]) | relu or softplus, "
       + "maxpool(K), flatten, bn, sbp[(kl=weights)], crop(P[, p=Q]), flip, "
       + "vgg_like(W[, classes=N][, dense])";
@@ -379,16 +381,20 @@ public final class NetworkSpec {
     List<String> numbers = new ArrayList<>();
     String per = "weight";
     boolean klPerWeight = false;
+    boolean clipVariance = false;
     boolean glorot = false;
     String expected = "network spec layer " + (i + 1) + " '" + part + "': expected " + name
         + "(FILTERS, KERNEL[, STRIDE, PADDING]"
-        + (name.equals("vdconv") ? "[, per=weight|filter][, kl=weights]" : "")
+        + (name.equals("vdconv") ? "[, per=weight|filter][, kl=weights][, clip=variance]" : "")
         + "[, init=glorot])";
     for (String a : args(arg)) {
       if (a.startsWith("per=") && name.equals("vdconv")) {
         per = a.substring(4).trim();
       } else if (a.replace(" ", "").equals("kl=weights") && name.equals("vdconv")) {
         klPerWeight = true;
+      } else if (a.replace(" ", "").equals(Conv2d.CLIP_VARIANCE_OPTION)
+          && name.equals("vdconv")) {
+        clipVariance = true;
       } else if (a.replace(" ", "").equals(WeightInit.GLOROT_OPTION)) {
         glorot = true;
       } else if (a.contains("=")) {
@@ -413,8 +419,12 @@ public final class NetworkSpec {
       throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
           + "': kl=weights needs per=filter");
     }
+    if (clipVariance && kind != Conv2d.Kind.PER_WEIGHT) {
+      throw new IllegalArgumentException("network spec layer " + (i + 1) + " '" + part
+          + "': clip=variance needs per=weight");
+    }
     return new Conv2d(shape, positive(numbers.get(0), i, part), positive(numbers.get(1), i, part),
-        stride, pad, kind, klPerWeight, glorot, settings);
+        stride, pad, kind, klPerWeight, clipVariance, glorot, settings);
   }
 
   /** vd(N[, init=glorot]) or dense(N[, init=glorot]). */
@@ -428,7 +438,7 @@ public final class NetworkSpec {
     }
     int units = positive(a[0], i, part);
     WeightInit init = WeightInit.of(glorot, width, units, settings);
-    return name.equals("vd") ? new VariationalDense(width, units, 1, settings, init)
+    return name.equals("vd") ? new VariationalDense(width, units, 1, settings, init, false)
         : new Dense(width, units, 1, init);
   }
 

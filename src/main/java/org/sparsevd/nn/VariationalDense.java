@@ -20,7 +20,9 @@ import org.sparsevd.math.MatMul;
  *
  * <p>As the core of a convolution ({@link Conv2d}) each example is {@code positions} rows of
  * patches sharing the weights; every row draws its own noise (the local reparameterisation
- * the authors use for convolutions), keyed by the example and the row's position.
+ * the authors use for convolutions), keyed by the example and the row's position. There, with
+ * {@code clipVariance} and train clip, a pruned weight leaves the variance as well as the
+ * mean, as in the authors' convolution layer (their dense layer keeps it in the variance).
  */
 public final class VariationalDense implements Variational {
   /** Keeps sqrt finite and the gradient bounded when every input is zero. */
@@ -37,12 +39,18 @@ public final class VariationalDense implements Variational {
   private final float alphaThreshold;
   private final VdWeights.Bounds bounds;
   private final WeightInit init;
+  private final boolean clipVariance;
 
   public VariationalDense(int in, int out, VdSettings settings) {
-    this(in, out, 1, settings, WeightInit.normal(settings.thetaInitStd()));
+    this(in, out, 1, settings, WeightInit.normal(settings.thetaInitStd()), false);
   }
 
-  VariationalDense(int in, int out, int positions, VdSettings settings, WeightInit init) {
+  /**
+   * @param clipVariance in training with train clip, give pruned weights no variance either
+   *     (zero variance and no gradient through it)
+   */
+  VariationalDense(int in, int out, int positions, VdSettings settings, WeightInit init,
+                   boolean clipVariance) {
     if (in <= 0 || out <= 0) {
       throw new IllegalArgumentException("vd layer " + in + " -> " + out + ": sizes must be > 0");
     }
@@ -51,6 +59,7 @@ public final class VariationalDense implements Variational {
     this.positions = positions;
     this.settings = settings;
     this.init = init;
+    this.clipVariance = clipVariance;
     // Compare alpha, not log alpha: one exp per weight instead of an exp and a log.
     this.alphaMin = (float) Math.exp(settings.logAlphaMin());
     this.alphaMax = (float) Math.exp(settings.logAlphaMax());
@@ -166,6 +175,7 @@ public final class VariationalDense implements Variational {
     int examples = rows;
     rows *= positions;
     s.trainMask = mode != Mode.TRAIN || settings.trainClip();
+    s.maskVariance = mode == Mode.TRAIN && settings.trainClip() && clipVariance;
     s.markActiveInputs(x, rows, positions == 1);
     for (int r = 0; r < s.runCount; r++) {
       prepare(params, off, s, s.runs[2 * r], s.runs[2 * r + 1]);
@@ -198,6 +208,10 @@ public final class VariationalDense implements Variational {
     ArrayMath.exp(params, off + n + from, s.expU, from, to - from);
     VdWeights.forward(params, off, from, to, s.expU, bounds, s.trainMask, s.alpha, s.variance,
         s.meanTheta);
+    if (s.maskVariance) {
+      // A masked weight has meanTheta 0; so has theta 0, whose variance is 0 anyway.
+      ArrayMath.zeroWhereZero(s.meanTheta, s.variance, from, to);
+    }
   }
 
   @Override
@@ -209,6 +223,14 @@ public final class VariationalDense implements Variational {
     LrtElementwise.varianceGradient(dy, s.eps, s.std, s.dVar, rows * out);
     MatMul.gemmTN(x, 0, dy, 0, s.gradMean, 0, in, rows, out, false);
     MatMul.gemmTN(s.x2, 0, s.dVar, 0, s.gradVar, 0, in, rows, out, false);
+    if (s.maskVariance) {
+      // No gradient reaches theta or u through a variance forced to 0 (at theta = 0 the
+      // variance's derivatives are 0 already).
+      for (int r = 0; r < s.runCount; r++) {
+        ArrayMath.zeroWhereZero(s.meanTheta, s.gradVar, s.runs[2 * r] * out,
+            s.runs[2 * r + 1] * out);
+      }
+    }
     for (int r = 0; r < s.runCount; r++) {
       VdWeights.backward(params, off, s.runs[2 * r] * out, s.runs[2 * r + 1] * out, s.expU,
           s.alpha, bounds, s.trainMask, s.gradMean, s.gradVar, grad, off, off + n);
@@ -263,6 +285,7 @@ public final class VariationalDense implements Variational {
     final float[] dVar;
     float[] maskedVariance;
     boolean trainMask;
+    boolean maskVariance;
     /** Runs [runs[2r], runs[2r + 1]) of inputs non-zero in some row of the current batch. */
     final boolean[] active;
     final int[] runs;

@@ -36,9 +36,11 @@ class ConfigCheckTest {
         + "'linear(50)': decay start must be in [0, 1)"));
     JobConfig defaults = Train.COMMAND.parse(new String[] {"--output", "/tmp/x", "--epochs", "1"});
     assertDoesNotThrow(() -> ConfigCheck.train(defaults, new Configuration()));
-    JobConfig lenet5 = Train.COMMAND.parse(new String[] {"conf/mnist-lenet5.properties",
-        "--output", "/tmp/x"});
-    assertDoesNotThrow(() -> ConfigCheck.train(lenet5, new Configuration()));
+    for (String lenet5 : new String[] {"conf/mnist-lenet5.properties",
+        "conf/mnist-lenet5-conv-clip.properties"}) {
+      JobConfig c = Train.COMMAND.parse(new String[] {lenet5, "--output", "/tmp/x"});
+      assertDoesNotThrow(() -> ConfigCheck.train(c, new Configuration()), lenet5);
+    }
     for (String paper : new String[] {"conf/mnist-lenet300-paper.properties",
         "conf/mnist-lenet300-paper-shifts.properties"}) {
       JobConfig c = Train.COMMAND.parse(new String[] {paper, "--output", "/tmp/x"});

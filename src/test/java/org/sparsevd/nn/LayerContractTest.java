@@ -83,6 +83,9 @@ class LayerContractTest {
             + "| softplus | dense(3)", 7, s2, true),
         new Case(image + "vdconv(3, 3) | relu | maxpool(2) | flatten | vd(3)", 72, s2, true),
         new Case(image + "vdconv(3, 3) | relu | maxpool(2) | flatten | vd(3)", 72, la, false),
+        new Case(image + "vdconv(3, 3, clip=variance) | relu | maxpool(2) | vdconv(2, 2, 1, 1, "
+            + "clip=variance, init=glorot) | flatten | vd(3)", 72, s2, true),
+        new Case(image + "vdconv(3, 3, clip=variance) | relu | flatten | vd(3)", 72, la, true),
         new Case(image + "vdconv(3, 3, 2, 1, per=filter) | relu | flatten | dense(3)", 72, s2,
             true),
         new Case(image + "vdconv(4, 3, per=filter) | relu | flatten | vd(3)", 72, la, false),

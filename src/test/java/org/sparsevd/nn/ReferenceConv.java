@@ -34,8 +34,9 @@ final class ReferenceConv {
         double raw = s.parameterization() == Parameterization.LOG_SIGMA2
             ? u - Math.log(theta * theta + 1e-8) : u;
         double la = clip(raw, s);
-        mean[k] = s.trainClip() && la >= s.threshold() ? 0 : theta;
-        var[k] = Math.exp(la) * theta * theta;
+        boolean pruned = s.trainClip() && la >= s.threshold();
+        mean[k] = pruned ? 0 : theta;
+        var[k] = pruned && conv.clipsVariance() ? 0 : Math.exp(la) * theta * theta;
         kl += SparseVdKl.kl(la);
       }
     }

@@ -32,7 +32,7 @@ class WeightInitTest {
     Network net = NetworkSpec.parse(GLOROT, 784, s);
     float[] p = net.initParams(7);
     VariationalDense core = new VariationalDense(25, 20, 1, s,
-        WeightInit.glorotUniform(25, 500));
+        WeightInit.glorotUniform(25, 500), false);
     for (int k = 0; k < 500; k += 37) {
       float theta = p[net.offset(1) + k];
       float want = (float) Math.max(-8, Math.min(8, -10 - Math.log(theta * theta + 1e-8f)));
